@@ -1,0 +1,45 @@
+//! The `tokensim` commands. Arguments are parsed by clap here; each command lives in
+//! its own file and returns an error that `main` prints with its causes.
+
+mod check;
+mod model_args;
+mod run;
+
+use clap::{Parser, Subcommand};
+
+pub use model_args::ModelArgs;
+
+/// tokensim: what token lifetimes, revocation, CAE, client behaviour and outages of
+/// the token service do to your users, your service and your exposure.
+#[derive(Debug, Parser)]
+#[command(name = "tokensim", version, about, long_about = None, after_help = EXAMPLES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  tokensim run                                   run the embedded default scenario
+  tokensim run models/retry-storm.toml --threads 2 --out reports/storm
+  tokensim run --set policy.access_token.lifetime_min=2h --set policy.access_token.lifetime_max=2h
+  tokensim check models/*.toml                   validate model files";
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate a scenario and write summary.json, users.csv and timeseries.csv.
+    #[command(after_help = run::HELP)]
+    Run(run::RunArgs),
+    /// Validate model files; every error names the file, the field and the bad value.
+    Check(check::CheckArgs),
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Check(args) => check::check(args),
+    }
+}

@@ -1,0 +1,16 @@
+//! The things being simulated: users and their apps, the tokens an app holds, and the
+//! identity platform's scale units with their outages and the backup service.
+//! Pure state and rules; scheduling lives in `sim/`.
+
+pub mod app;
+pub mod backup;
+pub mod idp;
+pub mod outage;
+pub mod token;
+pub mod user;
+
+pub use app::{AppSpec, ClientType};
+pub use idp::{Answer, PlatformConfig, PlatformUnit, RequestKind};
+pub use outage::{Outage, OutageKind, UnitSelection};
+pub use token::{AccessToken, RefreshToken, SessionCookie, TokenCache};
+pub use user::{Absence, Activity, Segment, SignIn};

@@ -1,0 +1,89 @@
+//! User segments: how people sign in, when they are active and which apps they run.
+
+use super::app::AppSpec;
+use crate::engine::SimDuration;
+use serde::{Deserialize, Serialize};
+
+/// How a user authenticates interactively; decides the factor class of their tokens.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignIn {
+    /// Password only: single-factor.
+    #[default]
+    Password,
+    /// Windows Hello, FIDO2, passkeys: multi-factor, no password typed.
+    Passwordless,
+    /// Password plus a second factor.
+    Mfa,
+}
+
+impl SignIn {
+    /// Multi-factor sessions fall under the `*MultiFactor` max ages.
+    pub fn is_multi_factor(self) -> bool {
+        !matches!(self, SignIn::Password)
+    }
+
+    /// Label used in tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            SignIn::Password => "password",
+            SignIn::Passwordless => "passwordless",
+            SignIn::Mfa => "mfa",
+        }
+    }
+}
+
+/// When users of a segment want their apps.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Activity {
+    /// Office hours on working days, local time.
+    WorkingHours {
+        /// Local start of day, from midnight.
+        start: SimDuration,
+        /// Local end of day, from midnight.
+        end: SimDuration,
+        /// Start and end each move uniformly by up to this much either way.
+        jitter: SimDuration,
+        /// Whether weekends are working days.
+        weekends: bool,
+    },
+    /// Active for the whole horizon.
+    AlwaysOn,
+    /// Sessions start as a Poisson process.
+    Poisson {
+        /// Mean sessions per day.
+        rate_per_day: f64,
+        /// Length of each session; zero means a single app call.
+        session: SimDuration,
+    },
+}
+
+/// Holidays: Poisson arrivals of fixed-length absences.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Absence {
+    /// Mean absences per year.
+    pub per_year: f64,
+    /// Length of each absence.
+    pub length: SimDuration,
+}
+
+/// A validated user segment.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    /// Name used in reports.
+    pub name: String,
+    /// Share of the population.
+    pub share: f64,
+    /// How its users sign in.
+    pub sign_in: SignIn,
+    /// Local time minus UTC, in milliseconds.
+    pub utc_offset_ms: i64,
+    /// Guests are never served by the backup authentication service.
+    pub guest: bool,
+    /// Activity pattern.
+    pub activity: Activity,
+    /// Holidays, if any.
+    pub absence: Option<Absence>,
+    /// Apps each user runs.
+    pub apps: Vec<AppSpec>,
+}

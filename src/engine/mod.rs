@@ -1,0 +1,10 @@
+//! The discrete-event kernel: integer time, the event queue and seeded random streams.
+//! Nothing here knows about tokens; `sim/` builds the world on top of it.
+
+pub mod queue;
+pub mod rng;
+pub mod time;
+
+pub use queue::{EventKey, EventQueue};
+pub use rng::{Purpose, Rng};
+pub use time::{SimDuration, SimTime, TimeParseError};

@@ -1,0 +1,12 @@
+//! From observations to tables: the recorder (an [`crate::sim::Observer`] per unit), the
+//! merged run result, the summary, and atomic writers for the run's output files.
+
+pub mod atomic;
+pub mod recorder;
+pub mod result;
+pub mod schema;
+pub mod summary;
+
+pub use recorder::Recorder;
+pub use result::RunResult;
+pub use summary::Summary;

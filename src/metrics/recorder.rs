@@ -1,0 +1,185 @@
+//! The metrics recorder: one per scale unit, fed by the simulation through
+//! [`Observer`], keeping flat per-app counters and per-minute columns.
+
+use crate::domain::idp::{Answer, Reply};
+use crate::engine::SimTime;
+use crate::engine::time::MS_PER_MINUTE;
+use crate::policy::PromptCause;
+use crate::scenario::Scenario;
+use crate::sim::{AppRef, AppRow, Observer, Outcome};
+use std::collections::HashMap;
+
+/// Per-minute platform counters of a unit.
+#[derive(Debug, Clone, Default)]
+pub struct MinuteColumns {
+    /// Requests that reached the unit.
+    pub offered: Vec<u32>,
+    /// Accepted by the primary within capacity.
+    pub admitted: Vec<u32>,
+    /// Shed with 429.
+    pub shed: Vec<u32>,
+    /// 5xx or hung.
+    pub failed: Vec<u32>,
+    /// Served by the backup service.
+    pub backup: Vec<u32>,
+    /// Users active in the minute.
+    pub active_users: Vec<u32>,
+    /// Users blocked in the minute.
+    pub blocked_users: Vec<u32>,
+}
+
+/// What one unit recorded.
+pub struct Recorder {
+    minutes: usize,
+    user_index: HashMap<u32, u32>,
+    /// Milliseconds each app was blocked.
+    pub blocked_ms: Vec<u64>,
+    /// Requests by [`Outcome`] per app.
+    pub requests: Vec<[u64; Outcome::ALL.len()]>,
+    /// Prompts by [`PromptCause`] per app.
+    pub prompts: Vec<[u32; PromptCause::ALL.len()]>,
+    /// Milliseconds during which some app of a user was blocked, summed over users.
+    pub user_blocked_ms: u64,
+    /// Active milliseconds per user (local index).
+    pub wanted_ms: Vec<u64>,
+    /// Per-minute columns (the user columns are filled by [`Recorder::finish`]).
+    pub minute: MinuteColumns,
+    active_diff: Vec<i64>,
+    blocked_diff: Vec<i64>,
+    /// Per outage of the scenario: the impact window, users blocked in it, blocked ms in it.
+    pub outage_windows: Vec<(SimTime, SimTime)>,
+    /// Which local users were blocked during each outage window.
+    pub outage_users: Vec<Vec<bool>>,
+    /// Blocked user-milliseconds inside each outage window.
+    pub outage_blocked_ms: Vec<u64>,
+}
+
+/// An outage's impact is counted from its start until this long after its end.
+pub const IMPACT_TAIL: crate::engine::SimDuration = crate::engine::SimDuration::from_hours(24);
+
+impl Recorder {
+    /// A recorder for a unit with these app rows.
+    pub fn new(scenario: &Scenario, rows: &[AppRow]) -> Self {
+        let minutes = scenario.horizon.as_millis().div_ceil(MS_PER_MINUTE) as usize;
+        let mut user_index = HashMap::new();
+        for row in rows {
+            let next = user_index.len() as u32;
+            user_index.entry(row.user).or_insert(next);
+        }
+        let users = user_index.len();
+        let horizon = SimTime::ZERO + scenario.horizon;
+        let zeros = || vec![0u32; minutes];
+        Recorder {
+            minutes,
+            blocked_ms: vec![0; rows.len()],
+            requests: vec![[0; Outcome::ALL.len()]; rows.len()],
+            prompts: vec![[0; PromptCause::ALL.len()]; rows.len()],
+            user_blocked_ms: 0,
+            wanted_ms: vec![0; users],
+            minute: MinuteColumns {
+                offered: zeros(),
+                admitted: zeros(),
+                shed: zeros(),
+                failed: zeros(),
+                backup: zeros(),
+                active_users: Vec::new(),
+                blocked_users: Vec::new(),
+            },
+            active_diff: vec![0; minutes + 1],
+            blocked_diff: vec![0; minutes + 1],
+            outage_windows: scenario
+                .outages
+                .iter()
+                .map(|o| (o.start, (o.end + IMPACT_TAIL).min(horizon)))
+                .collect(),
+            outage_users: scenario
+                .outages
+                .iter()
+                .map(|_| vec![false; users])
+                .collect(),
+            outage_blocked_ms: vec![0; scenario.outages.len()],
+            user_index,
+        }
+    }
+
+    /// Local index of a user of this unit.
+    pub fn local_user(&self, user: u32) -> usize {
+        self.user_index[&user] as usize
+    }
+
+    fn add_interval(diff: &mut [i64], from: SimTime, to: SimTime) {
+        if to <= from {
+            return;
+        }
+        let last = diff.len() - 1;
+        diff[(from.minute() as usize).min(last)] += 1;
+        diff[((to.as_millis() - 1) / MS_PER_MINUTE + 1).min(last as u64) as usize] -= 1;
+    }
+
+    /// Turns the interval differences into per-minute user counts.
+    pub fn finish(&mut self) {
+        let accumulate = |diff: &[i64], minutes: usize| -> Vec<u32> {
+            diff.iter()
+                .take(minutes)
+                .scan(0i64, |acc, d| {
+                    *acc += d;
+                    Some(*acc as u32)
+                })
+                .collect()
+        };
+        self.minute.active_users = accumulate(&self.active_diff, self.minutes);
+        self.minute.blocked_users = accumulate(&self.blocked_diff, self.minutes);
+        self.active_diff = Vec::new();
+        self.blocked_diff = Vec::new();
+    }
+}
+
+impl Observer for Recorder {
+    fn offered(&mut self, t: SimTime, _app: AppRef, reply: &Reply) {
+        let m = (t.minute() as usize).min(self.minutes - 1);
+        self.minute.offered[m] += 1;
+        if reply.admitted {
+            self.minute.admitted[m] += 1;
+        }
+        if reply.by_backup {
+            self.minute.backup[m] += 1;
+        } else {
+            match reply.answer {
+                Answer::TooMany { .. } => self.minute.shed[m] += 1,
+                Answer::ServerError { .. } | Answer::Hang(_) => self.minute.failed[m] += 1,
+                Answer::Ok => {}
+            }
+        }
+    }
+
+    fn requests(&mut self, _t: SimTime, app: AppRef, outcome: Outcome, n: u64) {
+        self.requests[app.local as usize][outcome.index()] += n;
+    }
+
+    fn prompt(&mut self, _t: SimTime, app: AppRef, cause: PromptCause) {
+        self.prompts[app.local as usize][cause.index()] += 1;
+    }
+
+    fn app_blocked(&mut self, app: AppRef, from: SimTime, to: SimTime) {
+        self.blocked_ms[app.local as usize] += to.since(from).as_millis();
+    }
+
+    fn user_blocked(&mut self, user: u32, from: SimTime, to: SimTime) {
+        Self::add_interval(&mut self.blocked_diff, from, to);
+        self.user_blocked_ms += to.since(from).as_millis();
+        let local = self.local_user(user);
+        for (k, &(start, end)) in self.outage_windows.iter().enumerate() {
+            let overlap = to.min(end).since(from.max(start)).as_millis();
+            if overlap > 0 {
+                self.outage_users[k][local] = true;
+                self.outage_blocked_ms[k] += overlap;
+            }
+        }
+    }
+
+    fn session(&mut self, user: u32, from: SimTime, to: SimTime) {
+        Self::add_interval(&mut self.active_diff, from, to);
+        let local = self.local_user(user);
+        self.wanted_ms[local] += to.since(from).as_millis();
+    }
+}

@@ -1,0 +1,171 @@
+//! A finished run: every unit's recorder in unit order, and the writers for
+//! `users.csv`, `timeseries.csv` and `summary.json`.
+
+use super::atomic;
+use super::recorder::Recorder;
+use super::schema::{self, timeseries as ts, users as uc};
+use super::summary::Summary;
+use crate::engine::SimTime;
+use crate::engine::time::MS_PER_MINUTE;
+use crate::policy::PromptCause;
+use crate::scenario::Scenario;
+use crate::scenario::population::unit_of;
+use crate::sim::{Outcome, UnitRun, run_units};
+use std::io::Write;
+use std::path::Path;
+
+/// All units of a run, merged in unit order.
+pub struct RunResult {
+    /// The scenario that ran.
+    pub scenario: Scenario,
+    /// Unit results, index = unit.
+    pub units: Vec<UnitRun<Recorder>>,
+}
+
+impl RunResult {
+    /// Simulates `scenario` on `threads` threads; `progress` gets 1 per unit-day.
+    pub fn simulate(
+        scenario: Scenario,
+        threads: usize,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<RunResult, rayon::ThreadPoolBuildError> {
+        let mut units = run_units(
+            &scenario,
+            threads,
+            |_, rows| Recorder::new(&scenario, rows),
+            progress,
+        )?;
+        for u in &mut units {
+            u.observer.finish();
+        }
+        Ok(RunResult { scenario, units })
+    }
+
+    /// Events processed over all units.
+    pub fn events(&self) -> u64 {
+        self.units.iter().map(|u| u.events).sum()
+    }
+
+    /// Per-minute capacity (requests per minute) of `unit`.
+    pub fn capacity_per_minute(&self, unit: u32) -> Vec<f64> {
+        let platform = self.scenario.platform_unit(unit);
+        let minutes = self.scenario.horizon.as_millis().div_ceil(MS_PER_MINUTE);
+        (0..minutes)
+            .map(|m| platform.capacity_at(SimTime(m * MS_PER_MINUTE)) * 60.0)
+            .collect()
+    }
+
+    /// Writes `users.csv`, `timeseries.csv` and `summary.json` into `dir`.
+    pub fn write_all(&self, dir: &Path) -> std::io::Result<Summary> {
+        std::fs::create_dir_all(dir)?;
+        self.write_users(&dir.join(schema::USERS_CSV))?;
+        self.write_timeseries(&dir.join(schema::TIMESERIES_CSV))?;
+        let summary = Summary::from_run(self);
+        let json = serde_json::to_vec_pretty(&summary).map_err(std::io::Error::other)?;
+        atomic::write_bytes(&dir.join(schema::SUMMARY_JSON), &json)?;
+        Ok(summary)
+    }
+
+    /// Column names of `users.csv`.
+    pub fn users_header() -> Vec<String> {
+        let mut h: Vec<String> = [
+            uc::USER,
+            uc::UNIT,
+            uc::SEGMENT,
+            uc::APP,
+            uc::PROFILE,
+            uc::CLIENT,
+            uc::SIGN_IN,
+            uc::MINUTES_WANTED,
+            uc::MINUTES_BLOCKED,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        h.extend(
+            Outcome::ALL
+                .iter()
+                .map(|o| format!("{}{}", uc::REQUESTS_PREFIX, o.label())),
+        );
+        h.extend(
+            PromptCause::ALL
+                .iter()
+                .map(|c| format!("{}{}", uc::PROMPTS_PREFIX, c.label())),
+        );
+        h.push(uc::PROMPTS_TOTAL.into());
+        h
+    }
+
+    fn write_users(&self, path: &Path) -> std::io::Result<()> {
+        atomic::write_with(path, |w| {
+            let mut out = csv::Writer::from_writer(w);
+            out.write_record(Self::users_header())?;
+            let s = &self.scenario;
+            let mut rows: Vec<(u32, u16, usize, usize)> = Vec::new();
+            for (ui, unit) in self.units.iter().enumerate() {
+                for (k, row) in unit.rows.iter().enumerate() {
+                    rows.push((row.user, row.slot, ui, k));
+                }
+            }
+            rows.sort_unstable();
+            for (user, slot, ui, k) in rows {
+                let unit = &self.units[ui];
+                let rec = &unit.observer;
+                let row = unit.rows[k];
+                let segment = &s.segments[row.segment as usize];
+                let app = &segment.apps[slot as usize];
+                let mut rec_out: Vec<String> = vec![
+                    user.to_string(),
+                    unit_of(s, user).to_string(),
+                    segment.name.clone(),
+                    app.name.clone(),
+                    app.profile.label().into(),
+                    app.client.label().into(),
+                    segment.sign_in.label().into(),
+                    minutes(rec.wanted_ms[rec.local_user(user)]),
+                    minutes(rec.blocked_ms[k]),
+                ];
+                rec_out.extend(rec.requests[k].iter().map(u64::to_string));
+                rec_out.extend(rec.prompts[k].iter().map(u32::to_string));
+                rec_out.push(rec.prompts[k].iter().sum::<u32>().to_string());
+                out.write_record(&rec_out)?;
+            }
+            out.flush()?;
+            Ok(())
+        })
+    }
+
+    fn write_timeseries(&self, path: &Path) -> std::io::Result<()> {
+        atomic::write_with(path, |w| {
+            writeln!(w, "{}", ts::ALL.join(","))?;
+            let start = self.scenario.start;
+            for unit in &self.units {
+                let c = &unit.observer.minute;
+                let capacity = self.capacity_per_minute(unit.unit);
+                for (m, capacity) in capacity.iter().enumerate() {
+                    let time = start + chrono::Duration::minutes(m as i64);
+                    writeln!(
+                        w,
+                        "{m},{},{},{},{},{},{},{},{},{},{}",
+                        time.format("%Y-%m-%dT%H:%M"),
+                        unit.unit,
+                        c.offered[m],
+                        c.admitted[m],
+                        c.shed[m],
+                        c.failed[m],
+                        c.backup[m],
+                        capacity.round() as u64,
+                        c.active_users[m],
+                        c.blocked_users[m],
+                    )?;
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Milliseconds as minutes with two decimals.
+fn minutes(ms: u64) -> String {
+    format!("{:.2}", ms as f64 / MS_PER_MINUTE as f64)
+}

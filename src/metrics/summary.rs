@@ -1,0 +1,315 @@
+//! `summary.json`: the headline figures of a run, and the short text summary.
+
+use super::result::RunResult;
+use crate::engine::SimTime;
+use crate::engine::time::{MS_PER_DAY, MS_PER_MINUTE};
+use crate::policy::PromptCause;
+use crate::sim::Outcome;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Headline figures of a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Model file (and overrides) it came from.
+    pub source: String,
+    /// Seed.
+    pub seed: u64,
+    /// Calendar start, UTC.
+    pub start: String,
+    /// Users simulated.
+    pub users: u32,
+    /// Apps simulated (users × apps per user).
+    pub apps: u64,
+    /// Simulated days.
+    pub horizon_days: f64,
+    /// Scale units.
+    pub scale_units: u32,
+    /// Events the engine processed.
+    pub events_processed: u64,
+    /// Token requests by outcome.
+    pub token_requests: BTreeMap<String, u64>,
+    /// Interactive prompts.
+    pub prompts: Prompts,
+    /// Users who could not get a token when they needed one.
+    pub blocked: Blocked,
+    /// User-minutes in sessions.
+    pub minutes_wanted: f64,
+    /// Highest requests offered to the whole platform in one minute.
+    pub peak_offered_per_minute: u64,
+    /// One entry per outage.
+    pub outages: Vec<OutageImpact>,
+}
+
+/// Prompt figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct Prompts {
+    /// All prompts.
+    pub total: u64,
+    /// Prompts per user per 30 days.
+    pub per_user_month: f64,
+    /// Prompts by cause.
+    pub by_cause: BTreeMap<String, u64>,
+}
+
+/// Blocked figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct Blocked {
+    /// Users blocked at least once.
+    pub users: u64,
+    /// Minutes during which a user had at least one blocked app, summed over users.
+    pub user_minutes: f64,
+}
+
+/// The impact of one outage (counted from its start to 24 h after its end).
+#[derive(Debug, Clone, Serialize)]
+pub struct OutageImpact {
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: String,
+    /// Start, UTC.
+    pub start: String,
+    /// End, UTC.
+    pub end: String,
+    /// Units it hit.
+    pub units_hit: u32,
+    /// Users blocked at least once in the impact window.
+    pub users_blocked: u64,
+    /// Blocked user-minutes in the impact window.
+    pub blocked_user_minutes: f64,
+    /// Minutes from the end until blocked users are back to the baseline of the hour
+    /// before the start; `null` if they never are within the horizon.
+    pub recovery_minutes: Option<u64>,
+    /// Peak offered load in the two hours after the end ÷ capacity, over the units hit.
+    pub peak_load_ratio: f64,
+    /// Requests served by the backup service during the outage.
+    pub backup_served: u64,
+}
+
+impl Summary {
+    /// Computes the summary of a run.
+    pub fn from_run(run: &RunResult) -> Summary {
+        let s = &run.scenario;
+        let mut requests = [0u64; Outcome::ALL.len()];
+        let mut prompts = [0u64; PromptCause::ALL.len()];
+        let mut blocked_users = 0u64;
+        let mut apps = 0u64;
+        let mut wanted_ms = 0u64;
+        for unit in &run.units {
+            let rec = &unit.observer;
+            apps += unit.rows.len() as u64;
+            for r in &rec.requests {
+                for (total, v) in requests.iter_mut().zip(r) {
+                    *total += v;
+                }
+            }
+            for p in &rec.prompts {
+                for (total, v) in prompts.iter_mut().zip(p) {
+                    *total += *v as u64;
+                }
+            }
+            let mut user_blocked = vec![false; rec.wanted_ms.len()];
+            for (k, row) in unit.rows.iter().enumerate() {
+                if rec.blocked_ms[k] > 0 {
+                    user_blocked[rec.local_user(row.user)] = true;
+                }
+            }
+            blocked_users += user_blocked.iter().filter(|b| **b).count() as u64;
+            wanted_ms += rec.wanted_ms.iter().sum::<u64>();
+        }
+        let blocked_ms: u64 = run.units.iter().map(|u| u.observer.user_blocked_ms).sum();
+        let minutes = run
+            .units
+            .first()
+            .map_or(0, |u| u.observer.minute.offered.len());
+        let peak = (0..minutes)
+            .map(|m| {
+                run.units
+                    .iter()
+                    .map(|u| u.observer.minute.offered[m] as u64)
+                    .sum::<u64>()
+            })
+            .max()
+            .unwrap_or(0);
+        let total_prompts: u64 = prompts.iter().sum();
+        let months = s.horizon.as_millis() as f64 / (30.0 * MS_PER_DAY as f64);
+        Summary {
+            scenario: s.name.clone(),
+            source: s.source.clone(),
+            seed: s.seed,
+            start: s.start.format("%Y-%m-%dT%H:%M").to_string(),
+            users: s.users,
+            apps,
+            horizon_days: s.horizon_days(),
+            scale_units: s.scale_units,
+            events_processed: run.events(),
+            token_requests: Outcome::ALL
+                .iter()
+                .map(|o| (o.label().to_string(), requests[o.index()]))
+                .collect(),
+            prompts: Prompts {
+                total: total_prompts,
+                per_user_month: total_prompts as f64 / s.users as f64 / months,
+                by_cause: PromptCause::ALL
+                    .iter()
+                    .map(|c| (c.label().to_string(), prompts[c.index()]))
+                    .collect(),
+            },
+            blocked: Blocked {
+                users: blocked_users,
+                user_minutes: blocked_ms as f64 / MS_PER_MINUTE as f64,
+            },
+            minutes_wanted: wanted_ms as f64 / MS_PER_MINUTE as f64,
+            peak_offered_per_minute: peak,
+            outages: (0..s.outages.len())
+                .map(|k| outage_impact(run, k))
+                .collect(),
+        }
+    }
+}
+
+fn outage_impact(run: &RunResult, k: usize) -> OutageImpact {
+    let s = &run.scenario;
+    let o = &s.outages[k];
+    let hit: Vec<usize> = (0..run.units.len())
+        .filter(|&u| s.outages_of_unit(u as u32).contains(&k))
+        .collect();
+    let minutes = run
+        .units
+        .first()
+        .map_or(0, |u| u.observer.minute.offered.len());
+    let sum = |f: &dyn Fn(usize, usize) -> f64, m: usize| hit.iter().map(|&u| f(u, m)).sum::<f64>();
+    let blocked = |u: usize, m: usize| run.units[u].observer.minute.blocked_users[m] as f64;
+    let capacity: Vec<Vec<f64>> = hit
+        .iter()
+        .map(|&u| run.capacity_per_minute(u as u32))
+        .collect();
+    let (start_m, end_m) = (
+        o.start.minute() as usize,
+        (o.end.as_millis().div_ceil(MS_PER_MINUTE) as usize).min(minutes),
+    );
+    let baseline = (start_m.saturating_sub(60)..start_m)
+        .map(|m| sum(&blocked, m))
+        .fold(0.0, f64::max);
+    let recovery_minutes = (end_m..minutes)
+        .find(|&m| sum(&blocked, m) <= baseline)
+        .map(|m| (m - end_m) as u64);
+    let peak_load_ratio = (end_m..(end_m + 120).min(minutes))
+        .map(|m| {
+            let offered = sum(&|u, m| run.units[u].observer.minute.offered[m] as f64, m);
+            let cap: f64 = capacity.iter().map(|c| c[m]).sum();
+            if cap > 0.0 { offered / cap } else { 0.0 }
+        })
+        .fold(0.0, f64::max);
+    let backup_served = hit
+        .iter()
+        .map(|&u| {
+            run.units[u].observer.minute.backup[start_m..end_m]
+                .iter()
+                .map(|v| *v as u64)
+                .sum::<u64>()
+        })
+        .sum();
+    let users_blocked = run
+        .units
+        .iter()
+        .map(|u| u.observer.outage_users[k].iter().filter(|b| **b).count() as u64)
+        .sum();
+    let blocked_ms: u64 = run
+        .units
+        .iter()
+        .map(|u| u.observer.outage_blocked_ms[k])
+        .sum();
+    let at = |t: SimTime| {
+        (s.start + chrono::Duration::milliseconds(t.as_millis() as i64))
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+    OutageImpact {
+        name: o.name.clone(),
+        kind: o.kind.label().into(),
+        start: at(o.start),
+        end: at(o.end),
+        units_hit: hit.len() as u32,
+        users_blocked,
+        blocked_user_minutes: blocked_ms as f64 / MS_PER_MINUTE as f64,
+        recovery_minutes,
+        peak_load_ratio,
+        backup_served,
+    }
+}
+
+impl fmt::Display for Summary {
+    /// The short text summary printed after a run.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "tokensim: {} ({}), seed {}",
+            self.scenario, self.source, self.seed
+        )?;
+        writeln!(
+            f,
+            "  {} users, {} apps, {} scale units, {:.0} days from {} UTC; {} events",
+            self.users,
+            self.apps,
+            self.scale_units,
+            self.horizon_days,
+            self.start,
+            self.events_processed
+        )?;
+        let req: Vec<String> = self
+            .token_requests
+            .iter()
+            .filter(|(_, v)| **v > 0)
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        writeln!(f, "  token requests: {}", req.join(", "))?;
+        let causes: Vec<String> = self
+            .prompts
+            .by_cause
+            .iter()
+            .filter(|(_, v)| **v > 0)
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        writeln!(
+            f,
+            "  prompts: {} ({:.2} per user-month){}",
+            self.prompts.total,
+            self.prompts.per_user_month,
+            if causes.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", causes.join(", "))
+            }
+        )?;
+        writeln!(
+            f,
+            "  blocked: {} users, {:.0} user-minutes",
+            self.blocked.users, self.blocked.user_minutes
+        )?;
+        for o in &self.outages {
+            let recovery = o
+                .recovery_minutes
+                .map_or("not within the horizon".to_string(), |m| format!("{m} min"));
+            writeln!(
+                f,
+                "  outage {} ({}, {} to {}, {} units): {} users blocked, {:.0} user-minutes, recovery {}, peak load {:.2}× capacity, {} served by backup",
+                o.name,
+                o.kind,
+                o.start,
+                o.end,
+                o.units_hit,
+                o.users_blocked,
+                o.blocked_user_minutes,
+                recovery,
+                o.peak_load_ratio,
+                o.backup_served
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,490 @@
+//! Client library behaviour: what each profile does with its cache, when it refreshes,
+//! and how it reacts to each failure — throttle cache, retries, backoff with jitter,
+//! and whether the caller still gets its old token. Numbers from DESIGN §1.4
+//! (MSAL source and observed msal-python 1.39).
+
+use crate::engine::{Rng, SimDuration};
+use serde::{Deserialize, Serialize};
+
+/// A client library, or a habit of apps that do without one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Profile {
+    /// MSAL for Python as observed in 1.39: inline refresh, raises on 5xx.
+    MsalPython,
+    /// MSAL.NET: background refresh, ±300 s jitter, one retry after 1 s, 100 s timeout.
+    MsalDotnet,
+    /// MSAL.js: background refresh, 60 s throttle on 429/5xx.
+    MsalJs,
+    /// No cache: a token request per API call.
+    NoCache,
+    /// Retries at once, forever, ignoring Retry-After.
+    FastRetry,
+    /// Retries every fixed interval, ignoring Retry-After.
+    FixedRetry,
+    /// Microsoft's guidance: cache, honour Retry-After, exponential backoff from ≥ 5 s.
+    Guided,
+}
+
+impl Profile {
+    /// Every profile, in report order.
+    pub const ALL: [Profile; 7] = [
+        Profile::MsalPython,
+        Profile::MsalDotnet,
+        Profile::MsalJs,
+        Profile::NoCache,
+        Profile::FastRetry,
+        Profile::FixedRetry,
+        Profile::Guided,
+    ];
+
+    /// Name as written in model files.
+    pub fn label(self) -> &'static str {
+        match self {
+            Profile::MsalPython => "msal-python",
+            Profile::MsalDotnet => "msal-dotnet",
+            Profile::MsalJs => "msal-js",
+            Profile::NoCache => "no-cache",
+            Profile::FastRetry => "fast-retry",
+            Profile::FixedRetry => "fixed-retry",
+            Profile::Guided => "guided",
+        }
+    }
+
+    /// Whether it keeps access tokens between calls.
+    pub fn caches(self) -> bool {
+        self != Profile::NoCache
+    }
+
+    /// How it acts on the server's `refresh_in`.
+    pub fn refresh_mode(self) -> RefreshMode {
+        match self {
+            Profile::MsalPython => RefreshMode::Inline,
+            Profile::MsalDotnet | Profile::MsalJs => RefreshMode::Background,
+            _ => RefreshMode::Never,
+        }
+    }
+
+    /// Random shift applied to `refresh_on` either way (MSAL.NET: 300 s).
+    pub fn refresh_jitter(self) -> SimDuration {
+        match self {
+            Profile::MsalDotnet => SimDuration::from_secs(300),
+            _ => SimDuration::ZERO,
+        }
+    }
+
+    /// Client-side request timeout when the model sets none.
+    pub fn default_timeout(self) -> Option<SimDuration> {
+        match self {
+            // msal-python sets no timeout; fetch in the browser has none either.
+            Profile::MsalPython | Profile::MsalJs => None,
+            Profile::Guided => Some(SimDuration::from_secs(30)),
+            // .NET's HttpClient default, also what most hand-written .NET apps get.
+            _ => Some(SimDuration::from_secs(100)),
+        }
+    }
+
+    /// Whether the retry loop of [`RetryPolicy`] applies.
+    pub fn retries_in_loop(self) -> bool {
+        matches!(
+            self,
+            Profile::FastRetry | Profile::FixedRetry | Profile::Guided
+        )
+    }
+}
+
+/// Proactive refresh behaviour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshMode {
+    /// Ignores `refresh_in`.
+    Never,
+    /// Refreshes inside the caller's call.
+    Inline,
+    /// Returns the cached token at once and refreshes in the background.
+    Background,
+}
+
+/// Jitter strategies for exponential backoff.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Jitter {
+    /// Exact exponential delays.
+    None,
+    /// Uniform in [0, delay].
+    #[default]
+    Full,
+    /// Half the delay plus uniform in [0, delay/2].
+    Equal,
+    /// min(cap, uniform in [base, 3 × previous delay]).
+    Decorrelated,
+}
+
+/// Retry loop settings of the non-MSAL profiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// First backoff of `guided`.
+    pub base: SimDuration,
+    /// Longest backoff.
+    pub cap: SimDuration,
+    /// Requests per app call before the call fails; 0 is unlimited.
+    pub max_attempts: u32,
+    /// Jitter of `guided`.
+    pub jitter: Jitter,
+    /// Delay of `fast-retry`, period of `fixed-retry`.
+    pub interval: SimDuration,
+}
+
+/// Microsoft's guidance: never retry a failed token request sooner than this.
+pub const GUIDED_MIN_DELAY: SimDuration = SimDuration::from_secs(5);
+/// Retry-After is honoured up to an hour by every MSAL.
+pub const THROTTLE_CAP: SimDuration = SimDuration::from_secs(3600);
+
+impl RetryPolicy {
+    /// Delay before retry number `attempt + 1` after `attempt` failed, given the previous delay.
+    pub fn backoff(&self, attempt: u32, previous: SimDuration, rng: &mut Rng) -> SimDuration {
+        let exp = self
+            .base
+            .0
+            .saturating_mul(1u64 << attempt.min(40))
+            .min(self.cap.0);
+        let ms = match self.jitter {
+            Jitter::None => exp,
+            Jitter::Full => rng.range_inclusive(0, exp),
+            Jitter::Equal => exp / 2 + rng.range_inclusive(0, exp - exp / 2),
+            Jitter::Decorrelated => {
+                let prev = previous.0.max(self.base.0);
+                rng.range_inclusive(self.base.0, prev.saturating_mul(3))
+                    .min(self.cap.0)
+            }
+        };
+        SimDuration(ms)
+    }
+
+    /// Whether a call that has made `attempts` requests may make another.
+    pub fn allows(&self, attempts: u32) -> bool {
+        self.max_attempts == 0 || attempts < self.max_attempts
+    }
+}
+
+/// A failed token request as the client sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// HTTP 429 (JSON body).
+    TooMany(Option<SimDuration>),
+    /// HTTP 5xx.
+    ServerError(Option<SimDuration>),
+    /// 400 `invalid_grant`: the refresh token or cookie was rejected; UI required.
+    InvalidGrant,
+    /// The client's own timeout fired.
+    Timeout,
+    /// The server dropped the connection after hanging.
+    Dropped,
+    /// Connection refused.
+    Refused,
+}
+
+/// What a profile does after a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Reaction {
+    /// Retry within the same call after this delay.
+    pub retry_in: Option<SimDuration>,
+    /// Answer the same request from the throttle cache, without network, for this long.
+    pub throttle: Option<SimDuration>,
+    /// The caller still receives its old access token if that is valid (no exception).
+    pub old_token: bool,
+}
+
+/// Everything [`react`] needs to know besides the failure.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    /// Requests already made in this call, including the one that failed (≥ 1).
+    pub attempts: u32,
+    /// Public client (throttle defaults differ).
+    pub public: bool,
+    /// The failed request was a background refresh.
+    pub background: bool,
+    /// The app catches msal-python's exception and keeps its old token.
+    pub catches_errors: bool,
+    /// Previous backoff delay (decorrelated jitter).
+    pub previous_delay: SimDuration,
+}
+
+fn throttle_for(retry_after: Option<SimDuration>, default: SimDuration) -> SimDuration {
+    retry_after.unwrap_or(default).min(THROTTLE_CAP)
+}
+
+/// The reaction of `profile` to `failure`.
+pub fn react(
+    profile: Profile,
+    failure: Failure,
+    ctx: Context,
+    retry: &RetryPolicy,
+    rng: &mut Rng,
+) -> Reaction {
+    use Failure::*;
+    let minute = SimDuration::from_secs(60);
+    match profile {
+        Profile::MsalPython => {
+            let default = if ctx.public {
+                minute
+            } else {
+                SimDuration::from_secs(5)
+            };
+            match failure {
+                ServerError(ra) => Reaction {
+                    throttle: Some(throttle_for(ra, default)),
+                    old_token: ctx.catches_errors,
+                    retry_in: None,
+                },
+                TooMany(ra) => Reaction {
+                    throttle: Some(throttle_for(ra, default)),
+                    old_token: true,
+                    retry_in: None,
+                },
+                InvalidGrant => Reaction {
+                    throttle: Some(minute),
+                    old_token: true,
+                    retry_in: None,
+                },
+                Refused if ctx.attempts == 1 => Reaction {
+                    retry_in: Some(SimDuration::ZERO),
+                    ..Reaction::default()
+                },
+                Timeout | Dropped | Refused => Reaction {
+                    old_token: true,
+                    ..Reaction::default()
+                },
+            }
+        }
+        Profile::MsalDotnet => {
+            let retry_in = match failure {
+                ServerError(None) | Timeout if ctx.attempts == 1 => Some(SimDuration::from_secs(1)),
+                _ => None,
+            };
+            let throttle = match failure {
+                _ if retry_in.is_some() => None,
+                TooMany(Some(ra)) | ServerError(Some(ra)) => Some(ra.min(THROTTLE_CAP)),
+                TooMany(None) | ServerError(None) if ctx.public => Some(minute),
+                InvalidGrant if ctx.public => Some(SimDuration::from_secs(120)),
+                _ => None,
+            };
+            Reaction {
+                retry_in,
+                throttle,
+                old_token: ctx.background,
+            }
+        }
+        Profile::MsalJs => {
+            let throttle = match failure {
+                TooMany(ra) | ServerError(ra) => Some(throttle_for(ra, minute)),
+                _ => None,
+            };
+            Reaction {
+                retry_in: None,
+                throttle,
+                old_token: ctx.background,
+            }
+        }
+        Profile::NoCache => Reaction::default(),
+        Profile::FastRetry | Profile::FixedRetry => Reaction {
+            retry_in: (failure != InvalidGrant && retry.allows(ctx.attempts))
+                .then_some(retry.interval),
+            ..Reaction::default()
+        },
+        Profile::Guided => {
+            if failure == InvalidGrant || !retry.allows(ctx.attempts) {
+                let throttle = match failure {
+                    TooMany(ra) | ServerError(ra) => ra,
+                    _ => None,
+                };
+                return Reaction {
+                    throttle,
+                    ..Reaction::default()
+                };
+            }
+            let backoff = retry
+                .backoff(ctx.attempts - 1, ctx.previous_delay, rng)
+                .max(GUIDED_MIN_DELAY);
+            let delay = match failure {
+                TooMany(Some(ra)) | ServerError(Some(ra)) => backoff.max(ra),
+                _ => backoff,
+            };
+            Reaction {
+                retry_in: Some(delay),
+                ..Reaction::default()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Purpose;
+
+    fn ctx(attempts: u32) -> Context {
+        Context {
+            attempts,
+            public: true,
+            background: false,
+            catches_errors: false,
+            previous_delay: SimDuration::ZERO,
+        }
+    }
+
+    fn retry(jitter: Jitter) -> RetryPolicy {
+        RetryPolicy {
+            base: SimDuration::from_secs(5),
+            cap: SimDuration::from_secs(300),
+            max_attempts: 6,
+            jitter,
+            interval: SimDuration::from_secs(30),
+        }
+    }
+
+    fn rng() -> Rng {
+        Rng::stream(1, 0, 0, Purpose::Client)
+    }
+
+    #[test]
+    fn python_raises_on_5xx_but_returns_old_token_on_429_and_transport() {
+        let r = retry(Jitter::None);
+        let on = |f| react(Profile::MsalPython, f, ctx(1), &r, &mut rng());
+        assert!(!on(Failure::ServerError(None)).old_token);
+        assert_eq!(
+            on(Failure::ServerError(None)).throttle,
+            Some(SimDuration::from_secs(60))
+        );
+        assert!(on(Failure::TooMany(Some(SimDuration::from_secs(7)))).old_token);
+        assert_eq!(
+            on(Failure::TooMany(Some(SimDuration::from_secs(7)))).throttle,
+            Some(SimDuration::from_secs(7))
+        );
+        assert_eq!(
+            on(Failure::ServerError(Some(SimDuration::from_secs(9000)))).throttle,
+            Some(THROTTLE_CAP)
+        );
+        assert!(on(Failure::Timeout).old_token && on(Failure::Timeout).throttle.is_none());
+        assert_eq!(on(Failure::Refused).retry_in, Some(SimDuration::ZERO));
+        let second = react(
+            Profile::MsalPython,
+            Failure::Refused,
+            ctx(2),
+            &r,
+            &mut rng(),
+        );
+        assert_eq!(second.retry_in, None);
+    }
+
+    #[test]
+    fn python_confidential_throttle_default_is_five_seconds() {
+        let c = Context {
+            public: false,
+            ..ctx(1)
+        };
+        let r = react(
+            Profile::MsalPython,
+            Failure::ServerError(None),
+            c,
+            &retry(Jitter::None),
+            &mut rng(),
+        );
+        assert_eq!(r.throttle, Some(SimDuration::from_secs(5)));
+    }
+
+    #[test]
+    fn dotnet_retries_once_after_one_second() {
+        let r = retry(Jitter::None);
+        let first = react(
+            Profile::MsalDotnet,
+            Failure::ServerError(None),
+            ctx(1),
+            &r,
+            &mut rng(),
+        );
+        assert_eq!(first.retry_in, Some(SimDuration::from_secs(1)));
+        let second = react(
+            Profile::MsalDotnet,
+            Failure::ServerError(None),
+            ctx(2),
+            &r,
+            &mut rng(),
+        );
+        assert_eq!(second.retry_in, None);
+        assert_eq!(second.throttle, Some(SimDuration::from_secs(60)));
+        let ui = react(
+            Profile::MsalDotnet,
+            Failure::InvalidGrant,
+            ctx(1),
+            &r,
+            &mut rng(),
+        );
+        assert_eq!(ui.throttle, Some(SimDuration::from_secs(120)));
+    }
+
+    #[test]
+    fn backoff_grows_doubles_and_caps_without_jitter() {
+        let r = retry(Jitter::None);
+        let delays: Vec<u64> = (0..8)
+            .map(|n| r.backoff(n, SimDuration::ZERO, &mut rng()).0 / 1000)
+            .collect();
+        assert_eq!(delays, vec![5, 10, 20, 40, 80, 160, 300, 300]);
+    }
+
+    #[test]
+    fn jitter_stays_within_bounds() {
+        let mut g = rng();
+        for attempt in 0..8 {
+            let exp = (5_000u64 << attempt).min(300_000);
+            for _ in 0..200 {
+                let full = retry(Jitter::Full)
+                    .backoff(attempt, SimDuration::ZERO, &mut g)
+                    .0;
+                assert!(full <= exp);
+                let equal = retry(Jitter::Equal)
+                    .backoff(attempt, SimDuration::ZERO, &mut g)
+                    .0;
+                assert!(equal >= exp / 2 && equal <= exp);
+                let prev = SimDuration::from_secs(20);
+                let dec = retry(Jitter::Decorrelated).backoff(attempt, prev, &mut g).0;
+                assert!((5_000..=60_000).contains(&dec));
+            }
+        }
+    }
+
+    #[test]
+    fn guided_honours_retry_after_and_floors_at_five_seconds() {
+        let r = retry(Jitter::Full);
+        for _ in 0..100 {
+            let d = react(
+                Profile::Guided,
+                Failure::ServerError(None),
+                ctx(1),
+                &r,
+                &mut rng(),
+            )
+            .retry_in
+            .unwrap();
+            assert!(d >= GUIDED_MIN_DELAY);
+        }
+        let ra = SimDuration::from_secs(120);
+        let d = react(
+            Profile::Guided,
+            Failure::TooMany(Some(ra)),
+            ctx(1),
+            &r,
+            &mut rng(),
+        )
+        .retry_in
+        .unwrap();
+        assert!(d >= ra);
+        let done = react(
+            Profile::Guided,
+            Failure::ServerError(None),
+            ctx(6),
+            &r,
+            &mut rng(),
+        );
+        assert_eq!(done.retry_in, None);
+    }
+}

@@ -1,0 +1,65 @@
+//! Reading model files: text → TOML table → `--set` overrides → [`RawModel`] (with the
+//! field path of any error) → validated [`Scenario`].
+
+use super::error::ModelError;
+use super::model::Scenario;
+use super::overrides::{Override, apply_all};
+use super::raw::RawModel;
+use super::validate::validate;
+use std::path::Path;
+
+/// The embedded default scenario: a copy of `models/default.toml`.
+pub const DEFAULT_MODEL: &str = include_str!("../../models/default.toml");
+
+/// Label used for the embedded default in messages.
+pub const DEFAULT_LABEL: &str = "models/default.toml (embedded)";
+
+/// Loads and validates a model file with overrides.
+pub fn load_file(path: &Path, overrides: &[Override]) -> Result<Scenario, ModelError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| ModelError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    parse_model(&text, &file, overrides)
+}
+
+/// Loads the embedded default scenario with overrides.
+pub fn load_default(overrides: &[Override]) -> Result<Scenario, ModelError> {
+    parse_model(DEFAULT_MODEL, DEFAULT_LABEL, overrides)
+}
+
+/// Parses model text; `label` names it in errors.
+pub fn parse_model(
+    text: &str,
+    label: &str,
+    overrides: &[Override],
+) -> Result<Scenario, ModelError> {
+    let mut table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| ModelError::Syntax {
+            file: label.into(),
+            message: e.to_string(),
+        })?;
+    apply_all(&mut table, overrides)?;
+    let file = if overrides.is_empty() {
+        label.to_string()
+    } else {
+        let sets: Vec<&str> = overrides.iter().map(|o| o.text.as_str()).collect();
+        format!("{label} with --set {}", sets.join(", --set "))
+    };
+    let raw: RawModel =
+        serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+            ModelError::Field {
+                file: file.clone(),
+                field: e.path().to_string(),
+                message: e.inner().to_string(),
+            }
+        })?;
+    validate(raw, &file)
+}
+
+/// Serialises a raw model back to TOML (for saving edited scenarios).
+pub fn to_toml(raw: &RawModel) -> String {
+    toml::to_string_pretty(raw).unwrap_or_default()
+}

@@ -1,0 +1,182 @@
+//! When users are active: working days in local time, always-on, or Poisson sessions,
+//! all interrupted by absences. Sessions are drawn one at a time, lazily.
+
+use super::endpoint::Endpoint;
+use super::event::Event;
+use super::observer::Observer;
+use super::world::Simulation;
+use crate::domain::user::Activity;
+use crate::engine::time::MS_PER_DAY;
+use crate::engine::{SimDuration, SimTime};
+
+impl<E: Endpoint> Simulation<'_, E> {
+    pub(super) fn schedule_first_session(&mut self, u: usize) {
+        if let Some(absence) = self.segment_of(u).absence {
+            let mean = 365.0 * MS_PER_DAY as f64 / absence.per_year.max(1e-12);
+            let first = self.users[u].rng.exponential(mean);
+            self.users[u].absence_start = SimTime(first.min(u64::MAX as f64 / 2.0) as u64);
+            self.users[u].absence_end = self.users[u].absence_start + absence.length;
+        }
+        match self.activity_of(u).clone() {
+            Activity::AlwaysOn => {
+                self.users[u].session_end = self.horizon;
+                self.queue
+                    .schedule(SimTime::ZERO, Event::SessionStart(u as u32));
+            }
+            Activity::Poisson { rate_per_day, .. } => {
+                let first = self.poisson_after(u, SimTime::ZERO, rate_per_day);
+                self.users[u].next_arrival = first;
+                self.schedule_start(u, first);
+            }
+            Activity::WorkingHours { .. } => {
+                if let Some((start, end)) = self.next_workday(u, SimTime::ZERO) {
+                    self.users[u].session_end = end;
+                    self.schedule_start(u, start);
+                }
+            }
+        }
+    }
+
+    fn schedule_start(&mut self, u: usize, at: SimTime) {
+        if at < self.horizon {
+            self.queue.schedule(at, Event::SessionStart(u as u32));
+        }
+    }
+
+    pub(super) fn on_session_start<O: Observer>(&mut self, u: usize, t: SimTime, _obs: &mut O) {
+        if let Activity::Poisson {
+            rate_per_day,
+            session,
+        } = self.activity_of(u).clone()
+        {
+            // Arrivals that fall inside the session extend it.
+            let mut end = t + session;
+            let mut next = self.poisson_after(u, t, rate_per_day);
+            while next <= end && next < self.horizon {
+                end = next + session;
+                next = self.poisson_after(u, next, rate_per_day);
+            }
+            self.users[u].session_end = end;
+            self.users[u].next_arrival = next;
+        }
+        let user = &mut self.users[u];
+        user.active = true;
+        user.session_start = t;
+        let end = user.session_end;
+        let (first, n) = (user.first_app as usize, user.n_apps as usize);
+        for a in first..first + n {
+            // A session too short for the app's phase still makes its one call at the start.
+            let phased = t + self.apps[a].phase;
+            let first_call = if phased < end { phased } else { t };
+            self.apps[a].first_call = first_call;
+            self.set_wake(a, first_call);
+        }
+        self.queue
+            .schedule(end.min(self.horizon), Event::SessionEnd(u as u32));
+    }
+
+    pub(super) fn on_session_end<O: Observer>(&mut self, u: usize, t: SimTime, obs: &mut O) {
+        if !self.users[u].active || t < self.users[u].session_end.min(self.horizon) {
+            return;
+        }
+        self.end_session(u, t, obs);
+        match self.activity_of(u).clone() {
+            Activity::AlwaysOn => {}
+            Activity::Poisson { .. } => {
+                let next = self.users[u].next_arrival;
+                self.schedule_start(u, next);
+            }
+            Activity::WorkingHours { .. } => {
+                if let Some((start, end)) = self.next_workday(u, t) {
+                    self.users[u].session_end = end;
+                    self.schedule_start(u, start);
+                }
+            }
+        }
+    }
+
+    /// Ends the session at `t`: apps stop calling; open blocked intervals close.
+    pub(super) fn end_session<O: Observer>(&mut self, u: usize, t: SimTime, obs: &mut O) {
+        let user = &mut self.users[u];
+        user.active = false;
+        obs.session(user.id, user.session_start, t);
+        let (first, n) = (user.first_app as usize, user.n_apps as usize);
+        for a in first..first + n {
+            if let Some(key) = self.apps[a].wake.take() {
+                self.queue.cancel(key);
+            }
+            self.apps[a].retry_pending = false;
+            self.apps[a].attempts = 0;
+            self.unblock(a, t, obs);
+        }
+    }
+
+    /// The first Poisson arrival after `t` that is not inside an absence.
+    fn poisson_after(&mut self, u: usize, t: SimTime, rate_per_day: f64) -> SimTime {
+        let mean = MS_PER_DAY as f64 / rate_per_day;
+        let mut at = t + SimDuration(self.users[u].rng.exponential(mean).ceil() as u64);
+        while let Some(back) = self.absent_until(u, at) {
+            at = back + SimDuration(self.users[u].rng.exponential(mean).ceil() as u64);
+        }
+        at
+    }
+
+    /// If `t` falls in an absence, its end; draws later absences as time moves on.
+    fn absent_until(&mut self, u: usize, t: SimTime) -> Option<SimTime> {
+        let absence = self.segment_of(u).absence?;
+        let mean = 365.0 * MS_PER_DAY as f64 / absence.per_year.max(1e-12);
+        loop {
+            let user = &mut self.users[u];
+            if t < user.absence_start {
+                return None;
+            }
+            if t < user.absence_end {
+                return Some(user.absence_end);
+            }
+            let gap = user.rng.exponential(mean).min(1e15) as u64;
+            user.absence_start = user.absence_end + SimDuration(gap);
+            user.absence_end = user.absence_start + absence.length;
+        }
+    }
+
+    /// The next working-day session ending after `after`, in the user's local time.
+    fn next_workday(&mut self, u: usize, after: SimTime) -> Option<(SimTime, SimTime)> {
+        let Activity::WorkingHours {
+            start,
+            end,
+            jitter,
+            weekends,
+        } = self.activity_of(u).clone()
+        else {
+            return None;
+        };
+        let offset = self.scenario.start_unix_ms() + self.segment_of(u).utc_offset_ms;
+        let day_ms = MS_PER_DAY as i64;
+        let mut day = (after.0 as i64 + offset).div_euclid(day_ms);
+        loop {
+            let day_start = day * day_ms - offset;
+            if day_start >= self.horizon.0 as i64 {
+                return None;
+            }
+            day += 1;
+            // 1970-01-01 was a Thursday: (day + 3) mod 7 gives 0 for Monday.
+            let weekday = (day - 1 + 3).rem_euclid(7);
+            if weekday >= 5 && !weekends {
+                continue;
+            }
+            let user = &mut self.users[u];
+            let j = jitter.0 as i64;
+            let s =
+                day_start + start.0 as i64 + user.rng.range_inclusive(0, 2 * j as u64) as i64 - j;
+            let e = day_start + end.0 as i64 + user.rng.range_inclusive(0, 2 * j as u64) as i64 - j;
+            if e <= after.0 as i64 || e <= 0 {
+                continue;
+            }
+            let s = SimTime(s.max(after.0 as i64).max(0) as u64);
+            if self.absent_until(u, s).is_some() {
+                continue;
+            }
+            return Some((s, SimTime(e as u64)));
+        }
+    }
+}

@@ -1,0 +1,487 @@
+//! The client side of a unit: each app's calls, its silent chain (cache → refresh token
+//! → `prompt=none` → interactive), and its library's reaction to every answer. Calls
+//! served from a fresh cache are skipped arithmetically: an app wakes only at the first
+//! call whose outcome can differ from the last one (expiry, `refresh_on`, throttle end,
+//! a signing-key incident), so cost scales with token traffic, not with API calls.
+
+use super::endpoint::Endpoint;
+use super::event::Event;
+use super::observer::{CallResult, Observer, Outcome};
+use super::state::{InFlight, Throttle};
+use super::world::Simulation;
+use crate::domain::ClientType;
+use crate::domain::backup::{SessionFacts, eligibility};
+use crate::domain::idp::{Answer, RequestKind};
+use crate::domain::token::{AccessToken, RefreshToken, SessionCookie};
+use crate::engine::{SimDuration, SimTime};
+use crate::policy::client_profile::{Context, react};
+use crate::policy::lifetimes::SPA_REFRESH_LIFETIME;
+use crate::policy::{Failure, PromptCause, RefreshMode};
+
+/// Loop detection counts tokens per app in windows of this length.
+const LOOP_WINDOW: SimDuration = SimDuration::from_mins(5);
+
+impl<E: Endpoint> Simulation<'_, E> {
+    pub(super) fn set_wake(&mut self, a: usize, at: SimTime) {
+        if let Some(key) = self.apps[a].wake.take() {
+            self.queue.cancel(key);
+        }
+        self.apps[a].wake = Some(self.queue.schedule(at, Event::Wake(a as u32)));
+    }
+
+    pub(super) fn on_wake<O: Observer>(&mut self, a: usize, t: SimTime, obs: &mut O) {
+        self.apps[a].wake = None;
+        let u = self.apps[a].user as usize;
+        if !self.users[u].active || self.apps[a].in_flight.is_some() {
+            return;
+        }
+        if std::mem::take(&mut self.apps[a].retry_pending) {
+            self.send(a, t, false, obs);
+        } else {
+            self.call(a, t, obs);
+        }
+    }
+
+    pub(super) fn on_reply<O: Observer>(&mut self, a: usize, t: SimTime, obs: &mut O) {
+        if let Some(f) = self.apps[a].in_flight.take() {
+            self.complete(a, t, f, obs);
+        }
+    }
+
+    /// Whether the cached access token is served at `t`.
+    fn token_usable(&self, a: usize, t: SimTime) -> bool {
+        let rejected_before = self.endpoint.tokens_rejected_before(t);
+        self.apps[a].cache.access.is_some_and(|at| {
+            at.usable_at(t, self.policy().expiry_margin)
+                && rejected_before.is_none_or(|k| at.issued >= k)
+        })
+    }
+
+    fn refresh_due(&self, a: usize, t: SimTime) -> bool {
+        self.spec(a).profile.refresh_mode() != RefreshMode::Never
+            && self.apps[a]
+                .cache
+                .access
+                .and_then(|at| at.refresh_on)
+                .is_some_and(|r| t > r)
+    }
+
+    fn throttled(&self, a: usize, t: SimTime) -> Option<Failure> {
+        let app = &self.apps[a];
+        if app.ui_required.is_some() {
+            return None;
+        }
+        app.throttle.filter(|th| t < th.until).map(|th| th.replay)
+    }
+
+    /// One app call at `t`.
+    fn call<O: Observer>(&mut self, a: usize, t: SimTime, obs: &mut O) {
+        self.apps[a].call_started = t;
+        self.apps[a].attempts = 0;
+        let caches = self.spec(a).profile.caches();
+        let usable = caches && self.token_usable(a, t);
+        if usable && !self.refresh_due(a, t) {
+            self.served(a, t, CallResult::Cached, obs);
+            return self.schedule_next(a, t, obs);
+        }
+        if let Some(replay) = self.throttled(a, t) {
+            obs.requests(t, self.app_ref(a), Outcome::Throttled, 1);
+            let background =
+                usable && self.spec(a).profile.refresh_mode() == RefreshMode::Background;
+            let old_token = usable && (background || self.reaction(a, replay, false).old_token);
+            if old_token {
+                self.served(a, t, CallResult::Old, obs);
+            } else {
+                self.failed(a, t, obs);
+            }
+            return self.schedule_next(a, t, obs);
+        }
+        if usable && self.spec(a).profile.refresh_mode() == RefreshMode::Background {
+            self.served(a, t, CallResult::Old, obs);
+            return self.send(a, t, true, obs);
+        }
+        self.send(a, t, false, obs)
+    }
+
+    /// Next step of the silent chain: refresh token, then `prompt=none`, then interactive.
+    fn next_request_kind(&mut self, a: usize) -> RequestKind {
+        let spec = self.spec(a);
+        if spec.client.is_service() {
+            return RequestKind::ClientCredentials;
+        }
+        let browser = spec.client.uses_browser();
+        let app = &mut self.apps[a];
+        if app.cache.refresh.is_none() && app.ui_required.is_none() {
+            app.ui_required = Some(PromptCause::FirstSignIn);
+        }
+        match app.ui_required {
+            None => RequestKind::Refresh,
+            Some(_) if browser && app.cache.cookie.is_some() && !app.prompt_none_failed => {
+                RequestKind::PromptNone
+            }
+            Some(_) => RequestKind::Interactive,
+        }
+    }
+
+    fn backup_eligible(&self, a: usize, t: SimTime, kind: RequestKind) -> bool {
+        let spec = self.spec(a);
+        let facts = SessionFacts {
+            client: spec.client,
+            persistent_cache: spec.persistent_cache,
+            last_primary_auth: self.apps[a].last_primary_auth,
+            guest: self.segment_of(self.apps[a].user as usize).guest,
+            revoked_since: false,
+            silent: matches!(kind, RequestKind::Refresh | RequestKind::ClientCredentials),
+        };
+        eligibility(&facts, t, self.endpoint.backup_window()).is_ok()
+    }
+
+    /// Sends the next request of the chain; the answer is handled now or when it arrives.
+    fn send<O: Observer>(&mut self, a: usize, t: SimTime, background: bool, obs: &mut O) {
+        let kind = self.next_request_kind(a);
+        if kind == RequestKind::Interactive && !self.apps[a].prompted {
+            self.apps[a].prompted = true;
+            let cause = self.apps[a].ui_required.unwrap_or(PromptCause::FirstSignIn);
+            obs.prompt(t, self.app_ref(a), cause);
+        }
+        let eligible = self.backup_eligible(a, t, kind);
+        let reply = self.endpoint.handle(t, kind, eligible);
+        obs.offered(t, self.app_ref(a), &reply);
+        self.apps[a].attempts += 1;
+        let (mut result, mut after) = match reply.answer {
+            Answer::Ok => (Ok(reply.by_backup), reply.delay),
+            Answer::TooMany { retry_after } => (Err(Failure::TooMany(retry_after)), reply.delay),
+            Answer::ServerError { retry_after } => {
+                (Err(Failure::ServerError(retry_after)), reply.delay)
+            }
+            Answer::Hang(h) => (Err(Failure::Dropped), h),
+        };
+        if let Some(limit) = self.spec(a).timeout.filter(|limit| after > *limit) {
+            result = Err(Failure::Timeout);
+            after = limit;
+        }
+        let flight = InFlight {
+            kind,
+            background,
+            result,
+        };
+        if after == SimDuration::ZERO {
+            self.complete(a, t, flight, obs);
+        } else {
+            self.apps[a].in_flight = Some(flight);
+            self.queue.schedule(t + after, Event::Reply(a as u32));
+        }
+    }
+
+    fn complete<O: Observer>(&mut self, a: usize, t: SimTime, flight: InFlight, obs: &mut O) {
+        let by_backup = match flight.result {
+            Err(f) => return self.on_failure(a, t, flight, f, obs),
+            Ok(by_backup) => by_backup,
+        };
+        if let Err(cause) = self.grant(a, t, flight.kind, by_backup) {
+            let app = &mut self.apps[a];
+            app.ui_required = app.ui_required.or(Some(cause));
+            app.prompt_none_failed |= flight.kind == RequestKind::PromptNone;
+            return self.on_failure(a, t, flight, Failure::InvalidGrant, obs);
+        }
+        obs.requests(
+            t,
+            self.app_ref(a),
+            if by_backup {
+                Outcome::Backup
+            } else {
+                Outcome::Ok
+            },
+            1,
+        );
+        let app = &mut self.apps[a];
+        app.attempts = 0;
+        app.prev_delay = SimDuration::ZERO;
+        if !by_backup {
+            app.last_primary_auth = Some(t);
+        }
+        if !flight.background {
+            self.served(a, t, CallResult::New, obs);
+        }
+        self.schedule_next(a, t, obs);
+    }
+
+    /// Identity checks of a request the platform processed, then new tokens.
+    fn grant(
+        &mut self,
+        a: usize,
+        t: SimTime,
+        kind: RequestKind,
+        by_backup: bool,
+    ) -> Result<(), PromptCause> {
+        let policy = *self.policy();
+        let resilience = by_backup || self.endpoint.in_outage(t);
+        let spec = self.spec(a);
+        let (spa, browser, caches) = (
+            spec.client == ClientType::Spa,
+            spec.client.uses_browser(),
+            spec.profile.caches(),
+        );
+        let multi_factor = self
+            .segment_of(self.apps[a].user as usize)
+            .sign_in
+            .is_multi_factor();
+        let loop_limit = self.endpoint.loop_limit();
+        let fixed_expiry = |from: SimTime| spa.then_some(from + SPA_REFRESH_LIFETIME);
+        let app = &mut self.apps[a];
+        match kind {
+            RequestKind::Refresh => {
+                let rt = app
+                    .cache
+                    .refresh
+                    .as_mut()
+                    .expect("a refresh needs a refresh token");
+                policy.check_refresh(rt, t, resilience)?;
+                if !by_backup && loop_limit > 0 {
+                    let window = t.as_millis() / LOOP_WINDOW.as_millis();
+                    app.loop_window = match app.loop_window {
+                        (w, n) if w == window => (w, n + 1),
+                        _ => (window, 1),
+                    };
+                    if app.loop_window.1 > loop_limit {
+                        return Err(PromptCause::Outage);
+                    }
+                }
+                rt.last_used = t;
+            }
+            RequestKind::ClientCredentials => {}
+            RequestKind::PromptNone => {
+                let cookie = app
+                    .cache
+                    .cookie
+                    .as_mut()
+                    .expect("prompt=none needs a cookie");
+                policy.check_cookie(cookie, t, resilience)?;
+                cookie.last_used = t;
+                app.cache.refresh = Some(RefreshToken {
+                    auth_time: cookie.auth_time,
+                    last_used: t,
+                    multi_factor: cookie.multi_factor,
+                    fixed_expiry: fixed_expiry(t),
+                });
+            }
+            RequestKind::Interactive => {
+                app.cache.refresh = Some(RefreshToken {
+                    auth_time: t,
+                    last_used: t,
+                    multi_factor,
+                    fixed_expiry: fixed_expiry(t),
+                });
+                app.cache.cookie = browser.then_some(SessionCookie {
+                    auth_time: t,
+                    last_used: t,
+                    multi_factor,
+                });
+            }
+        }
+        app.ui_required = None;
+        app.prompted = false;
+        app.prompt_none_failed = false;
+        let lifetime = policy.draw_lifetime(&mut self.apps[a].rng);
+        let refresh_on = self.endpoint.refresh_in(lifetime).map(|r| {
+            let jitter = self.spec(a).profile.refresh_jitter().as_millis();
+            let shift = self.apps[a].rng.range_inclusive(0, 2 * jitter) as i64 - jitter as i64;
+            SimTime(
+                (t.as_millis() + r.as_millis())
+                    .saturating_add_signed(shift)
+                    .max(t.as_millis()),
+            )
+        });
+        self.apps[a].cache.access = caches.then_some(AccessToken {
+            issued: t,
+            expires: t + lifetime,
+            refresh_on,
+        });
+        Ok(())
+    }
+
+    fn reaction(
+        &mut self,
+        a: usize,
+        failure: Failure,
+        background: bool,
+    ) -> crate::policy::Reaction {
+        let spec = self.spec(a);
+        let (profile, retry) = (spec.profile, spec.retry);
+        let ctx = Context {
+            attempts: self.apps[a].attempts.max(1),
+            public: spec.client.is_public(),
+            background,
+            catches_errors: spec.catches_errors,
+            previous_delay: self.apps[a].prev_delay,
+        };
+        react(profile, failure, ctx, &retry, &mut self.apps[a].rng)
+    }
+
+    fn on_failure<O: Observer>(
+        &mut self,
+        a: usize,
+        t: SimTime,
+        flight: InFlight,
+        f: Failure,
+        obs: &mut O,
+    ) {
+        obs.requests(t, self.app_ref(a), outcome_of(f), 1);
+        let active = self.users[self.apps[a].user as usize].active;
+        let usable = self.spec(a).profile.caches() && self.token_usable(a, t);
+        let reaction = self.reaction(a, f, flight.background);
+        if let Some(d) = reaction.throttle {
+            self.apps[a].throttle = Some(Throttle {
+                until: t + d,
+                replay: f,
+            });
+        }
+        // After invalid_grant the chain moves on at once: prompt=none, then interactive.
+        if f == Failure::InvalidGrant
+            && active
+            && !flight.background
+            && !usable
+            && !self.spec(a).client.is_service()
+        {
+            return self.send(a, t, false, obs);
+        }
+        if let Some(delay) = reaction.retry_in.filter(|_| active) {
+            let app = &mut self.apps[a];
+            app.prev_delay = delay;
+            app.retry_pending = true;
+            if !flight.background && !usable {
+                let since = app.call_started;
+                self.block(a, since);
+            }
+            return self.set_wake(a, t + delay);
+        }
+        self.apps[a].attempts = 0;
+        if !flight.background {
+            if reaction.old_token && usable {
+                self.served(a, t, CallResult::Old, obs);
+            } else {
+                self.failed(a, t, obs);
+            }
+        }
+        self.schedule_next(a, t, obs);
+    }
+
+    fn served<O: Observer>(&mut self, a: usize, t: SimTime, how: CallResult, obs: &mut O) {
+        if self.users[self.apps[a].user as usize].active {
+            obs.call(t, self.app_ref(a), how);
+            self.unblock(a, t, obs);
+        }
+    }
+
+    fn failed<O: Observer>(&mut self, a: usize, t: SimTime, obs: &mut O) {
+        if self.users[self.apps[a].user as usize].active {
+            obs.call(t, self.app_ref(a), CallResult::None);
+            let since = self.apps[a].call_started;
+            self.block(a, since);
+        }
+    }
+
+    fn block(&mut self, a: usize, since: SimTime) {
+        if self.apps[a].blocked_since.is_some() {
+            return;
+        }
+        self.apps[a].blocked_since = Some(since);
+        let user = &mut self.users[self.apps[a].user as usize];
+        user.blocked_apps += 1;
+        if user.blocked_apps == 1 {
+            user.blocked_since = since;
+        }
+    }
+
+    pub(super) fn unblock<O: Observer>(&mut self, a: usize, t: SimTime, obs: &mut O) {
+        let Some(from) = self.apps[a].blocked_since.take() else {
+            return;
+        };
+        obs.app_blocked(self.app_ref(a), from, t);
+        let user = &mut self.users[self.apps[a].user as usize];
+        user.blocked_apps -= 1;
+        if user.blocked_apps == 0 {
+            obs.user_blocked(user.id, user.blocked_since, t);
+        }
+    }
+
+    /// Wakes the app at the first call whose outcome can differ from the current one.
+    fn schedule_next<O: Observer>(&mut self, a: usize, t: SimTime, obs: &mut O) {
+        let user = &self.users[self.apps[a].user as usize];
+        if !user.active {
+            return;
+        }
+        let (start, end) = (self.apps[a].first_call, user.session_end.min(self.horizon));
+        let interval = self.spec(a).call_interval;
+        let grid = |x: SimTime| -> SimTime {
+            if x <= start {
+                return start;
+            }
+            let k = (x.as_millis() - start.as_millis()).div_ceil(interval.as_millis());
+            start + interval * k
+        };
+        let after = t + SimDuration(1);
+        let (boundary, throttled) = if self.every_call || !self.spec(a).profile.caches() {
+            (after, false)
+        } else {
+            self.stable_until(a, t, after)
+        };
+        let wake = grid(boundary.max(after));
+        if throttled {
+            let skipped = (wake
+                .as_millis()
+                .min(end.as_millis())
+                .saturating_sub(grid(after).as_millis()))
+            .div_ceil(interval.as_millis());
+            if skipped > 0 {
+                obs.requests(t, self.app_ref(a), Outcome::Throttled, skipped);
+            }
+        }
+        if wake < end {
+            self.set_wake(a, wake);
+        }
+    }
+
+    /// Until when every call gets the same result as a call at `t`, and whether those
+    /// calls are answered from the throttle cache.
+    fn stable_until(&self, a: usize, t: SimTime, after: SimTime) -> (SimTime, bool) {
+        let throttle_end = self
+            .throttled(a, t)
+            .and(self.apps[a].throttle)
+            .map(|th| th.until);
+        if !self.token_usable(a, t) {
+            return (throttle_end.unwrap_or(after), throttle_end.is_some());
+        }
+        let at = self.apps[a].cache.access.expect("usable token");
+        let mut until = at.usable_until(self.policy().expiry_margin);
+        let mut throttled = false;
+        if let Some(next_key) = self.endpoint.next_rejection_after(t) {
+            until = until.min(next_key);
+        }
+        if self.spec(a).profile.refresh_mode() != RefreshMode::Never
+            && let Some(r) = at.refresh_on
+        {
+            if t > r {
+                match throttle_end {
+                    Some(end) => {
+                        until = until.min(end);
+                        throttled = true;
+                    }
+                    None => until = after,
+                }
+            } else {
+                until = until.min(r + SimDuration(1));
+            }
+        }
+        (until, throttled)
+    }
+}
+
+fn outcome_of(f: Failure) -> Outcome {
+    match f {
+        Failure::TooMany(_) => Outcome::TooMany,
+        Failure::ServerError(_) => Outcome::ServerError,
+        Failure::InvalidGrant => Outcome::InvalidGrant,
+        Failure::Timeout | Failure::Dropped | Failure::Refused => Outcome::Timeout,
+    }
+}

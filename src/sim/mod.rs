@@ -1,0 +1,17 @@
+//! The simulation of one scale unit (a world of users, apps and one token endpoint),
+//! the observer it reports to, and the parallel run over all units.
+
+mod activity;
+mod client;
+pub mod endpoint;
+pub mod event;
+pub mod observer;
+pub mod run;
+mod state;
+mod world;
+
+pub use endpoint::Endpoint;
+pub use event::Event;
+pub use observer::{AppRef, CallResult, NullObserver, Observer, Outcome};
+pub use run::{UnitRun, progress_total, run_units};
+pub use world::{AppRow, Simulation, SimulationBuilder};

@@ -1,0 +1,103 @@
+//! The core reports what happens through [`Observer`]; it never formats or stores
+//! results itself. The metrics recorder, the trace printer and tests implement it.
+
+use crate::domain::idp::Reply;
+use crate::engine::SimTime;
+use crate::policy::PromptCause;
+
+/// An app of the unit: its local index, its user's global id, its index in the segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppRef {
+    /// Index among the unit's apps.
+    pub local: u32,
+    /// Global user id.
+    pub user: u32,
+    /// Index of the app within its segment.
+    pub slot: u16,
+}
+
+/// How a token request ended, from the client's point of view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Outcome {
+    /// Token issued by the primary.
+    Ok,
+    /// Token issued by the backup authentication service.
+    Backup,
+    /// HTTP 429.
+    TooMany,
+    /// HTTP 5xx.
+    ServerError,
+    /// Client timeout, dropped or refused connection.
+    Timeout,
+    /// `invalid_grant`: the session was rejected, interaction required.
+    InvalidGrant,
+    /// Answered from the client's throttle cache without network.
+    Throttled,
+}
+
+impl Outcome {
+    /// Every outcome, in report order.
+    pub const ALL: [Outcome; 7] = [
+        Outcome::Ok,
+        Outcome::Backup,
+        Outcome::TooMany,
+        Outcome::ServerError,
+        Outcome::Timeout,
+        Outcome::InvalidGrant,
+        Outcome::Throttled,
+    ];
+
+    /// Column-friendly name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Backup => "backup",
+            Outcome::TooMany => "429",
+            Outcome::ServerError => "5xx",
+            Outcome::Timeout => "timeout",
+            Outcome::InvalidGrant => "invalid_grant",
+            Outcome::Throttled => "throttled",
+        }
+    }
+
+    /// Position in [`Outcome::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// What one app call got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallResult {
+    /// A cached access token.
+    Cached,
+    /// A token just obtained.
+    New,
+    /// The old token, while a refresh failed or runs in the background.
+    Old,
+    /// No token: the call failed.
+    None,
+}
+
+/// Receives everything a unit's simulation does. All methods default to doing nothing.
+pub trait Observer {
+    /// A request reached the token endpoint (counted at arrival, for load).
+    fn offered(&mut self, _t: SimTime, _app: AppRef, _reply: &Reply) {}
+    /// `n` requests of `app` ended with `outcome` at `t`.
+    fn requests(&mut self, _t: SimTime, _app: AppRef, _outcome: Outcome, _n: u64) {}
+    /// The user of `app` was asked to sign in.
+    fn prompt(&mut self, _t: SimTime, _app: AppRef, _cause: PromptCause) {}
+    /// An app call was evaluated (between wake-ups, calls served from cache are not reported).
+    fn call(&mut self, _t: SimTime, _app: AppRef, _result: CallResult) {}
+    /// `app` could not get a token during `[from, to)`.
+    fn app_blocked(&mut self, _app: AppRef, _from: SimTime, _to: SimTime) {}
+    /// At least one app of `user` was blocked during `[from, to)`.
+    fn user_blocked(&mut self, _user: u32, _from: SimTime, _to: SimTime) {}
+    /// `user` was active during `[from, to)`.
+    fn session(&mut self, _user: u32, _from: SimTime, _to: SimTime) {}
+}
+
+/// An observer that ignores everything (benchmarks).
+pub struct NullObserver;
+
+impl Observer for NullObserver {}

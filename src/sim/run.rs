@@ -1,0 +1,65 @@
+//! Runs every scale unit of a scenario, in parallel with rayon, and returns the units'
+//! observers in unit order, so merged outputs do not depend on the thread count.
+
+use super::observer::Observer;
+use super::world::{AppRow, SimulationBuilder};
+use crate::engine::SimTime;
+use crate::engine::time::MS_PER_DAY;
+use crate::scenario::Scenario;
+use rayon::prelude::*;
+
+/// The result of one unit.
+pub struct UnitRun<O> {
+    /// Unit index.
+    pub unit: u32,
+    /// What the observer recorded.
+    pub observer: O,
+    /// The unit's apps, in the order `AppRef::local` indexes.
+    pub rows: Vec<AppRow>,
+    /// Events processed.
+    pub events: u64,
+}
+
+/// Runs all units on `threads` threads. `make` builds each unit's observer from its app
+/// rows; `progress` is called with 1 for every simulated unit-day.
+pub fn run_units<O, F>(
+    scenario: &Scenario,
+    threads: usize,
+    make: F,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<UnitRun<O>>, rayon::ThreadPoolBuildError>
+where
+    O: Observer + Send,
+    F: Fn(u32, &[AppRow]) -> O + Sync,
+{
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()?;
+    let days = scenario.horizon.as_millis().div_ceil(MS_PER_DAY);
+    Ok(pool.install(|| {
+        (0..scenario.scale_units)
+            .into_par_iter()
+            .map(|unit| {
+                let mut sim = SimulationBuilder::new(scenario, unit).build();
+                let rows = sim.app_rows();
+                let mut observer = make(unit, &rows);
+                for day in 1..=days {
+                    sim.run_until(SimTime(day * MS_PER_DAY), &mut observer);
+                    progress(1);
+                }
+                sim.finish(&mut observer);
+                UnitRun {
+                    unit,
+                    observer,
+                    rows,
+                    events: sim.events_processed(),
+                }
+            })
+            .collect()
+    }))
+}
+
+/// Unit-days a run reports through `progress`, for sizing a progress bar.
+pub fn progress_total(scenario: &Scenario) -> u64 {
+    scenario.horizon.as_millis().div_ceil(MS_PER_DAY) * scenario.scale_units as u64
+}

@@ -1,0 +1,290 @@
+//! The simulation of one scale unit: users and apps built from the scenario, one token
+//! endpoint, and the event loop. Build it with [`SimulationBuilder`], then run it.
+
+use super::endpoint::Endpoint;
+use super::event::Event;
+use super::observer::{AppRef, Observer};
+use super::state::{AppState, UserState};
+use crate::domain::idp::PlatformUnit;
+use crate::domain::token::{AccessToken, RefreshToken, SessionCookie, TokenCache};
+use crate::domain::user::Activity;
+use crate::domain::{AppSpec, Segment};
+use crate::engine::{EventQueue, Purpose, Rng, SimDuration, SimTime};
+use crate::policy::lifetimes::SPA_REFRESH_LIFETIME;
+use crate::policy::{RefreshMode, TokenPolicy};
+use crate::scenario::Scenario;
+use crate::scenario::population::{UserSeed, users_of_unit};
+
+/// One row per app of the unit, in the order the observer's `AppRef::local` indexes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppRow {
+    /// Global user id.
+    pub user: u32,
+    /// Segment index.
+    pub segment: u16,
+    /// App index within the segment.
+    pub slot: u16,
+}
+
+/// Builds a [`Simulation`]; consumed by [`SimulationBuilder::build`].
+pub struct SimulationBuilder<'a, E> {
+    scenario: &'a Scenario,
+    unit: u32,
+    endpoint: E,
+    users: Option<Vec<UserSeed>>,
+    every_call: bool,
+}
+
+impl<'a> SimulationBuilder<'a, PlatformUnit> {
+    /// Unit `unit` of `scenario`, with its users and its platform unit.
+    pub fn new(scenario: &'a Scenario, unit: u32) -> Self {
+        let endpoint = scenario.platform_unit(unit);
+        SimulationBuilder {
+            scenario,
+            unit,
+            endpoint,
+            users: None,
+            every_call: false,
+        }
+    }
+}
+
+impl<'a, E: Endpoint> SimulationBuilder<'a, E> {
+    /// Replaces the token endpoint (scripted answers for `tokensim trace`).
+    pub fn endpoint<F: Endpoint>(self, endpoint: F) -> SimulationBuilder<'a, F> {
+        SimulationBuilder {
+            scenario: self.scenario,
+            unit: self.unit,
+            endpoint,
+            users: self.users,
+            every_call: self.every_call,
+        }
+    }
+
+    /// Evaluates every app call instead of skipping calls served from cache (traces).
+    pub fn every_call(mut self) -> Self {
+        self.every_call = true;
+        self
+    }
+
+    /// Simulates only these users instead of the unit's share of the population.
+    pub fn users(mut self, users: Vec<UserSeed>) -> Self {
+        self.users = Some(users);
+        self
+    }
+
+    /// Creates the users, their apps with a warm token cache, and the first events.
+    pub fn build(self) -> Simulation<'a, E> {
+        let s = self.scenario;
+        let seeds = self
+            .users
+            .unwrap_or_else(|| users_of_unit(s, self.unit).collect());
+        let mut sim = Simulation {
+            scenario: s,
+            unit: self.unit,
+            endpoint: self.endpoint,
+            queue: EventQueue::new(),
+            users: Vec::with_capacity(seeds.len()),
+            apps: Vec::new(),
+            horizon: SimTime::ZERO + s.horizon,
+            events: 0,
+            every_call: self.every_call,
+        };
+        for seed in seeds {
+            sim.add_user(seed);
+        }
+        for u in 0..sim.users.len() {
+            sim.schedule_first_session(u);
+        }
+        sim
+    }
+}
+
+/// The running world of one scale unit.
+pub struct Simulation<'a, E> {
+    pub(super) scenario: &'a Scenario,
+    pub(super) unit: u32,
+    pub(super) endpoint: E,
+    pub(super) queue: EventQueue<Event>,
+    pub(super) users: Vec<UserState>,
+    pub(super) apps: Vec<AppState>,
+    pub(super) horizon: SimTime,
+    pub(super) events: u64,
+    pub(super) every_call: bool,
+}
+
+impl<E: Endpoint> Simulation<'_, E> {
+    /// The unit's apps in observer order.
+    pub fn app_rows(&self) -> Vec<AppRow> {
+        self.apps
+            .iter()
+            .map(|a| {
+                let u = &self.users[a.user as usize];
+                AppRow {
+                    user: u.id,
+                    segment: u.segment,
+                    slot: a.slot,
+                }
+            })
+            .collect()
+    }
+
+    /// Events processed so far.
+    pub fn events_processed(&self) -> u64 {
+        self.events
+    }
+
+    /// The token endpoint.
+    pub fn endpoint(&self) -> &E {
+        &self.endpoint
+    }
+
+    /// Runs to the horizon and closes open intervals there.
+    pub fn run<O: Observer>(&mut self, obs: &mut O) {
+        self.run_until(self.horizon, obs);
+        self.finish(obs);
+    }
+
+    /// Processes every event before `until` (capped at the horizon).
+    pub fn run_until<O: Observer>(&mut self, until: SimTime, obs: &mut O) {
+        let until = until.min(self.horizon);
+        while let Some(t) = self.queue.peek_time() {
+            if t >= until {
+                break;
+            }
+            let (t, event) = self.queue.pop().expect("peeked");
+            self.events += 1;
+            match event {
+                Event::SessionStart(u) => self.on_session_start(u as usize, t, obs),
+                Event::SessionEnd(u) => self.on_session_end(u as usize, t, obs),
+                Event::Wake(a) => self.on_wake(a as usize, t, obs),
+                Event::Reply(a) => self.on_reply(a as usize, t, obs),
+            }
+        }
+    }
+
+    /// Closes sessions and blocked intervals still open at the horizon.
+    pub fn finish<O: Observer>(&mut self, obs: &mut O) {
+        for u in 0..self.users.len() {
+            if self.users[u].active {
+                self.end_session(u, self.horizon, obs);
+            }
+        }
+    }
+
+    pub(super) fn app_ref(&self, a: usize) -> AppRef {
+        let app = &self.apps[a];
+        AppRef {
+            local: a as u32,
+            user: self.users[app.user as usize].id,
+            slot: app.slot,
+        }
+    }
+
+    pub(super) fn spec(&self, a: usize) -> &AppSpec {
+        let app = &self.apps[a];
+        &self.segment_of(app.user as usize).apps[app.slot as usize]
+    }
+
+    pub(super) fn segment_of(&self, u: usize) -> &Segment {
+        &self.scenario.segments[self.users[u].segment as usize]
+    }
+
+    pub(super) fn policy(&self) -> &TokenPolicy {
+        &self.scenario.policy
+    }
+
+    fn add_user(&mut self, seed: UserSeed) {
+        let s = self.scenario;
+        let segment = &s.segments[seed.segment as usize];
+        let local = self.users.len() as u32;
+        let first_app = self.apps.len() as u32;
+        for (slot, spec) in segment.apps.iter().enumerate() {
+            let mut rng = Rng::stream(
+                s.seed,
+                self.unit as u64,
+                ((seed.id as u64) << 8) | slot as u64,
+                Purpose::Client,
+            );
+            let cache = self.warm_cache(spec, segment, &mut rng);
+            let phase = SimDuration(rng.range_inclusive(0, spec.call_interval.as_millis() - 1));
+            self.apps.push(AppState {
+                user: local,
+                slot: slot as u16,
+                cache,
+                throttle: None,
+                attempts: 0,
+                prev_delay: SimDuration::ZERO,
+                phase,
+                first_call: SimTime::ZERO,
+                call_started: SimTime::ZERO,
+                in_flight: None,
+                retry_pending: false,
+                ui_required: None,
+                prompted: false,
+                prompt_none_failed: false,
+                blocked_since: None,
+                wake: None,
+                last_primary_auth: Some(SimTime::ZERO),
+                loop_window: (u64::MAX, 0),
+                rng,
+            });
+        }
+        self.users.push(UserState {
+            id: seed.id,
+            segment: seed.segment,
+            first_app,
+            n_apps: segment.apps.len() as u16,
+            active: false,
+            session_start: SimTime::ZERO,
+            session_end: SimTime::ZERO,
+            next_arrival: SimTime::NEVER,
+            blocked_apps: 0,
+            blocked_since: SimTime::ZERO,
+            absence_start: SimTime::NEVER,
+            absence_end: SimTime::ZERO,
+            rng: Rng::stream(s.seed, self.unit as u64, seed.id as u64, Purpose::Activity),
+        });
+    }
+
+    /// The run starts in steady state: every app signed in at the start, its access token
+    /// at a uniformly random phase of its refresh cycle, so there is no sign-in storm at t = 0.
+    fn warm_cache(&self, spec: &AppSpec, segment: &Segment, rng: &mut Rng) -> TokenCache {
+        let p = self.policy();
+        let lifetime = p.draw_lifetime(rng);
+        let refresh_in = self
+            .endpoint
+            .refresh_in(lifetime)
+            .filter(|_| spec.profile.refresh_mode() != RefreshMode::Never);
+        let period = refresh_in.unwrap_or(lifetime.saturating_sub(p.expiry_margin));
+        let age = SimDuration(rng.range_inclusive(0, period.0.saturating_sub(1)));
+        let expires = SimTime::ZERO + lifetime.saturating_sub(age);
+        let access = spec.profile.caches().then(|| AccessToken {
+            issued: SimTime::ZERO,
+            expires,
+            refresh_on: refresh_in.map(|r| SimTime::ZERO + r.saturating_sub(age)),
+        });
+        let multi_factor = segment.sign_in.is_multi_factor();
+        let refresh = (!spec.client.is_service()).then(|| RefreshToken {
+            auth_time: SimTime::ZERO,
+            last_used: SimTime::ZERO,
+            multi_factor,
+            fixed_expiry: (spec.client == crate::domain::ClientType::Spa)
+                .then(|| SimTime(rng.range_inclusive(1, SPA_REFRESH_LIFETIME.0))),
+        });
+        let cookie = spec.client.uses_browser().then_some(SessionCookie {
+            auth_time: SimTime::ZERO,
+            last_used: SimTime::ZERO,
+            multi_factor,
+        });
+        TokenCache {
+            access,
+            refresh,
+            cookie,
+        }
+    }
+
+    pub(super) fn activity_of(&self, u: usize) -> &Activity {
+        &self.segment_of(u).activity
+    }
+}
