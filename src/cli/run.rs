@@ -54,8 +54,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     );
     bar.set_message(scenario.name.clone());
     let started = Instant::now();
-    let result = RunResult::simulate(scenario, threads, &|n| bar.inc(n))
-        .context("cannot start the worker threads")?;
+    let result = RunResult::simulate(scenario, threads, &|n| {
+        bar.inc(n);
+        true
+    })?;
     bar.finish_and_clear();
     let elapsed = started.elapsed();
     let summary = result

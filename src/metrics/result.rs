@@ -10,7 +10,7 @@ use crate::engine::time::MS_PER_MINUTE;
 use crate::policy::PromptCause;
 use crate::scenario::Scenario;
 use crate::scenario::population::unit_of;
-use crate::sim::{Outcome, UnitRun, run_units};
+use crate::sim::{Outcome, RunError, UnitRun, run_units};
 use std::io::Write;
 use std::path::Path;
 
@@ -23,12 +23,13 @@ pub struct RunResult {
 }
 
 impl RunResult {
-    /// Simulates `scenario` on `threads` threads; `progress` gets 1 per unit-day.
+    /// Simulates `scenario` on `threads` threads; `progress` gets 1 per unit-day and
+    /// returns `false` to cancel.
     pub fn simulate(
         scenario: Scenario,
         threads: usize,
-        progress: &(dyn Fn(u64) + Sync),
-    ) -> Result<RunResult, rayon::ThreadPoolBuildError> {
+        progress: &(dyn Fn(u64) -> bool + Sync),
+    ) -> Result<RunResult, RunError> {
         let mut units = run_units(
             &scenario,
             threads,

@@ -13,5 +13,5 @@ mod world;
 pub use endpoint::Endpoint;
 pub use event::Event;
 pub use observer::{AppRef, CallResult, NullObserver, Observer, Outcome};
-pub use run::{UnitRun, progress_total, run_units};
+pub use run::{RunError, UnitRun, progress_total, run_units};
 pub use world::{AppRow, Simulation, SimulationBuilder};

@@ -20,23 +20,43 @@ pub struct UnitRun<O> {
     pub events: u64,
 }
 
+/// Why a run did not complete.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The thread pool could not be created.
+    #[error("cannot start {threads} worker threads")]
+    Threads {
+        /// Threads asked for.
+        threads: usize,
+        /// The cause.
+        #[source]
+        source: rayon::ThreadPoolBuildError,
+    },
+    /// `progress` asked to stop (a newer run superseded this one).
+    #[error("the run was cancelled")]
+    Cancelled,
+}
+
 /// Runs all units on `threads` threads. `make` builds each unit's observer from its app
-/// rows; `progress` is called with 1 for every simulated unit-day.
+/// rows; `progress` is called with 1 for every simulated unit-day and returns `false`
+/// to cancel the run.
 pub fn run_units<O, F>(
     scenario: &Scenario,
     threads: usize,
     make: F,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<Vec<UnitRun<O>>, rayon::ThreadPoolBuildError>
+    progress: &(dyn Fn(u64) -> bool + Sync),
+) -> Result<Vec<UnitRun<O>>, RunError>
 where
     O: Observer + Send,
     F: Fn(u32, &[AppRow]) -> O + Sync,
 {
+    let threads = threads.max(1);
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()?;
+        .num_threads(threads)
+        .build()
+        .map_err(|source| RunError::Threads { threads, source })?;
     let days = scenario.horizon.as_millis().div_ceil(MS_PER_DAY);
-    Ok(pool.install(|| {
+    pool.install(|| {
         (0..scenario.scale_units)
             .into_par_iter()
             .map(|unit| {
@@ -45,18 +65,15 @@ where
                 let mut observer = make(unit, &rows);
                 for day in 1..=days {
                     sim.run_until(SimTime(day * MS_PER_DAY), &mut observer);
-                    progress(1);
+                    if !progress(1) {
+                        return Err(RunError::Cancelled);
+                    }
                 }
                 sim.finish(&mut observer);
-                UnitRun {
-                    unit,
-                    observer,
-                    rows,
-                    events: sim.events_processed(),
-                }
+                Ok(UnitRun { unit, observer, rows, events: sim.events_processed() })
             })
             .collect()
-    }))
+    })
 }
 
 /// Unit-days a run reports through `progress`, for sizing a progress bar.

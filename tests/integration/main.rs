@@ -1,1 +1,3 @@
+//! One integration-test binary; each module tests one behaviour of tokensim.
 
+mod common;
