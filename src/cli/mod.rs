@@ -4,6 +4,7 @@
 mod check;
 mod model_args;
 mod run;
+mod trace;
 
 use clap::{Parser, Subcommand};
 
@@ -34,6 +35,10 @@ pub enum Command {
     Run(run::RunArgs),
     /// Validate model files; every error names the file, the field and the bad value.
     Check(check::CheckArgs),
+    /// Run one client app against a scripted timeline of platform answers and print
+    /// every app call and every request that reaches the platform, to the second.
+    #[command(after_help = trace::HELP)]
+    Trace(trace::TraceArgs),
 }
 
 /// Runs a parsed command line.
@@ -41,5 +46,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
+        Command::Trace(args) => trace::trace(args),
     }
 }

@@ -4,6 +4,7 @@
 
 use super::outage::{Outage, OutageKind};
 use crate::engine::{Purpose, Rng, SimDuration, SimTime};
+use crate::policy::PromptCause;
 use serde::{Deserialize, Serialize};
 
 /// What a unit does with requests above capacity.
@@ -54,8 +55,9 @@ pub struct PlatformConfig {
 impl PlatformConfig {
     /// The `refresh_in` the platform sends with a token of this lifetime, if any.
     pub fn refresh_in(&self, lifetime: SimDuration) -> Option<SimDuration> {
-        (lifetime >= self.refresh_in_min_lifetime && self.refresh_in_share > 0.0)
-            .then_some(SimDuration((lifetime.0 as f64 * self.refresh_in_share) as u64))
+        (lifetime >= self.refresh_in_min_lifetime && self.refresh_in_share > 0.0).then_some(
+            SimDuration((lifetime.0 as f64 * self.refresh_in_share) as u64),
+        )
     }
 }
 
@@ -89,6 +91,11 @@ pub enum Answer {
     },
     /// The server holds the connection this long, then drops it.
     Hang(SimDuration),
+    /// Connection refused (scripted traces).
+    Refused,
+    /// `invalid_grant` for this reason (scripted traces; the simulation's own identity
+    /// checks produce it after an `Ok`).
+    InvalidGrant(PromptCause),
 }
 
 /// The unit's reply to one request.

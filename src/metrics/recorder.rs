@@ -1,7 +1,7 @@
 //! The metrics recorder: one per scale unit, fed by the simulation through
 //! [`Observer`], keeping flat per-app counters and per-minute columns.
 
-use crate::domain::idp::{Answer, Reply};
+use crate::domain::idp::{Answer, Reply, RequestKind};
 use crate::engine::SimTime;
 use crate::engine::time::MS_PER_MINUTE;
 use crate::policy::PromptCause;
@@ -135,7 +135,7 @@ impl Recorder {
 }
 
 impl Observer for Recorder {
-    fn offered(&mut self, t: SimTime, _app: AppRef, reply: &Reply) {
+    fn offered(&mut self, t: SimTime, _app: AppRef, _kind: RequestKind, reply: &Reply) {
         let m = (t.minute() as usize).min(self.minutes - 1);
         self.minute.offered[m] += 1;
         if reply.admitted {
@@ -146,8 +146,10 @@ impl Observer for Recorder {
         } else {
             match reply.answer {
                 Answer::TooMany { .. } => self.minute.shed[m] += 1,
-                Answer::ServerError { .. } | Answer::Hang(_) => self.minute.failed[m] += 1,
-                Answer::Ok => {}
+                Answer::ServerError { .. } | Answer::Hang(_) | Answer::Refused => {
+                    self.minute.failed[m] += 1
+                }
+                Answer::Ok | Answer::InvalidGrant(_) => {}
             }
         }
     }

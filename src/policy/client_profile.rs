@@ -3,6 +3,7 @@
 //! and whether the caller still gets its old token. Numbers from DESIGN §1.4
 //! (MSAL source and observed msal-python 1.39).
 
+use super::cause::PromptCause;
 use crate::engine::{Rng, SimDuration};
 use serde::{Deserialize, Serialize};
 
@@ -119,6 +120,26 @@ pub enum Jitter {
     Decorrelated,
 }
 
+impl Jitter {
+    /// Every strategy.
+    pub const ALL: [Jitter; 4] = [
+        Jitter::None,
+        Jitter::Full,
+        Jitter::Equal,
+        Jitter::Decorrelated,
+    ];
+
+    /// Name as written in model files.
+    pub fn label(self) -> &'static str {
+        match self {
+            Jitter::None => "none",
+            Jitter::Full => "full",
+            Jitter::Equal => "equal",
+            Jitter::Decorrelated => "decorrelated",
+        }
+    }
+}
+
 /// Retry loop settings of the non-MSAL profiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -173,8 +194,9 @@ pub enum Failure {
     TooMany(Option<SimDuration>),
     /// HTTP 5xx.
     ServerError(Option<SimDuration>),
-    /// 400 `invalid_grant`: the refresh token or cookie was rejected; UI required.
-    InvalidGrant,
+    /// 400 `invalid_grant`: the refresh token or cookie was rejected, for this reason;
+    /// the app needs interaction once it has no valid token left.
+    InvalidGrant(PromptCause),
     /// The client's own timeout fired.
     Timeout,
     /// The server dropped the connection after hanging.
@@ -241,7 +263,7 @@ pub fn react(
                     old_token: true,
                     retry_in: None,
                 },
-                InvalidGrant => Reaction {
+                InvalidGrant(_) => Reaction {
                     throttle: Some(minute),
                     old_token: true,
                     retry_in: None,
@@ -265,7 +287,7 @@ pub fn react(
                 _ if retry_in.is_some() => None,
                 TooMany(Some(ra)) | ServerError(Some(ra)) => Some(ra.min(THROTTLE_CAP)),
                 TooMany(None) | ServerError(None) if ctx.public => Some(minute),
-                InvalidGrant if ctx.public => Some(SimDuration::from_secs(120)),
+                InvalidGrant(_) if ctx.public => Some(SimDuration::from_secs(120)),
                 _ => None,
             };
             Reaction {
@@ -287,12 +309,12 @@ pub fn react(
         }
         Profile::NoCache => Reaction::default(),
         Profile::FastRetry | Profile::FixedRetry => Reaction {
-            retry_in: (failure != InvalidGrant && retry.allows(ctx.attempts))
+            retry_in: (!matches!(failure, InvalidGrant(_)) && retry.allows(ctx.attempts))
                 .then_some(retry.interval),
             ..Reaction::default()
         },
         Profile::Guided => {
-            if failure == InvalidGrant || !retry.allows(ctx.attempts) {
+            if matches!(failure, InvalidGrant(_)) || !retry.allows(ctx.attempts) {
                 let throttle = match failure {
                     TooMany(ra) | ServerError(ra) => ra,
                     _ => None,
@@ -414,7 +436,7 @@ mod tests {
         assert_eq!(second.throttle, Some(SimDuration::from_secs(60)));
         let ui = react(
             Profile::MsalDotnet,
-            Failure::InvalidGrant,
+            Failure::InvalidGrant(PromptCause::Inactivity),
             ctx(1),
             &r,
             &mut rng(),

@@ -8,6 +8,7 @@ pub mod overrides;
 pub mod population;
 pub mod presets;
 pub mod raw;
+pub mod script;
 mod validate;
 
 pub use error::ModelError;

@@ -100,7 +100,7 @@ pub fn validate(raw: RawModel, file: &str) -> Checked<Scenario> {
     let horizon = c.range(
         "scenario.horizon",
         s.horizon.0,
-        SimDuration::from_hours(1),
+        SimDuration::from_mins(1),
         SimDuration::from_days(400),
     )?;
     if s.users == 0 || s.users > 50_000_000 {

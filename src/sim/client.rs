@@ -146,7 +146,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         }
         let eligible = self.backup_eligible(a, t, kind);
         let reply = self.endpoint.handle(t, kind, eligible);
-        obs.offered(t, self.app_ref(a), &reply);
+        obs.offered(t, self.app_ref(a), kind, &reply);
         self.apps[a].attempts += 1;
         let (mut result, mut after) = match reply.answer {
             Answer::Ok => (Ok(reply.by_backup), reply.delay),
@@ -155,6 +155,8 @@ impl<E: Endpoint> Simulation<'_, E> {
                 (Err(Failure::ServerError(retry_after)), reply.delay)
             }
             Answer::Hang(h) => (Err(Failure::Dropped), h),
+            Answer::Refused => (Err(Failure::Refused), reply.delay),
+            Answer::InvalidGrant(cause) => (Err(Failure::InvalidGrant(cause)), reply.delay),
         };
         if let Some(limit) = self.spec(a).timeout.filter(|limit| after > *limit) {
             result = Err(Failure::Timeout);
@@ -179,10 +181,8 @@ impl<E: Endpoint> Simulation<'_, E> {
             Ok(by_backup) => by_backup,
         };
         if let Err(cause) = self.grant(a, t, flight.kind, by_backup) {
-            let app = &mut self.apps[a];
-            app.ui_required = app.ui_required.or(Some(cause));
-            app.prompt_none_failed |= flight.kind == RequestKind::PromptNone;
-            return self.on_failure(a, t, flight, Failure::InvalidGrant, obs);
+            self.apps[a].prompt_none_failed |= flight.kind == RequestKind::PromptNone;
+            return self.on_failure(a, t, flight, Failure::InvalidGrant(cause), obs);
         }
         obs.requests(
             t,
@@ -336,13 +336,20 @@ impl<E: Endpoint> Simulation<'_, E> {
                 replay: f,
             });
         }
-        // After invalid_grant the chain moves on at once: prompt=none, then interactive.
-        if f == Failure::InvalidGrant
+        // Without a valid token, invalid_grant surfaces as "UI required" and the chain
+        // moves on at once: prompt=none, then interactive. With one, the refresh token is
+        // kept and tried again later (MSAL returns the old token).
+        if let Failure::InvalidGrant(cause) = f
             && active
             && !flight.background
             && !usable
             && !self.spec(a).client.is_service()
         {
+            // The prompt is blamed on the last barrier: the cookie when prompt=none failed.
+            let app = &mut self.apps[a];
+            if flight.kind == RequestKind::PromptNone || app.ui_required.is_none() {
+                app.ui_required = Some(cause);
+            }
             return self.send(a, t, false, obs);
         }
         if let Some(delay) = reaction.retry_in.filter(|_| active) {
@@ -421,7 +428,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             start + interval * k
         };
         let after = t + SimDuration(1);
-        let (boundary, throttled) = if self.every_call || !self.spec(a).profile.caches() {
+        let (boundary, throttled) = if self.trace || !self.spec(a).profile.caches() {
             (after, false)
         } else {
             self.stable_until(a, t, after)
@@ -481,7 +488,7 @@ fn outcome_of(f: Failure) -> Outcome {
     match f {
         Failure::TooMany(_) => Outcome::TooMany,
         Failure::ServerError(_) => Outcome::ServerError,
-        Failure::InvalidGrant => Outcome::InvalidGrant,
+        Failure::InvalidGrant(_) => Outcome::InvalidGrant,
         Failure::Timeout | Failure::Dropped | Failure::Refused => Outcome::Timeout,
     }
 }

@@ -8,6 +8,7 @@ pub mod event;
 pub mod observer;
 pub mod run;
 mod state;
+pub mod trace;
 mod world;
 
 pub use endpoint::Endpoint;

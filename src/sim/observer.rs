@@ -1,7 +1,7 @@
 //! The core reports what happens through [`Observer`]; it never formats or stores
 //! results itself. The metrics recorder, the trace printer and tests implement it.
 
-use crate::domain::idp::Reply;
+use crate::domain::idp::{Reply, RequestKind};
 use crate::engine::SimTime;
 use crate::policy::PromptCause;
 
@@ -82,7 +82,7 @@ pub enum CallResult {
 /// Receives everything a unit's simulation does. All methods default to doing nothing.
 pub trait Observer {
     /// A request reached the token endpoint (counted at arrival, for load).
-    fn offered(&mut self, _t: SimTime, _app: AppRef, _reply: &Reply) {}
+    fn offered(&mut self, _t: SimTime, _app: AppRef, _kind: RequestKind, _reply: &Reply) {}
     /// `n` requests of `app` ended with `outcome` at `t`.
     fn requests(&mut self, _t: SimTime, _app: AppRef, _outcome: Outcome, _n: u64) {}
     /// The user of `app` was asked to sign in.

@@ -32,7 +32,7 @@ pub struct SimulationBuilder<'a, E> {
     unit: u32,
     endpoint: E,
     users: Option<Vec<UserSeed>>,
-    every_call: bool,
+    trace: bool,
 }
 
 impl<'a> SimulationBuilder<'a, PlatformUnit> {
@@ -44,7 +44,7 @@ impl<'a> SimulationBuilder<'a, PlatformUnit> {
             unit,
             endpoint,
             users: None,
-            every_call: false,
+            trace: false,
         }
     }
 }
@@ -57,13 +57,15 @@ impl<'a, E: Endpoint> SimulationBuilder<'a, E> {
             unit: self.unit,
             endpoint,
             users: self.users,
-            every_call: self.every_call,
+            trace: self.trace,
         }
     }
 
-    /// Evaluates every app call instead of skipping calls served from cache (traces).
-    pub fn every_call(mut self) -> Self {
-        self.every_call = true;
+    /// Trace mode: every app call is evaluated and reported (none skipped as served from
+    /// cache), apps start signed in but without an access token, and the first call
+    /// comes at the session start.
+    pub fn trace(mut self) -> Self {
+        self.trace = true;
         self
     }
 
@@ -88,7 +90,7 @@ impl<'a, E: Endpoint> SimulationBuilder<'a, E> {
             apps: Vec::new(),
             horizon: SimTime::ZERO + s.horizon,
             events: 0,
-            every_call: self.every_call,
+            trace: self.trace,
         };
         for seed in seeds {
             sim.add_user(seed);
@@ -110,7 +112,7 @@ pub struct Simulation<'a, E> {
     pub(super) apps: Vec<AppState>,
     pub(super) horizon: SimTime,
     pub(super) events: u64,
-    pub(super) every_call: bool,
+    pub(super) trace: bool,
 }
 
 impl<E: Endpoint> Simulation<'_, E> {
@@ -206,8 +208,12 @@ impl<E: Endpoint> Simulation<'_, E> {
                 ((seed.id as u64) << 8) | slot as u64,
                 Purpose::Client,
             );
-            let cache = self.warm_cache(spec, segment, &mut rng);
-            let phase = SimDuration(rng.range_inclusive(0, spec.call_interval.as_millis() - 1));
+            let mut cache = self.warm_cache(spec, segment, &mut rng);
+            let mut phase = SimDuration(rng.range_inclusive(0, spec.call_interval.as_millis() - 1));
+            if self.trace {
+                cache.access = None;
+                phase = SimDuration::ZERO;
+            }
             self.apps.push(AppState {
                 user: local,
                 slot: slot as u16,

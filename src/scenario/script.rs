@@ -1,0 +1,145 @@
+//! Trace scripts for `tokensim trace`: token settings, the app's call schedule, and
+//! windows of platform answers, from TOML (everything) or CSV (windows only).
+
+use super::raw::Dur;
+use crate::domain::idp::Answer;
+use crate::engine::SimDuration;
+use crate::policy::PromptCause;
+use serde::Deserialize;
+
+/// What the scripted platform answers from `from` until the next window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Start of the window.
+    pub from: SimDuration,
+    /// The answer to every request in the window.
+    pub answer: Answer,
+}
+
+/// A scripted trace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Script {
+    /// Lifetime of every access token issued.
+    pub expires_in: SimDuration,
+    /// `refresh_in` sent with every token, if any.
+    pub refresh_in: Option<SimDuration>,
+    /// The app calls its resource this often ...
+    pub call_every: SimDuration,
+    /// ... for this long.
+    pub duration: SimDuration,
+    /// Answer windows, sorted by start; before the first, requests succeed.
+    pub windows: Vec<Window>,
+}
+
+/// Token and schedule settings; in a TOML script or from the command line.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSettings {
+    /// Access-token lifetime (`expires_in`).
+    pub expires_in: Option<Dur>,
+    /// `refresh_in`, if the platform sends one.
+    pub refresh_in: Option<Dur>,
+    /// Interval between app calls.
+    pub call_every: Option<Dur>,
+    /// Length of the trace.
+    pub duration: Option<Dur>,
+}
+
+/// One answer window as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWindow {
+    /// Start, from the beginning of the trace.
+    pub from: Dur,
+    /// `ok`, `5xx`, `429`, `invalid_grant`, `timeout` or `refused`.
+    pub answer: String,
+    /// Retry-After for `5xx` and `429`.
+    pub retry_after: Option<Dur>,
+    /// How long the server hangs for `timeout`.
+    pub hang: Option<Dur>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScript {
+    #[serde(flatten)]
+    settings: RawSettings,
+    #[serde(default)]
+    window: Vec<RawWindow>,
+}
+
+/// Reads a script (TOML, or CSV with columns `from,answer,retry_after,hang`);
+/// `defaults` fills settings the file does not give (CSV gives none).
+pub fn parse_script(
+    text: &str,
+    file: &str,
+    csv: bool,
+    defaults: &RawSettings,
+) -> Result<Script, String> {
+    let (settings, raw_windows) = if csv {
+        let windows = csv::Reader::from_reader(text.as_bytes())
+            .deserialize::<RawWindow>()
+            .enumerate()
+            .map(|(i, w)| w.map_err(|e| format!("{file}: row {}: {e}", i + 2)))
+            .collect::<Result<Vec<_>, _>>()?;
+        (None, windows)
+    } else {
+        let raw: RawScript = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+        (Some(raw.settings), raw.window)
+    };
+    let pick = |f: fn(&RawSettings) -> Option<Dur>| {
+        settings
+            .as_ref()
+            .and_then(f)
+            .or_else(|| f(defaults))
+            .map(|d| d.0)
+    };
+    let expires_in = pick(|s| s.expires_in).unwrap_or(SimDuration::from_hours(1));
+    let call_every = pick(|s| s.call_every).unwrap_or(SimDuration::from_secs(60));
+    let duration = pick(|s| s.duration).unwrap_or(SimDuration::from_hours(3));
+    if call_every == SimDuration::ZERO {
+        return Err(format!("{file}: call_every: '0s' must be longer than zero"));
+    }
+    let mut windows = raw_windows
+        .iter()
+        .enumerate()
+        .map(|(i, w)| window(w).map_err(|e| format!("{file}: window[{i}].{e}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    windows.sort_by_key(|w| w.from);
+    Ok(Script {
+        expires_in,
+        refresh_in: pick(|s| s.refresh_in),
+        call_every,
+        duration,
+        windows,
+    })
+}
+
+fn window(w: &RawWindow) -> Result<Window, String> {
+    let retry_after = w.retry_after.map(|d| d.0);
+    let answer = match w.answer.as_str() {
+        "ok" => Answer::Ok,
+        "5xx" => Answer::ServerError { retry_after },
+        "429" => Answer::TooMany { retry_after },
+        "invalid_grant" => Answer::InvalidGrant(PromptCause::Inactivity),
+        "timeout" => Answer::Hang(w.hang.map_or(SimDuration::from_secs(120), |d| d.0)),
+        "refused" => Answer::Refused,
+        other => {
+            return Err(format!(
+                "answer: '{other}' is not an answer (use ok, 5xx, 429, invalid_grant, timeout or refused)"
+            ));
+        }
+    };
+    if retry_after.is_some()
+        && !matches!(answer, Answer::ServerError { .. } | Answer::TooMany { .. })
+    {
+        return Err(format!(
+            "retry_after: only 5xx and 429 answers carry Retry-After, not '{}'",
+            w.answer
+        ));
+    }
+    Ok(Window {
+        from: w.from.0,
+        answer,
+    })
+}

@@ -1,0 +1,341 @@
+//! Scripted single-client traces: a sequence of platform answers in, the exact request
+//! schedule out, for every client profile (DESIGN §1.4).
+
+use tokensim::domain::idp::Answer;
+use tokensim::engine::SimDuration;
+use tokensim::policy::{Jitter, Profile};
+use tokensim::scenario::script::{RawSettings, Script, parse_script};
+use tokensim::sim::CallResult;
+use tokensim::sim::trace::{TraceLine, TracedApp, run_trace};
+
+fn script(text: &str) -> Script {
+    let none = RawSettings {
+        expires_in: None,
+        refresh_in: None,
+        call_every: None,
+        duration: None,
+    };
+    parse_script(text, "test-script.toml", false, &none).unwrap()
+}
+
+fn app(profile: Profile) -> TracedApp {
+    TracedApp {
+        profile,
+        confidential: false,
+        catches_errors: false,
+        jitter: Jitter::None,
+    }
+}
+
+/// Seconds at which requests reached the platform.
+fn request_times(lines: &[TraceLine]) -> Vec<f64> {
+    lines
+        .iter()
+        .filter_map(|l| match l {
+            TraceLine::Request { t, .. } => Some(t.as_millis() as f64 / 1000.0),
+            _ => None,
+        })
+        .collect()
+}
+
+fn calls(lines: &[TraceLine]) -> Vec<(f64, CallResult)> {
+    lines
+        .iter()
+        .filter_map(|l| match l {
+            TraceLine::Call { t, result, .. } => Some((t.as_millis() as f64 / 1000.0, *result)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// 1 h tokens (usable until 55:00), calls every minute; 5xx from 50:00, with
+/// Retry-After 300 s from 60:00, healthy again from 70:00.
+const OUTAGE: &str = r#"
+expires_in = "1h"
+call_every = "60s"
+duration = "2h"
+[[window]]
+from = "50m"
+answer = "5xx"
+[[window]]
+from = "60m"
+answer = "5xx"
+retry_after = "300s"
+[[window]]
+from = "70m"
+answer = "ok"
+"#;
+
+#[test]
+fn msal_python_requests_every_minute_then_honours_retry_after_to_the_second() {
+    let lines = run_trace(&script(OUTAGE), app(Profile::MsalPython)).unwrap();
+    assert_eq!(
+        request_times(&lines),
+        vec![
+            0.0, 3300.0, 3360.0, 3420.0, 3480.0, 3540.0, 3600.0, 3900.0, 4200.0
+        ]
+    );
+    // No call between 55:00 and 70:00 gets a token; the throttled ones do not reach the platform.
+    let blocked: Vec<f64> = calls(&lines)
+        .iter()
+        .filter(|(_, r)| *r == CallResult::None)
+        .map(|(t, _)| *t)
+        .collect();
+    assert_eq!(blocked.first(), Some(&3300.0));
+    assert_eq!(blocked.last(), Some(&4140.0));
+    assert_eq!(blocked.len(), 15);
+}
+
+#[test]
+fn msal_python_confidential_throttles_five_seconds() {
+    let text = OUTAGE
+        .replace("call_every = \"60s\"", "call_every = \"1s\"")
+        .replace("duration = \"2h\"", "duration = \"3320s\"");
+    let app = TracedApp {
+        confidential: true,
+        ..app(Profile::MsalPython)
+    };
+    let lines = run_trace(&script(&text), app).unwrap();
+    assert_eq!(
+        request_times(&lines),
+        vec![0.0, 3300.0, 3305.0, 3310.0, 3315.0]
+    );
+}
+
+#[test]
+fn msal_dotnet_retries_once_after_a_second_then_throttles_a_minute() {
+    let lines = run_trace(&script(OUTAGE), app(Profile::MsalDotnet)).unwrap();
+    assert_eq!(
+        request_times(&lines),
+        vec![
+            0.0, 3300.0, 3301.0, 3420.0, 3421.0, 3540.0, 3541.0, 3660.0, 3960.0, 4260.0
+        ]
+    );
+}
+
+#[test]
+fn guided_backs_off_exponentially_and_gives_up_after_six_attempts() {
+    let text = OUTAGE.replace("retry_after = \"300s\"\n", "");
+    let lines = run_trace(&script(&text), app(Profile::Guided)).unwrap();
+    let loop_at = |t: f64| vec![t, t + 5.0, t + 15.0, t + 35.0, t + 75.0, t + 155.0];
+    let mut expected = vec![0.0];
+    for start in [3300.0, 3480.0, 3660.0, 3840.0, 4020.0] {
+        expected.extend(loop_at(start));
+    }
+    expected.push(4200.0);
+    assert_eq!(request_times(&lines), expected);
+}
+
+#[test]
+fn guided_jitter_keeps_every_retry_between_five_seconds_and_the_cap() {
+    let text = OUTAGE.replace("retry_after = \"300s\"\n", "");
+    for jitter in [Jitter::Full, Jitter::Equal, Jitter::Decorrelated] {
+        let lines = run_trace(
+            &script(&text),
+            TracedApp {
+                jitter,
+                ..app(Profile::Guided)
+            },
+        )
+        .unwrap();
+        let times = request_times(&lines);
+        // Retries within a call; a request on the minute grid starts a new app call.
+        for pair in times
+            .windows(2)
+            .filter(|w| w[0] >= 3300.0 && w[1] < 4200.0 && w[1] % 60.0 != 0.0)
+        {
+            let gap = pair[1] - pair[0];
+            assert!((5.0..=300.0).contains(&gap), "{jitter:?}: gap {gap}");
+        }
+    }
+}
+
+#[test]
+fn fast_retry_hammers_every_second_and_ignores_retry_after() {
+    let text = r#"
+expires_in = "1h"
+call_every = "60s"
+duration = "1h"
+[[window]]
+from = "55m"
+answer = "429"
+retry_after = "300s"
+[[window]]
+from = "56m"
+answer = "ok"
+"#;
+    let times = request_times(&run_trace(&script(text), app(Profile::FastRetry)).unwrap());
+    let expected: Vec<f64> = std::iter::once(0.0)
+        .chain((3300..=3360).map(|s| s as f64))
+        .collect();
+    assert_eq!(times, expected);
+}
+
+#[test]
+fn fixed_retry_waits_its_interval_whatever_the_retry_after() {
+    let text = r#"
+expires_in = "1h"
+duration = "1h10m"
+[[window]]
+from = "55m"
+answer = "429"
+retry_after = "600s"
+[[window]]
+from = "58m"
+answer = "ok"
+"#;
+    let times = request_times(&run_trace(&script(text), app(Profile::FixedRetry)).unwrap());
+    assert_eq!(
+        times,
+        vec![0.0, 3300.0, 3330.0, 3360.0, 3390.0, 3420.0, 3450.0, 3480.0]
+    );
+}
+
+/// 2 h tokens with refresh_in 1 h: msal-python refreshes inline from the first call after 1 h.
+const PROACTIVE: &str = r#"
+expires_in = "2h"
+refresh_in = "1h"
+call_every = "1s"
+duration = "3660s"
+[[window]]
+from = "3600s"
+answer = "429"
+retry_after = "7s"
+[[window]]
+from = "3650s"
+answer = "ok"
+"#;
+
+#[test]
+fn msal_python_returns_the_old_token_on_429_and_waits_retry_after_exactly() {
+    let lines = run_trace(&script(PROACTIVE), app(Profile::MsalPython)).unwrap();
+    assert_eq!(
+        request_times(&lines),
+        vec![
+            0.0, 3601.0, 3608.0, 3615.0, 3622.0, 3629.0, 3636.0, 3643.0, 3650.0
+        ]
+    );
+    assert!(calls(&lines).iter().all(|(_, r)| *r != CallResult::None));
+}
+
+#[test]
+fn msal_python_raises_on_5xx_although_the_old_token_is_valid_unless_the_app_catches() {
+    let text = PROACTIVE.replace("answer = \"429\"\nretry_after = \"7s\"", "answer = \"5xx\"");
+    let raised = run_trace(&script(&text), app(Profile::MsalPython)).unwrap();
+    let failed = calls(&raised)
+        .iter()
+        .filter(|(_, r)| *r == CallResult::None)
+        .count();
+    // Every call from 3601 s raises: the 5xx window ends at 3650 s, but the 60 s throttle
+    // entry of the 3601 s request outlives it, so calls up to 3660 s raise from the cache.
+    assert_eq!(failed, 59);
+    let caught = run_trace(
+        &script(&text),
+        TracedApp {
+            catches_errors: true,
+            ..app(Profile::MsalPython)
+        },
+    )
+    .unwrap();
+    assert!(calls(&caught).iter().all(|(_, r)| *r != CallResult::None));
+}
+
+#[test]
+fn msal_js_refreshes_in_the_background_and_never_blocks_while_the_old_token_lives() {
+    let text = PROACTIVE.replace("answer = \"429\"\nretry_after = \"7s\"", "answer = \"5xx\"");
+    let lines = run_trace(&script(&text), app(Profile::MsalJs)).unwrap();
+    assert_eq!(
+        request_times(&lines),
+        vec![0.0, 3601.0, 3661.0]
+            .into_iter()
+            .filter(|t| *t < 3660.0)
+            .collect::<Vec<_>>()
+    );
+    assert!(calls(&lines).iter().all(|(_, r)| *r != CallResult::None));
+}
+
+#[test]
+fn msal_dotnet_times_out_after_100_seconds_and_python_waits_for_the_hang() {
+    let text = r#"
+expires_in = "1h"
+call_every = "60s"
+duration = "2h"
+[[window]]
+from = "55m"
+answer = "timeout"
+hang = "300s"
+[[window]]
+from = "70m"
+answer = "ok"
+"#;
+    let dotnet = request_times(&run_trace(&script(text), app(Profile::MsalDotnet)).unwrap());
+    // 3300 times out at 3400, retried at 3401 (times out at 3501); timeouts are not throttled.
+    assert_eq!(&dotnet[..5], &[0.0, 3300.0, 3401.0, 3540.0, 3641.0]);
+    let python = request_times(&run_trace(&script(text), app(Profile::MsalPython)).unwrap());
+    assert_eq!(python, vec![0.0, 3300.0, 3660.0, 4020.0, 4380.0]);
+}
+
+#[test]
+fn msal_python_retries_a_refused_connection_once_at_once() {
+    let text = r#"
+expires_in = "1h"
+duration = "1h"
+[[window]]
+from = "55m"
+answer = "refused"
+[[window]]
+from = "56m"
+answer = "ok"
+"#;
+    let times = request_times(&run_trace(&script(text), app(Profile::MsalPython)).unwrap());
+    assert_eq!(times, vec![0.0, 3300.0, 3300.0, 3360.0]);
+}
+
+#[test]
+fn no_cache_asks_for_a_token_on_every_call() {
+    let text = "expires_in = \"1h\"\ncall_every = \"60s\"\nduration = \"10m\"\n";
+    let times = request_times(&run_trace(&script(text), app(Profile::NoCache)).unwrap());
+    assert_eq!(times, (0..10).map(|m| m as f64 * 60.0).collect::<Vec<_>>());
+}
+
+#[test]
+fn scripts_reject_bad_answers_with_the_field_and_the_choices() {
+    let none = RawSettings {
+        expires_in: None,
+        refresh_in: None,
+        call_every: None,
+        duration: None,
+    };
+    let err = parse_script(
+        "[[window]]\nfrom = \"1m\"\nanswer = \"503\"\n",
+        "s.toml",
+        false,
+        &none,
+    )
+    .unwrap_err();
+    assert!(
+        err.contains("s.toml: window[0].answer: '503' is not an answer (use ok, 5xx"),
+        "{err}"
+    );
+    let err = parse_script(
+        "[[window]]\nfrom = \"1m\"\nanswer = \"ok\"\nretry_after = \"5s\"\n",
+        "s.toml",
+        false,
+        &none,
+    )
+    .unwrap_err();
+    assert!(err.contains("only 5xx and 429"), "{err}");
+    let csv = parse_script(
+        "from,answer,retry_after,hang\n10m,429,30s,\n",
+        "s.csv",
+        true,
+        &none,
+    )
+    .unwrap();
+    assert_eq!(
+        csv.windows[0].answer,
+        Answer::TooMany {
+            retry_after: Some(SimDuration::from_secs(30))
+        }
+    );
+}
