@@ -4,6 +4,14 @@ use crate::scenario;
 use clap::Args;
 use std::path::PathBuf;
 
+pub(super) const HELP: &str = "\
+Exits with status 1 if any file is invalid; each error names the file, the field path
+and the bad value, and says what is allowed.
+
+Examples:
+  tokensim check models/*.toml
+  tokensim check my-tenant.toml";
+
 /// Arguments of `check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {

@@ -34,6 +34,7 @@ pub enum Command {
     #[command(after_help = run::HELP)]
     Run(run::RunArgs),
     /// Validate model files; every error names the file, the field and the bad value.
+    #[command(after_help = check::HELP)]
     Check(check::CheckArgs),
     /// Run one client app against a scripted timeline of platform answers and print
     /// every app call and every request that reaches the platform, to the second.

@@ -53,7 +53,15 @@ pub fn parse_model(
             ModelError::Field {
                 file: file.clone(),
                 field: e.path().to_string(),
-                message: e.inner().to_string(),
+                // toml appends its own, index-less copy of the path; ours already names the field.
+                message: e
+                    .inner()
+                    .to_string()
+                    .split("\nin `")
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
             }
         })?;
     validate(raw, &file)
