@@ -63,7 +63,7 @@ profile = "no-cache"
     };
     SimulationBuilder::new(&s, 0).build().run(&mut count);
     let n = count.calls as f64;
-    let p = (-lambda * t_days as f64).exp();
+    let p = (-lambda * t_days).exp();
     let observed = count.expired as f64 / n;
     let se = (p * (1.0 - p) / n).sqrt();
     assert!(n > 150_000.0, "too few samples: {n}");
