@@ -17,7 +17,7 @@ const Z: f64 = 4.5;
 /// counting from T on is exact: no warm-up bias and no censoring at the horizon.
 #[test]
 fn inactivity_expiry_share_matches_exp_minus_lambda_t() {
-    let (lambda, t_days) = (1.0, 2.0);
+    let (lambda, t_days): (f64, f64) = (1.0, 2.0);
     let s = model(
         r#"
 [scenario]
