@@ -15,9 +15,10 @@
 //!
 //! Layers, bottom up (dependencies point down only):
 //! - [`engine`]: integer time, the event queue, seeded random streams;
-//! - [`scenario`]: model files → validated scenario, population;
 //! - [`domain`] and [`policy`]: tokens, apps, platform units; lifetimes and client rules;
-//! - [`sim`]: the simulation of one scale unit, and running all of them;
+//! - [`scenario`]: model files → validated scenario (made of domain and policy types,
+//!   which is why it sits above them), population;
+//! - [`sim`]: the simulation of one scale unit, scripted traces, and running all units;
 //! - [`metrics`]: the recorder and the run's output tables;
 //! - [`cli`]: the `tokensim` commands.
 
