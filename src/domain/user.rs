@@ -80,6 +80,8 @@ pub struct Segment {
     pub utc_offset_ms: i64,
     /// Guests are never served by the backup authentication service.
     pub guest: bool,
+    /// The apps start signed in; otherwise every app begins with an empty cache.
+    pub signed_in_at_start: bool,
     /// Activity pattern.
     pub activity: Activity,
     /// Holidays, if any.

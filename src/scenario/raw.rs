@@ -402,6 +402,10 @@ pub struct RawSegment {
     /// Guests (not home-tenant users) are never served by the backup service.
     #[serde(default)]
     pub guest: bool,
+    /// Whether the apps start signed in (a running organisation) or signed out (a new
+    /// rollout: every app prompts at its first call).
+    #[serde(default = "yes")]
+    pub signed_in_at_start: bool,
     /// How the users are active.
     pub activity: RawActivity,
     /// Holidays, during which nobody uses anything.

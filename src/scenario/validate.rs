@@ -627,6 +627,7 @@ fn validate_segment(c: &Checker, i: usize, s: &RawSegment) -> Checked<Segment> {
         sign_in: s.sign_in,
         utc_offset_ms: (s.utc_offset_hours * 3_600_000.0).round() as i64,
         guest: s.guest,
+        signed_in_at_start: s.signed_in_at_start,
         activity,
         absence,
         apps,

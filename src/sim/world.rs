@@ -214,6 +214,9 @@ impl<E: Endpoint> Simulation<'_, E> {
                 cache.access = None;
                 phase = SimDuration::ZERO;
             }
+            if !segment.signed_in_at_start {
+                cache = TokenCache::default();
+            }
             self.apps.push(AppState {
                 user: local,
                 slot: slot as u16,
@@ -231,7 +234,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                 prompt_none_failed: false,
                 blocked_since: None,
                 wake: None,
-                last_primary_auth: Some(SimTime::ZERO),
+                last_primary_auth: segment.signed_in_at_start.then_some(SimTime::ZERO),
                 loop_window: (u64::MAX, 0),
                 rng,
             });

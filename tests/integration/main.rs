@@ -6,4 +6,5 @@ mod common;
 mod determinism;
 mod models;
 mod outage;
+mod prompts;
 mod trace;

@@ -1,0 +1,107 @@
+//! Interactive prompts and their causes: first sign-in, inactivity after a holiday,
+//! max age, sign-in frequency, and monotonicity of MaxInactiveTime.
+
+use crate::common::model;
+use tokensim::metrics::{RunResult, Summary};
+
+const OFFICE: &str = r#"
+[scenario]
+name = "prompts"
+start = "2026-03-02T00:00"
+horizon = "60d"
+seed = 9
+users = 300
+[platform]
+capacity = 1000
+[[segment]]
+name = "office"
+share = 1.0
+sign_in = "password"
+activity = { pattern = "working-hours", start = "08:00", end = "17:00", jitter = "30m" }
+absence = { per_year = 6, length = "9d" }
+  [[segment.app]]
+  name = "desktop"
+  client = "native"
+  profile = "msal-dotnet"
+"#;
+
+fn prompts(sets: &[&str]) -> Summary {
+    Summary::from_run(&RunResult::simulate(model(OFFICE, sets), 1, &|_| true).unwrap())
+}
+
+fn cause(s: &Summary, c: &str) -> u64 {
+    s.prompts.by_cause[c]
+}
+
+#[test]
+fn default_lifetimes_prompt_nobody() {
+    assert_eq!(prompts(&[]).prompts.total, 0);
+}
+
+#[test]
+fn signed_out_apps_prompt_once_each_for_first_sign_in() {
+    let s = prompts(&["segment.0.signed_in_at_start=false"]);
+    assert_eq!(cause(&s, "first_sign_in"), 300);
+    assert_eq!(s.prompts.total, 300);
+}
+
+#[test]
+fn a_holiday_longer_than_max_inactive_prompts_for_inactivity() {
+    // A 9-day absence always spans at least one weekend-bounded gap of over 5 days.
+    let s = prompts(&["policy.refresh_token.max_inactive=5d"]);
+    assert!(cause(&s, "inactivity") > 100, "{:?}", s.prompts.by_cause);
+    assert_eq!(s.prompts.total, cause(&s, "inactivity"));
+    // Weekends alone (about 2.7 days of inactivity) never exceed 5 days.
+    let no_holidays = prompts(&[
+        "policy.refresh_token.max_inactive=5d",
+        "segment.0.absence.per_year=0",
+    ]);
+    assert_eq!(no_holidays.prompts.total, 0);
+}
+
+#[test]
+fn max_age_single_factor_prompts_password_users_but_not_multi_factor_ones() {
+    let single = prompts(&[
+        "policy.refresh_token.max_age_single_factor=1d",
+        "policy.refresh_token.max_inactive=20h",
+    ]);
+    // Tuesday to Friday each need a fresh sign-in (Mondays and returns from holiday fall
+    // to the 20 h inactivity window first): about 4 × 8 weeks × 300 users, less holidays.
+    let (max_age, inactivity) = (cause(&single, "max_age"), cause(&single, "inactivity"));
+    assert!(
+        (7_000..=10_000).contains(&max_age),
+        "{:?}",
+        single.prompts.by_cause
+    );
+    assert!(
+        (1_800..=3_000).contains(&inactivity),
+        "{:?}",
+        single.prompts.by_cause
+    );
+    let multi = prompts(&[
+        "policy.refresh_token.max_age_single_factor=1d",
+        "policy.refresh_token.max_inactive=20h",
+        "segment.0.sign_in=mfa",
+    ]);
+    assert_eq!(cause(&multi, "max_age"), 0);
+}
+
+#[test]
+fn sign_in_frequency_prompts_once_per_period_of_use() {
+    let s = prompts(&["policy.sign_in_frequency.every=7d"]);
+    let n = cause(&s, "sign_in_frequency");
+    // One prompt per user roughly every 7 days of the 60 (fewer during holidays).
+    assert!((300 * 5..=300 * 9).contains(&n), "{n}");
+}
+
+#[test]
+fn shortening_max_inactive_never_reduces_inactivity_prompts() {
+    let mut previous = 0;
+    for days in ["20d", "10d", "6d", "4d", "3d"] {
+        let set = format!("policy.refresh_token.max_inactive={days}");
+        let n = cause(&prompts(&[&set]), "inactivity");
+        assert!(n >= previous, "max_inactive {days}: {n} < {previous}");
+        previous = n;
+    }
+    assert!(previous > 0);
+}
