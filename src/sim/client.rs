@@ -18,6 +18,9 @@ use crate::policy::client_profile::{Context, react};
 use crate::policy::lifetimes::SPA_REFRESH_LIFETIME;
 use crate::policy::{Failure, PromptCause, RefreshMode};
 
+/// MSAL's hidden-iframe timeout for `prompt=none`.
+const IFRAME_TIMEOUT: SimDuration = SimDuration::from_secs(10);
+
 /// Loop detection counts tokens per app in windows of this length.
 const LOOP_WINDOW: SimDuration = SimDuration::from_mins(5);
 
@@ -158,7 +161,16 @@ impl<E: Endpoint> Simulation<'_, E> {
             Answer::Refused => (Err(Failure::Refused), reply.delay),
             Answer::InvalidGrant(cause) => (Err(Failure::InvalidGrant(cause)), reply.delay),
         };
-        if let Some(limit) = self.spec(a).timeout.filter(|limit| after > *limit) {
+        // prompt=none runs in a hidden iframe that MSAL abandons after 10 s.
+        let limit = match kind {
+            RequestKind::PromptNone => Some(
+                self.spec(a)
+                    .timeout
+                    .map_or(IFRAME_TIMEOUT, |t| t.min(IFRAME_TIMEOUT)),
+            ),
+            _ => self.spec(a).timeout,
+        };
+        if let Some(limit) = limit.filter(|limit| after > *limit) {
             result = Err(Failure::Timeout);
             after = limit;
         }
@@ -181,7 +193,6 @@ impl<E: Endpoint> Simulation<'_, E> {
             Ok(by_backup) => by_backup,
         };
         if let Err(cause) = self.grant(a, t, flight.kind, by_backup) {
-            self.apps[a].prompt_none_failed |= flight.kind == RequestKind::PromptNone;
             return self.on_failure(a, t, flight, Failure::InvalidGrant(cause), obs);
         }
         obs.requests(
@@ -341,13 +352,16 @@ impl<E: Endpoint> Simulation<'_, E> {
         // kept and tried again later (MSAL returns the old token).
         if let Failure::InvalidGrant(cause) = f
             && active
+            && flight.kind != RequestKind::Interactive
             && !flight.background
             && !usable
             && !self.spec(a).client.is_service()
         {
             // The prompt is blamed on the last barrier: the cookie when prompt=none failed.
             let app = &mut self.apps[a];
-            if flight.kind == RequestKind::PromptNone || app.ui_required.is_none() {
+            let prompt_none = flight.kind == RequestKind::PromptNone;
+            app.prompt_none_failed |= prompt_none;
+            if prompt_none || app.ui_required.is_none() {
                 app.ui_required = Some(cause);
             }
             return self.send(a, t, false, obs);

@@ -339,3 +339,46 @@ fn scripts_reject_bad_answers_with_the_field_and_the_choices() {
         }
     );
 }
+
+#[test]
+fn invalid_grant_walks_the_chain_to_one_prompt_and_stops() {
+    let text = r#"
+expires_in = "1h"
+duration = "1h"
+[[window]]
+from = "55m"
+answer = "invalid_grant"
+"#;
+    let web = TracedApp {
+        confidential: true,
+        ..app(Profile::MsalJs)
+    };
+    let lines = run_trace(&script(text), web).unwrap();
+    let at_55: Vec<String> = lines
+        .iter()
+        .filter(|l| l.time().as_millis() == 3_300_000)
+        .map(|l| match l {
+            TraceLine::Request { kind, .. } => format!("{kind:?}"),
+            TraceLine::Prompt { cause, .. } => format!("prompt {}", cause.label()),
+            TraceLine::Call { result, .. } => format!("call {result:?}"),
+        })
+        .collect();
+    assert_eq!(
+        at_55,
+        vec![
+            "Refresh",
+            "PromptNone",
+            "prompt inactivity",
+            "Interactive",
+            "call None"
+        ]
+    );
+    let prompts = lines
+        .iter()
+        .filter(|l| matches!(l, TraceLine::Prompt { .. }))
+        .count();
+    assert_eq!(
+        prompts, 1,
+        "one prompt per need, however often the sign-in fails"
+    );
+}
