@@ -2,6 +2,7 @@
 //! its own file and returns an error that `main` prints with its causes.
 
 mod check;
+mod matrix;
 mod model_args;
 mod run;
 mod trace;
@@ -25,7 +26,8 @@ Examples:
   tokensim run                                   run the embedded default scenario
   tokensim run models/retry-storm.toml --threads 2 --out reports/storm
   tokensim run --set policy.access_token.lifetime_min=2h --set policy.access_token.lifetime_max=2h
-  tokensim check models/*.toml                   validate model files";
+  tokensim check models/*.toml                   validate model files
+  tokensim matrix                                print the revocation matrix";
 
 /// The commands.
 #[derive(Debug, Subcommand)]
@@ -39,6 +41,8 @@ pub enum Command {
     /// every app call and every request that reaches the platform, to the second.
     #[command(after_help = trace::HELP)]
     Trace(trace::TraceArgs),
+    /// Print the revocation matrix: which events revoke which refresh tokens and cookies.
+    Matrix(matrix::MatrixArgs),
 }
 
 /// Runs a parsed command line.
@@ -47,5 +51,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
         Command::Trace(args) => trace::trace(args),
+        Command::Matrix(args) => matrix::matrix(args),
     }
 }

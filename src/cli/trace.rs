@@ -193,7 +193,10 @@ pub fn trace(args: TraceArgs) -> anyhow::Result<()> {
     };
     let lines = run_trace(&script, app)?;
     let rows: Vec<Row> = lines.iter().map(row).collect();
-    println!("{:<16} {:<8} {:<19} {:<30} result", "time", "event", "request", "answer");
+    println!(
+        "{:<16} {:<8} {:<19} {:<30} result",
+        "time", "event", "request", "answer"
+    );
     for r in &rows {
         let result = if r.why.is_empty() {
             r.result.to_string()

@@ -1,5 +1,7 @@
 //! The closed set of things that can happen in a unit.
 
+use crate::domain::events::EventKind;
+
 /// An event of one scale unit; indices are local to the unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
@@ -11,4 +13,12 @@ pub enum Event {
     Wake(u32),
     /// A delayed answer (queueing, latency, hang, client timeout) reaches an app.
     Reply(u32),
+    /// The next rate-driven credential or admin event of a user (kind drawn then).
+    Credential(u32),
+    /// A scripted campaign (by index) hits a user.
+    Campaign(u32, u16),
+    /// An admin revoke-all takes effect for a user after the admin API lag.
+    Lagged(u32, EventKind),
+    /// A critical event (by index among the unit's CAE marks) reaches an app's resource.
+    CaeEnforce(u32, u32),
 }
