@@ -126,7 +126,9 @@ impl<E: Endpoint> Simulation<'_, E> {
         self.apply_event(u, kind, asked, t, obs);
     }
 
-    /// Applies `kind`, which happened at `at`, to every app of user `u` at `t`.
+    /// Applies `kind`, which happened at `at`, to every app of user `u` at `t` (later for
+    /// an admin revoke-all: until then the sessions still mint tokens, so tokens minted
+    /// in between count as minted before the revocation).
     fn apply_event<O: Observer>(
         &mut self,
         u: usize,
@@ -173,12 +175,12 @@ impl<E: Endpoint> Simulation<'_, E> {
             let cut_off = enforced.then_some(t + delay);
             if let Some(cut_off) = cut_off {
                 let mark = self.unit_events.marks.len() as u32;
-                self.unit_events.marks.push((at, kind));
+                self.unit_events.marks.push((t, kind));
                 self.queue
                     .schedule(cut_off, Event::CaeEnforce(a as u32, mark));
             }
             if kind.cuts_access() {
-                let exposure = self.exposure_end(a, at, cut_off).since(at);
+                let exposure = self.exposure_end(a, t, cut_off).since(at);
                 obs.revocation(&RevocationRecord {
                     t: at,
                     app: self.app_ref(a),
@@ -192,9 +194,10 @@ impl<E: Endpoint> Simulation<'_, E> {
         }
     }
 
-    /// The last moment a token of app `a` minted before `at` is still accepted: its access
-    /// token until expiry (or the CAE cut-off), a refresh token or cookie the event left
-    /// alive until its own timeout if nobody uses it again.
+    /// The last moment a token of app `a` minted before the revocation at `at` is still
+    /// accepted (and at least `at`): its access token until expiry (or the CAE cut-off),
+    /// a refresh token or cookie the event left alive until its own timeout if nobody
+    /// uses it again.
     fn exposure_end(&self, a: usize, at: SimTime, cut_off: Option<SimTime>) -> SimTime {
         let policy = self.policy();
         let cache = &self.apps[a].cache;

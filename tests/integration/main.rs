@@ -1,4 +1,5 @@
 //! One integration-test binary; each module tests one behaviour of tokensim.
 
 mod common;
+mod revocation;
 mod trace;
