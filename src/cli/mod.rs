@@ -32,7 +32,7 @@ Examples:
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Simulate a scenario and write summary.json, users.csv and timeseries.csv.
+    /// Simulate a scenario and write summary.json, users.csv, timeseries.csv and revocations.csv.
     #[command(after_help = run::HELP)]
     Run(run::RunArgs),
     /// Validate model files; every error names the file, the field and the bad value.

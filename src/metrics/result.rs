@@ -56,7 +56,7 @@ impl RunResult {
             .collect()
     }
 
-    /// Writes `users.csv`, `timeseries.csv` and `summary.json` into `dir`.
+    /// Writes `users.csv`, `timeseries.csv`, `revocations.csv` and `summary.json` into `dir`.
     pub fn write_all(&self, dir: &Path) -> std::io::Result<Summary> {
         std::fs::create_dir_all(dir)?;
         self.write_users(&dir.join(schema::USERS_CSV))?;

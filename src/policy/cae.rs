@@ -120,3 +120,93 @@ pub fn blame(challenge: Option<EventKind>, cause: PromptCause) -> PromptCause {
         cause
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Purpose, SimTime};
+
+    fn cae() -> CaePolicy {
+        CaePolicy {
+            lifetime_min: SimDuration::from_hours(20),
+            lifetime_max: SimDuration::from_hours(28),
+            fallback_share: 0.0,
+            fallback_lifetime: SimDuration::from_hours(1),
+            propagation_max: SimDuration::from_mins(15),
+        }
+    }
+
+    fn policy() -> TokenPolicy {
+        TokenPolicy {
+            at_min: SimDuration::from_mins(60),
+            at_max: SimDuration::from_mins(90),
+            expiry_margin: SimDuration::from_secs(300),
+            max_inactive: SimDuration::from_days(90),
+            max_age: Default::default(),
+            session_max_age: Default::default(),
+            cookie_inactive: SimDuration::from_days(90),
+            sign_in_frequency: None,
+        }
+    }
+
+    #[test]
+    fn lifetimes_by_session_kind() {
+        let (c, p) = (cae(), policy());
+        let mut rng = Rng::stream(1, 0, 0, Purpose::Client);
+        for _ in 0..1000 {
+            let long = c.lifetime(CaeSession::Long, &p, &mut rng);
+            assert!(long >= c.lifetime_min && long <= c.lifetime_max);
+            let off = c.lifetime(CaeSession::Off, &p, &mut rng);
+            assert!(off >= p.at_min && off <= p.at_max);
+        }
+        assert_eq!(
+            c.lifetime(CaeSession::Fallback, &p, &mut rng),
+            SimDuration::from_hours(1)
+        );
+    }
+
+    #[test]
+    fn propagation_is_bounded_and_location_policy_instant() {
+        let c = cae();
+        let mut rng = Rng::stream(1, 0, 0, Purpose::Events);
+        let delays: Vec<_> = (0..1000)
+            .map(|_| c.propagation(EventKind::PasswordChange, &mut rng))
+            .collect();
+        assert!(delays.iter().all(|d| *d <= c.propagation_max));
+        assert!(delays.iter().any(|d| *d > SimDuration::from_mins(10)));
+        assert_eq!(
+            c.propagation(EventKind::IpLocationPolicy, &mut rng),
+            SimDuration::ZERO
+        );
+    }
+
+    #[test]
+    fn claims_challenges() {
+        let rt = |multi_factor| RefreshToken {
+            auth_time: SimTime::ZERO,
+            last_used: SimTime::ZERO,
+            multi_factor,
+            fixed_expiry: None,
+            password_based: true,
+            revoked: false,
+        };
+        assert_eq!(claims_met(Some(EventKind::MfaEnabled), &rt(true)), Ok(()));
+        assert_eq!(
+            claims_met(Some(EventKind::MfaEnabled), &rt(false)),
+            Err(PromptCause::Cae)
+        );
+        assert_eq!(
+            claims_met(Some(EventKind::HighUserRisk), &rt(true)),
+            Err(PromptCause::Cae)
+        );
+        assert_eq!(claims_met(Some(EventKind::Sspr), &rt(false)), Ok(()));
+        assert_eq!(
+            blame(Some(EventKind::Sspr), PromptCause::Revocation),
+            PromptCause::Cae
+        );
+        assert_eq!(
+            blame(None, PromptCause::Revocation),
+            PromptCause::Revocation
+        );
+    }
+}

@@ -2,5 +2,7 @@
 
 mod cae;
 mod common;
+mod incident;
 mod revocation;
+mod timeouts;
 mod trace;
