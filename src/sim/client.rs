@@ -131,7 +131,8 @@ impl<E: Endpoint> Simulation<'_, E> {
             persistent_cache: spec.persistent_cache,
             last_primary_auth: self.apps[a].last_primary_auth,
             guest: self.segment_of(self.apps[a].user as usize).guest,
-            revoked_since: self.unit_events.apps[a]
+            revoked_since: self.apps[a]
+                .revocation
                 .revoked_at
                 .is_some_and(|r| self.apps[a].last_primary_auth.is_none_or(|p| r >= p)),
             silent: matches!(kind, RequestKind::Refresh | RequestKind::ClientCredentials),
@@ -227,10 +228,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         );
         let scenario = self.scenario;
         let segment = &scenario.segments[self.users[self.apps[a].user as usize].segment as usize];
-        let (claims, cae_session) = (
-            self.unit_events.apps[a].claims,
-            self.unit_events.apps[a].cae,
-        );
+        let (claims, cae_session) = (self.apps[a].revocation.claims, self.apps[a].revocation.cae);
         let loop_limit = self.endpoint.loop_limit();
         let fixed_expiry = |from: SimTime| spa.then_some(from + SPA_REFRESH_LIFETIME);
         let app = &mut self.apps[a];
@@ -299,7 +297,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         app.ui_required = None;
         app.prompted = false;
         app.prompt_none_failed = false;
-        self.unit_events.apps[a].claims = None;
+        self.apps[a].revocation.claims = None;
         let lifetime = scenario
             .cae
             .lifetime(cae_session, &policy, &mut self.apps[a].rng);

@@ -19,6 +19,15 @@ pub enum Event {
     Campaign(u32, u16),
     /// An admin revoke-all takes effect for a user after the admin API lag.
     Lagged(u32, EventKind),
-    /// A critical event (by index among the unit's CAE marks) reaches an app's resource.
-    CaeEnforce(u32, u32),
+    /// A critical event reaches an app's resource (index among the unit's CAE marks).
+    CaeEnforce(u32),
+}
+
+#[cfg(test)]
+mod tests {
+    /// Events stay eight bytes: the queue's slots hold one each.
+    #[test]
+    fn events_fit_in_eight_bytes() {
+        assert_eq!(std::mem::size_of::<super::Event>(), 8);
+    }
 }

@@ -19,13 +19,11 @@ use crate::policy::cae::{self, CaeSession};
 pub(super) struct UnitEvents {
     /// Per local user: the events stream.
     users: Vec<Rng>,
-    /// Per app.
-    pub apps: Vec<AppEvents>,
-    /// Critical events on their way to resources: event time and kind.
-    marks: Vec<(SimTime, EventKind)>,
+    /// Critical events on their way to an app's resources: app, revocation time, kind.
+    marks: Vec<(u32, SimTime, EventKind)>,
 }
 
-/// Event state of one app.
+/// Event state of one app (kept in the app's state, beside its tokens).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct AppEvents {
     /// The app's CAE session kind.
@@ -42,14 +40,16 @@ impl UnitEvents {
         self.users
             .push(Rng::stream(seed, unit as u64, user as u64, Purpose::Events));
     }
+}
 
-    /// Registers an app (in local order).
-    pub fn add_app(&mut self, cae: CaeSession) {
-        self.apps.push(AppEvents {
+impl AppEvents {
+    /// A fresh app of this CAE session kind.
+    pub fn new(cae: CaeSession) -> Self {
+        AppEvents {
             cae,
             claims: None,
             revoked_at: None,
-        });
+        }
     }
 }
 
@@ -168,16 +168,15 @@ impl<E: Endpoint> Simulation<'_, E> {
                 sort(TokenClass::of_cookie(c.password_based), &mut c.revoked);
             }
             if !revoked.is_empty() {
-                self.unit_events.apps[a].revoked_at = Some(t);
+                self.apps[a].revocation.revoked_at = Some(t);
             }
             let enforced =
-                self.unit_events.apps[a].cae.enforced() && cae::enforces(kind, self.spec(a));
+                self.apps[a].revocation.cae.enforced() && cae::enforces(kind, self.spec(a));
             let cut_off = enforced.then_some(t + delay);
             if let Some(cut_off) = cut_off {
                 let mark = self.unit_events.marks.len() as u32;
-                self.unit_events.marks.push((t, kind));
-                self.queue
-                    .schedule(cut_off, Event::CaeEnforce(a as u32, mark));
+                self.unit_events.marks.push((a as u32, t, kind));
+                self.queue.schedule(cut_off, Event::CaeEnforce(mark));
             }
             if kind.cuts_access() {
                 let exposure = self.exposure_end(a, t, cut_off).since(at);
@@ -224,8 +223,9 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// A critical event reaches the resources of app `a`: an access token minted before
     /// it is rejected with a claims challenge, so the app drops it and its next call
     /// requests a new one carrying the claims.
-    pub(super) fn on_cae_enforce(&mut self, a: usize, mark: usize, t: SimTime) {
-        let (at, kind) = self.unit_events.marks[mark];
+    pub(super) fn on_cae_enforce(&mut self, mark: usize, t: SimTime) {
+        let (a, at, kind) = self.unit_events.marks[mark];
+        let a = a as usize;
         let Some(token) = self.apps[a].cache.access.filter(|tok| tok.issued <= at) else {
             return;
         };
@@ -233,7 +233,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             return;
         }
         self.apps[a].cache.access = None;
-        self.unit_events.apps[a].claims = Some(kind);
+        self.apps[a].revocation.claims = Some(kind);
         let app = &self.apps[a];
         let active = self.users[app.user as usize].active;
         // A pending retry or request, or a throttle window, already decides the next wake.

@@ -4,7 +4,7 @@
 use super::endpoint::Endpoint;
 use super::event::Event;
 use super::observer::{AppRef, Observer};
-use super::revocation::UnitEvents;
+use super::revocation::{AppEvents, UnitEvents};
 use super::state::{AppState, UserState};
 use crate::domain::idp::PlatformUnit;
 use crate::domain::token::{AccessToken, RefreshToken, SessionCookie, TokenCache};
@@ -169,7 +169,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                 Event::Credential(u) => self.on_credential(u as usize, t, obs),
                 Event::Campaign(u, k) => self.on_campaign(u as usize, k as usize, t, obs),
                 Event::Lagged(u, kind) => self.on_lagged(u as usize, kind, t, obs),
-                Event::CaeEnforce(a, mark) => self.on_cae_enforce(a as usize, mark as usize, t),
+                Event::CaeEnforce(mark) => self.on_cae_enforce(mark as usize, t),
             }
         }
     }
@@ -218,7 +218,6 @@ impl<E: Endpoint> Simulation<'_, E> {
                 Purpose::Client,
             );
             let cae = s.cae.session(spec, &mut rng);
-            self.unit_events.add_app(cae);
             let mut cache = self.warm_cache(spec, segment, cae, &mut rng);
             let mut phase = SimDuration(rng.range_inclusive(0, spec.call_interval.as_millis() - 1));
             if self.trace {
@@ -244,6 +243,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                 wake: None,
                 last_primary_auth: Some(SimTime::ZERO),
                 loop_window: (u64::MAX, 0),
+                revocation: AppEvents::new(cae),
                 rng,
             });
         }
