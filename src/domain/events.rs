@@ -54,16 +54,7 @@ impl EventKind {
     ];
 
     /// The kinds that are rows of the revocation matrix, in file order.
-    pub const MATRIX: [EventKind; 8] = [
-        EventKind::PasswordExpiry,
-        EventKind::PasswordChange,
-        EventKind::Sspr,
-        EventKind::AdminResetAzurePortal,
-        EventKind::AdminResetEntraAdminCenter,
-        EventKind::UserRevokeAll,
-        EventKind::AdminRevokeAll,
-        EventKind::SingleSignOut,
-    ];
+    pub const MATRIX: &'static [EventKind] = EventKind::ALL.split_at(8).0;
 
     /// The name used in model files, the matrix file and `revocations.csv`.
     pub fn label(self) -> &'static str {

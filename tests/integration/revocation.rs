@@ -294,7 +294,7 @@ proptest! {
 /// Every event against every class at least once, with and without CAE.
 #[test]
 fn matrix_file_and_simulation_agree_for_every_event() {
-    for event in EventKind::MATRIX {
+    for &event in EventKind::MATRIX {
         for (cp1, pls) in [(false, 0.0), (true, 1.0), (true, 0.5)] {
             let c = Case {
                 event,
