@@ -79,11 +79,6 @@ impl EventKind {
         self as usize
     }
 
-    /// The kind named `label`, if any.
-    pub fn from_label(label: &str) -> Option<EventKind> {
-        EventKind::ALL.into_iter().find(|k| k.label() == label)
-    }
-
     /// Critical events that CAE-capable resources learn about and enforce (DESIGN §1.3).
     pub fn cae_critical(self) -> bool {
         matches!(
@@ -203,7 +198,6 @@ mod tests {
     #[test]
     fn labels_round_trip_and_serde_agrees() {
         for k in EventKind::ALL {
-            assert_eq!(EventKind::from_label(k.label()), Some(k));
             let json = serde_json::to_string(&k).unwrap();
             assert_eq!(json, format!("\"{}\"", k.label()));
         }

@@ -167,6 +167,9 @@ impl RunResult {
                     r.alive.labels(),
                     minutes(r.exposure.as_millis()),
                     r.cae.to_string(),
+                    r.campaign.map_or(String::new(), |k| {
+                        s.events.campaigns[k as usize].name.clone()
+                    }),
                 ])?;
             }
             out.flush()?;

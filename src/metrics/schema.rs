@@ -100,9 +100,11 @@ pub mod revocations {
     pub const EXPOSURE_MINUTES: &str = "exposure_minutes";
     /// Whether the app's resources enforced the event through CAE.
     pub const CAE: &str = "cae";
+    /// Name of the scripted campaign; empty for events drawn from the rates.
+    pub const CAMPAIGN: &str = "campaign";
 
     /// All columns in file order.
-    pub const ALL: [&str; 10] = [
+    pub const ALL: [&str; 11] = [
         USER,
         UNIT,
         SEGMENT,
@@ -113,5 +115,6 @@ pub mod revocations {
         ALIVE,
         EXPOSURE_MINUTES,
         CAE,
+        CAMPAIGN,
     ];
 }

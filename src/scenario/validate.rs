@@ -603,6 +603,16 @@ fn validate_events(
         SimDuration::ZERO,
         SimDuration::from_days(1),
     )?;
+    if e.campaign.len() >= u16::MAX as usize {
+        return c.fail(
+            "events.campaign",
+            format!(
+                "{} campaigns; at most {} are allowed",
+                e.campaign.len(),
+                u16::MAX - 1
+            ),
+        );
+    }
     let campaigns = e
         .campaign
         .iter()

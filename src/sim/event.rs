@@ -1,7 +1,5 @@
 //! The closed set of things that can happen in a unit.
 
-use crate::domain::events::EventKind;
-
 /// An event of one scale unit; indices are local to the unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
@@ -17,8 +15,9 @@ pub enum Event {
     Credential(u32),
     /// A scripted campaign (by index) hits a user.
     Campaign(u32, u16),
-    /// An admin revoke-all takes effect for a user after the admin API lag.
-    Lagged(u32, EventKind),
+    /// An admin revoke-all of a user takes effect after the admin API lag; the second
+    /// field is the campaign it came from (`u16::MAX`: drawn from the rates).
+    AdminRevokeAll(u32, u16),
     /// A critical event reaches an app's resource (index among the unit's CAE marks).
     CaeEnforce(u32),
 }

@@ -101,6 +101,8 @@ pub struct RevocationRecord {
     pub exposure: SimDuration,
     /// The app's resources enforced the event through CAE.
     pub cae: bool,
+    /// The scripted campaign it belongs to (index); `None`: drawn from the rates.
+    pub campaign: Option<u16>,
 }
 
 /// Receives everything a unit's simulation does. All methods default to doing nothing.

@@ -53,6 +53,20 @@ impl AppEvents {
     }
 }
 
+/// `Event::AdminRevokeAll` origin of an event drawn from the rates, not a campaign.
+const FROM_RATES: u16 = u16::MAX;
+
+/// Where and when an event happened.
+#[derive(Debug, Clone, Copy)]
+struct Origin {
+    /// When it happened.
+    at: SimTime,
+    /// What happened.
+    kind: EventKind,
+    /// The campaign it belongs to; `None`: drawn from the rates.
+    campaign: Option<u16>,
+}
+
 /// Stream entity of campaign `k`'s membership draw for a user: apart from the rate stream.
 fn campaign_entity(k: usize, user: u32) -> u64 {
     ((k as u64 + 1) << 32) | user as u64
@@ -94,49 +108,62 @@ impl<E: Endpoint> Simulation<'_, E> {
     pub(super) fn on_credential<O: Observer>(&mut self, u: usize, t: SimTime, obs: &mut O) {
         let rates = self.segment_of(u).event_rates;
         let kind = rates.draw_kind(&mut self.unit_events.users[u]);
-        self.occur(u, kind, t, obs);
+        self.occur(u, kind, None, t, obs);
         self.schedule_next_credential(u, t);
     }
 
     /// A campaign hits a user.
     pub(super) fn on_campaign<O: Observer>(&mut self, u: usize, k: usize, t: SimTime, obs: &mut O) {
         let kind = self.scenario.events.campaigns[k].kind;
-        self.occur(u, kind, t, obs);
+        self.occur(u, kind, Some(k as u16), t, obs);
     }
 
-    /// An event happens: at once, or after the admin API lag for an admin revoke-all.
-    fn occur<O: Observer>(&mut self, u: usize, kind: EventKind, t: SimTime, obs: &mut O) {
+    /// An event (from campaign `campaign`, or from the rates) happens: at once, or after
+    /// the admin API lag for an admin revoke-all.
+    fn occur<O: Observer>(
+        &mut self,
+        u: usize,
+        kind: EventKind,
+        campaign: Option<u16>,
+        t: SimTime,
+        obs: &mut O,
+    ) {
         let lag = self.scenario.events.admin_api_lag;
         if kind == EventKind::AdminRevokeAll && lag > SimDuration::ZERO {
-            self.queue.schedule(t + lag, Event::Lagged(u as u32, kind));
+            let from = campaign.unwrap_or(FROM_RATES);
+            self.queue
+                .schedule(t + lag, Event::AdminRevokeAll(u as u32, from));
         } else {
-            self.apply_event(u, kind, t, t, obs);
+            let origin = Origin {
+                at: t,
+                kind,
+                campaign,
+            };
+            self.apply_event(u, origin, t, obs);
         }
     }
 
-    /// A lagged event takes effect.
-    pub(super) fn on_lagged<O: Observer>(
+    /// An admin revoke-all takes effect after the admin API lag.
+    pub(super) fn on_admin_revoke_all<O: Observer>(
         &mut self,
         u: usize,
-        kind: EventKind,
+        from: u16,
         t: SimTime,
         obs: &mut O,
     ) {
-        let asked = t - self.scenario.events.admin_api_lag;
-        self.apply_event(u, kind, asked, t, obs);
+        let origin = Origin {
+            at: t - self.scenario.events.admin_api_lag,
+            kind: EventKind::AdminRevokeAll,
+            campaign: (from != FROM_RATES).then_some(from),
+        };
+        self.apply_event(u, origin, t, obs);
     }
 
-    /// Applies `kind`, which happened at `at`, to every app of user `u` at `t` (later for
-    /// an admin revoke-all: until then the sessions still mint tokens, so tokens minted
-    /// in between count as minted before the revocation).
-    fn apply_event<O: Observer>(
-        &mut self,
-        u: usize,
-        kind: EventKind,
-        at: SimTime,
-        t: SimTime,
-        obs: &mut O,
-    ) {
+    /// Applies an event to every app of user `u` at `t` (after the event for an admin
+    /// revoke-all: until then the sessions still mint tokens, so tokens minted in between
+    /// count as minted before the revocation).
+    fn apply_event<O: Observer>(&mut self, u: usize, origin: Origin, t: SimTime, obs: &mut O) {
+        let Origin { at, kind, campaign } = origin;
         let matrix = self.scenario.matrix;
         let delay = self
             .scenario
@@ -188,6 +215,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                     alive,
                     exposure,
                     cae: enforced,
+                    campaign,
                 });
             }
         }

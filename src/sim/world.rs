@@ -168,7 +168,9 @@ impl<E: Endpoint> Simulation<'_, E> {
                 Event::Reply(a) => self.on_reply(a as usize, t, obs),
                 Event::Credential(u) => self.on_credential(u as usize, t, obs),
                 Event::Campaign(u, k) => self.on_campaign(u as usize, k as usize, t, obs),
-                Event::Lagged(u, kind) => self.on_lagged(u as usize, kind, t, obs),
+                Event::AdminRevokeAll(u, from) => {
+                    self.on_admin_revoke_all(u as usize, from, t, obs)
+                }
                 Event::CaeEnforce(mark) => self.on_cae_enforce(mark as usize, t),
             }
         }

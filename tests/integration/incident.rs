@@ -55,6 +55,10 @@ fn incident_response_runs_small_and_identically_on_any_thread_count() {
         assert!(header.split(',').any(|c| c == column), "{header}");
     }
     assert!(csv.contains("admin-reset-entra-admin-center"));
+    assert!(
+        csv.contains(",reset-entra-admin-center\n"),
+        "rows name their campaign"
+    );
     let json: serde_json::Value = serde_json::from_str(summary).unwrap();
     let exposure = &json["exposure"];
     assert!(exposure["events"].as_u64().unwrap() > 0);
