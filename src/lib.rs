@@ -8,14 +8,18 @@
 //! parallel. Each unit is a world of users whose client apps call their resources while
 //! the users are active; an app's token cache, refresh tokens and client-library
 //! behaviour decide when it must go to the unit's token endpoint, which answers
-//! according to capacity, outages and the backup authentication service. The core
-//! reports every request, prompt and blocked interval to an [`sim::Observer`]; the
-//! [`metrics`] recorder turns that into per-user tables, per-minute time series and the
-//! run summary.
+//! according to capacity, outages and the backup authentication service. Credential and
+//! admin events (password resets, revocations, sign-out, ...) apply the revocation matrix
+//! (`datasets/revocation-matrix.csv`) to each token class, and CAE-capable resources cut
+//! older access tokens once a critical event reaches them. The core reports every
+//! request, prompt, blocked interval and revocation (with its exposure window) to an
+//! [`sim::Observer`]; the [`metrics`] recorder turns that into per-user tables,
+//! per-minute time series, exposure windows and the run summary.
 //!
 //! Layers, bottom up (dependencies point down only):
 //! - [`engine`]: integer time, the event queue, seeded random streams;
-//! - [`domain`] and [`policy`]: tokens, apps, platform units; lifetimes and client rules;
+//! - [`domain`] and [`policy`]: tokens, apps, platform units, credential events; lifetimes,
+//!   the revocation matrix, CAE and client rules;
 //! - [`scenario`]: model files → validated scenario (made of domain and policy types,
 //!   which is why it sits above them), population;
 //! - [`sim`]: the simulation of one scale unit, scripted traces, and running all units;

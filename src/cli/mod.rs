@@ -2,6 +2,7 @@
 //! its own file and returns an error that `main` prints with its causes.
 
 mod check;
+mod matrix;
 mod model_args;
 mod run;
 mod trace;
@@ -25,12 +26,13 @@ Examples:
   tokensim run                                   run the embedded default scenario
   tokensim run models/retry-storm.toml --threads 2 --out reports/storm
   tokensim run --set policy.access_token.lifetime_min=2h --set policy.access_token.lifetime_max=2h
-  tokensim check models/*.toml                   validate model files";
+  tokensim check models/*.toml                   validate model files
+  tokensim matrix                                print the revocation matrix";
 
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Simulate a scenario and write summary.json, users.csv and timeseries.csv.
+    /// Simulate a scenario and write summary.json, users.csv, timeseries.csv and revocations.csv.
     #[command(after_help = run::HELP)]
     Run(run::RunArgs),
     /// Validate model files; every error names the file, the field and the bad value.
@@ -40,6 +42,8 @@ pub enum Command {
     /// every app call and every request that reaches the platform, to the second.
     #[command(after_help = trace::HELP)]
     Trace(trace::TraceArgs),
+    /// Print the revocation matrix: which events revoke which refresh tokens and cookies.
+    Matrix(matrix::MatrixArgs),
 }
 
 /// Runs a parsed command line.
@@ -48,5 +52,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
         Command::Trace(args) => trace::trace(args),
+        Command::Matrix(args) => matrix::matrix(args),
     }
 }

@@ -12,10 +12,13 @@ use std::time::Instant;
 pub(super) const HELP: &str = "\
 Outputs (in --out, default reports/<scenario name>/), each written atomically:
   summary.json     headline figures: requests by outcome, prompts by cause, blocked users
-                   and user-minutes, and per outage: users blocked, recovery time, peak load
+                   and user-minutes, per outage: users blocked, recovery time, peak load,
+                   and exposure after revocation events (p50/p95/max, with and without CAE)
   users.csv        one row per user and app: minutes wanted and blocked, requests, prompts
   timeseries.csv   one row per minute and scale unit: offered/admitted load, capacity,
                    429s, failures, backup-served, active and blocked users
+  revocations.csv  one row per access-cutting event and app of its user: token classes
+                   revoked and left alive, exposure window, whether CAE applied
 
 Examples:
   tokensim run

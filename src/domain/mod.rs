@@ -4,13 +4,15 @@
 
 pub mod app;
 pub mod backup;
+pub mod events;
 pub mod idp;
 pub mod outage;
 pub mod token;
 pub mod user;
 
 pub use app::{AppSpec, ClientType};
+pub use events::{Campaign, EventKind, EventModel, EventRates};
 pub use idp::{Answer, PlatformConfig, PlatformUnit, RequestKind};
 pub use outage::{Outage, OutageKind, UnitSelection};
-pub use token::{AccessToken, RefreshToken, SessionCookie, TokenCache};
+pub use token::{AccessToken, RefreshToken, SessionCookie, TokenCache, TokenClass, TokenClasses};
 pub use user::{Absence, Activity, Segment, SignIn};

@@ -36,6 +36,10 @@ pub struct RefreshToken {
     pub multi_factor: bool,
     /// Single-page apps: a fixed expiry that rotation does not extend.
     pub fixed_expiry: Option<SimTime>,
+    /// The authentication it descends from used a password (revocation matrix class).
+    pub password_based: bool,
+    /// Revoked by a credential or admin event: every later redemption fails.
+    pub revoked: bool,
 }
 
 /// A browser session cookie at the sign-in service.
@@ -47,6 +51,102 @@ pub struct SessionCookie {
     pub last_used: SimTime,
     /// Authenticated with more than a password.
     pub multi_factor: bool,
+    /// The user typed a password to get it (revocation matrix class).
+    pub password_based: bool,
+    /// Revoked by a credential or admin event: `prompt=none` with it fails.
+    pub revoked: bool,
+}
+
+/// The token classes of the revocation matrix (DESIGN §1.2), in its column order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TokenClass {
+    /// Browser session cookie from a password sign-in.
+    PasswordCookie,
+    /// Refresh token of a public client from a password sign-in.
+    PasswordToken,
+    /// Session cookie from a sign-in without a password (Windows Hello, FIDO2, SMS, ...).
+    NonPasswordCookie,
+    /// Refresh token of a public client from a sign-in without a password.
+    NonPasswordToken,
+    /// Refresh token of a confidential client.
+    Confidential,
+}
+
+impl TokenClass {
+    /// Every class, in matrix column order.
+    pub const ALL: [TokenClass; 5] = [
+        TokenClass::PasswordCookie,
+        TokenClass::PasswordToken,
+        TokenClass::NonPasswordCookie,
+        TokenClass::NonPasswordToken,
+        TokenClass::Confidential,
+    ];
+
+    /// Column name in the matrix file and label in `revocations.csv`.
+    pub fn label(self) -> &'static str {
+        match self {
+            TokenClass::PasswordCookie => "pwd_cookie",
+            TokenClass::PasswordToken => "pwd_token",
+            TokenClass::NonPasswordCookie => "nonpwd_cookie",
+            TokenClass::NonPasswordToken => "nonpwd_token",
+            TokenClass::Confidential => "confidential",
+        }
+    }
+
+    /// Position in [`TokenClass::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The class of a refresh token held by a public or confidential client.
+    pub fn of_refresh(password_based: bool, confidential: bool) -> TokenClass {
+        match (confidential, password_based) {
+            (true, _) => TokenClass::Confidential,
+            (false, true) => TokenClass::PasswordToken,
+            (false, false) => TokenClass::NonPasswordToken,
+        }
+    }
+
+    /// The class of a session cookie (the cookie belongs to the sign-in service, not
+    /// to the client, so only the credential matters).
+    pub fn of_cookie(password_based: bool) -> TokenClass {
+        if password_based {
+            TokenClass::PasswordCookie
+        } else {
+            TokenClass::NonPasswordCookie
+        }
+    }
+}
+
+/// A set of token classes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct TokenClasses(u8);
+
+impl TokenClasses {
+    /// The set with `class` added.
+    pub fn with(self, class: TokenClass) -> Self {
+        TokenClasses(self.0 | 1 << class.index())
+    }
+
+    /// Whether `class` is in the set.
+    pub fn contains(self, class: TokenClass) -> bool {
+        self.0 & (1 << class.index()) != 0
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Labels in matrix order joined by `;` (empty for the empty set).
+    pub fn labels(self) -> String {
+        TokenClass::ALL
+            .iter()
+            .filter(|c| self.contains(**c))
+            .map(|c| c.label())
+            .collect::<Vec<_>>()
+            .join(";")
+    }
 }
 
 /// One app's token cache.

@@ -1,7 +1,8 @@
 //! User segments: how people sign in, when they are active and which apps they run.
 
 use super::app::AppSpec;
-use crate::engine::SimDuration;
+use super::events::EventRates;
+use crate::engine::{Rng, SimDuration};
 use serde::{Deserialize, Serialize};
 
 /// How a user authenticates interactively; decides the factor class of their tokens.
@@ -88,4 +89,25 @@ pub struct Segment {
     pub absence: Option<Absence>,
     /// Apps each user runs.
     pub apps: Vec<AppSpec>,
+    /// Probability that an interactive sign-in uses no password (Windows Hello, FIDO2,
+    /// passkey); decides the revocation-matrix class of the tokens it yields.
+    pub passwordless_share: f64,
+    /// Credential and admin events per user per year.
+    pub event_rates: EventRates,
+}
+
+impl Segment {
+    /// Draws how one interactive sign-in authenticates: `(password_based, multi_factor)`.
+    /// Draws only when the segment mixes both kinds, so other streams stay unchanged.
+    pub fn draw_credential(&self, rng: &mut Rng) -> (bool, bool) {
+        let passwordless = match self.passwordless_share {
+            s if s <= 0.0 => false,
+            s if s >= 1.0 => true,
+            s => rng.chance(s),
+        };
+        (
+            !passwordless,
+            passwordless || self.sign_in.is_multi_factor(),
+        )
+    }
 }

@@ -6,7 +6,7 @@ use crate::engine::SimTime;
 use crate::engine::time::MS_PER_MINUTE;
 use crate::policy::PromptCause;
 use crate::scenario::Scenario;
-use crate::sim::{AppRef, AppRow, Observer, Outcome};
+use crate::sim::{AppRef, AppRow, Observer, Outcome, RevocationRecord};
 use std::collections::HashMap;
 
 /// Per-minute platform counters of a unit.
@@ -52,6 +52,8 @@ pub struct Recorder {
     pub outage_users: Vec<Vec<bool>>,
     /// Blocked user-milliseconds inside each outage window.
     pub outage_blocked_ms: Vec<u64>,
+    /// Exposure windows of access-cutting events, in event order.
+    pub revocations: Vec<RevocationRecord>,
 }
 
 /// An outage's impact is counted from its start until this long after its end.
@@ -98,6 +100,7 @@ impl Recorder {
                 .map(|_| vec![false; users])
                 .collect(),
             outage_blocked_ms: vec![0; scenario.outages.len()],
+            revocations: Vec::new(),
             user_index,
         }
     }
@@ -177,6 +180,10 @@ impl Observer for Recorder {
                 self.outage_blocked_ms[k] += overlap;
             }
         }
+    }
+
+    fn revocation(&mut self, record: &RevocationRecord) {
+        self.revocations.push(*record);
     }
 
     fn session(&mut self, user: u32, from: SimTime, to: SimTime) {

@@ -3,14 +3,14 @@
 
 use super::atomic;
 use super::recorder::Recorder;
-use super::schema::{self, timeseries as ts, users as uc};
+use super::schema::{self, revocations as rc, timeseries as ts, users as uc};
 use super::summary::Summary;
 use crate::engine::SimTime;
 use crate::engine::time::MS_PER_MINUTE;
 use crate::policy::PromptCause;
 use crate::scenario::Scenario;
-use crate::scenario::population::unit_of;
-use crate::sim::{Outcome, RunError, UnitRun, run_units};
+use crate::scenario::population::{segment_of, unit_of};
+use crate::sim::{Outcome, RevocationRecord, RunError, UnitRun, run_units};
 use std::io::Write;
 use std::path::Path;
 
@@ -56,11 +56,12 @@ impl RunResult {
             .collect()
     }
 
-    /// Writes `users.csv`, `timeseries.csv` and `summary.json` into `dir`.
+    /// Writes `users.csv`, `timeseries.csv`, `revocations.csv` and `summary.json` into `dir`.
     pub fn write_all(&self, dir: &Path) -> std::io::Result<Summary> {
         std::fs::create_dir_all(dir)?;
         self.write_users(&dir.join(schema::USERS_CSV))?;
         self.write_timeseries(&dir.join(schema::TIMESERIES_CSV))?;
+        self.write_revocations(&dir.join(schema::REVOCATIONS_CSV))?;
         let summary = Summary::from_run(self);
         let json = serde_json::to_vec_pretty(&summary).map_err(std::io::Error::other)?;
         atomic::write_bytes(&dir.join(schema::SUMMARY_JSON), &json)?;
@@ -130,6 +131,46 @@ impl RunResult {
                 rec_out.extend(rec.prompts[k].iter().map(u32::to_string));
                 rec_out.push(rec.prompts[k].iter().sum::<u32>().to_string());
                 out.write_record(&rec_out)?;
+            }
+            out.flush()?;
+            Ok(())
+        })
+    }
+
+    /// Every unit's revocation records, ordered by time, then user and app (a stable
+    /// sort of the unit-ordered lists, so the order never depends on threads).
+    pub fn revocations(&self) -> Vec<&RevocationRecord> {
+        let mut all: Vec<&RevocationRecord> = self
+            .units
+            .iter()
+            .flat_map(|u| &u.observer.revocations)
+            .collect();
+        all.sort_by_key(|r| (r.t, r.app.user, r.app.slot));
+        all
+    }
+
+    fn write_revocations(&self, path: &Path) -> std::io::Result<()> {
+        atomic::write_with(path, |w| {
+            let mut out = csv::Writer::from_writer(w);
+            out.write_record(rc::ALL)?;
+            let s = &self.scenario;
+            for r in self.revocations() {
+                let segment = &s.segments[segment_of(s, r.app.user) as usize];
+                out.write_record([
+                    r.app.user.to_string(),
+                    unit_of(s, r.app.user).to_string(),
+                    segment.name.clone(),
+                    segment.apps[r.app.slot as usize].name.clone(),
+                    r.event.label().to_string(),
+                    minutes(r.t.as_millis()),
+                    r.revoked.labels(),
+                    r.alive.labels(),
+                    minutes(r.exposure.as_millis()),
+                    r.cae.to_string(),
+                    r.campaign.map_or(String::new(), |k| {
+                        s.events.campaigns[k as usize].name.clone()
+                    }),
+                ])?;
             }
             out.flush()?;
             Ok(())

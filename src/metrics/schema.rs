@@ -6,6 +6,8 @@ pub const USERS_CSV: &str = "users.csv";
 pub const TIMESERIES_CSV: &str = "timeseries.csv";
 /// Headline figures.
 pub const SUMMARY_JSON: &str = "summary.json";
+/// Per revocation event and app: exposure windows.
+pub const REVOCATIONS_CSV: &str = "revocations.csv";
 
 /// `users.csv` identity columns.
 pub mod users {
@@ -73,5 +75,46 @@ pub mod timeseries {
         CAPACITY,
         ACTIVE_USERS,
         BLOCKED_USERS,
+    ];
+}
+
+/// `revocations.csv` columns: one row per access-cutting event and app of its user.
+pub mod revocations {
+    /// Global user id.
+    pub const USER: &str = "user";
+    /// Scale unit.
+    pub const UNIT: &str = "unit";
+    /// Segment name.
+    pub const SEGMENT: &str = "segment";
+    /// App name.
+    pub const APP: &str = "app";
+    /// Event (`password-change`, `admin-reset-entra-admin-center`, ...).
+    pub const EVENT: &str = "event";
+    /// Minutes from the start of the run to the event.
+    pub const TIME_MINUTES: &str = "time_minutes";
+    /// Classes of the app's tokens the event revoked, `;`-separated.
+    pub const REVOKED: &str = "revoked";
+    /// Classes of the app's tokens it left alive, `;`-separated.
+    pub const ALIVE: &str = "alive";
+    /// Minutes from the event until no token minted before it is accepted any more.
+    pub const EXPOSURE_MINUTES: &str = "exposure_minutes";
+    /// Whether the app's resources enforced the event through CAE.
+    pub const CAE: &str = "cae";
+    /// Name of the scripted campaign; empty for events drawn from the rates.
+    pub const CAMPAIGN: &str = "campaign";
+
+    /// All columns in file order.
+    pub const ALL: [&str; 11] = [
+        USER,
+        UNIT,
+        SEGMENT,
+        APP,
+        EVENT,
+        TIME_MINUTES,
+        REVOKED,
+        ALIVE,
+        EXPOSURE_MINUTES,
+        CAE,
+        CAMPAIGN,
     ];
 }

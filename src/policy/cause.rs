@@ -16,16 +16,23 @@ pub enum PromptCause {
     SignInFrequency,
     /// The platform answered with UI required because of load (client request loop detection).
     Outage,
+    /// A credential or admin event revoked the refresh token (or cookie) the app relied on.
+    Revocation,
+    /// A CAE-capable resource rejected the access token with a claims challenge that the
+    /// app could not satisfy silently.
+    Cae,
 }
 
 impl PromptCause {
     /// Every cause, in the order reports list them.
-    pub const ALL: [PromptCause; 5] = [
+    pub const ALL: [PromptCause; 7] = [
         PromptCause::FirstSignIn,
         PromptCause::Inactivity,
         PromptCause::MaxAge,
         PromptCause::SignInFrequency,
         PromptCause::Outage,
+        PromptCause::Revocation,
+        PromptCause::Cae,
     ];
 
     /// Column-friendly name.
@@ -36,11 +43,28 @@ impl PromptCause {
             PromptCause::MaxAge => "max_age",
             PromptCause::SignInFrequency => "sign_in_frequency",
             PromptCause::Outage => "outage",
+            PromptCause::Revocation => "revocation",
+            PromptCause::Cae => "cae",
         }
     }
 
     /// Position in [`PromptCause::ALL`], for counters kept in arrays.
     pub fn index(self) -> usize {
         self as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_and_index_agree() {
+        assert!(
+            PromptCause::ALL
+                .iter()
+                .enumerate()
+                .all(|(i, c)| c.index() == i)
+        );
     }
 }

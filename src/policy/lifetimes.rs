@@ -64,6 +64,9 @@ impl TokenPolicy {
         t: SimTime,
         resilience: bool,
     ) -> Result<(), PromptCause> {
+        if rt.revoked {
+            return Err(PromptCause::Revocation);
+        }
         if t.since(rt.last_used) > self.max_inactive {
             return Err(PromptCause::Inactivity);
         }
@@ -80,6 +83,9 @@ impl TokenPolicy {
         t: SimTime,
         resilience: bool,
     ) -> Result<(), PromptCause> {
+        if c.revoked {
+            return Err(PromptCause::Revocation);
+        }
         if t.since(c.last_used) > self.cookie_inactive {
             return Err(PromptCause::Inactivity);
         }
@@ -90,6 +96,38 @@ impl TokenPolicy {
             t,
             resilience,
         )
+    }
+
+    /// The last instant `rt` can be redeemed if nobody uses it again: the end of its
+    /// inactivity window, fixed expiry, max age or sign-in frequency, whichever is first.
+    pub fn refresh_deadline(&self, rt: &RefreshToken) -> SimTime {
+        let age = self.age_deadline(rt.auth_time, rt.multi_factor, self.max_age);
+        (rt.last_used + self.max_inactive)
+            .min(
+                rt.fixed_expiry
+                    .map_or(SimTime::NEVER, |e| e - SimDuration(1)),
+            )
+            .min(age)
+    }
+
+    /// The last instant `c` signs the user in silently if nobody uses it again.
+    pub fn cookie_deadline(&self, c: &SessionCookie) -> SimTime {
+        let age = self.age_deadline(c.auth_time, c.multi_factor, self.session_max_age);
+        (c.last_used + self.cookie_inactive).min(age)
+    }
+
+    fn age_deadline(
+        &self,
+        auth_time: SimTime,
+        multi_factor: bool,
+        limits: FactorLimits,
+    ) -> SimTime {
+        [limits.for_class(multi_factor), self.sign_in_frequency]
+            .into_iter()
+            .flatten()
+            .map(|max| auth_time + max)
+            .min()
+            .unwrap_or(SimTime::NEVER)
     }
 
     fn check_age(
@@ -143,6 +181,8 @@ mod tests {
             last_used: used,
             multi_factor,
             fixed_expiry: None,
+            password_based: true,
+            revoked: false,
         }
     }
 
@@ -205,11 +245,56 @@ mod tests {
             auth_time: SimTime::ZERO,
             last_used: t,
             multi_factor: true,
+            password_based: true,
+            revoked: false,
         };
         assert_eq!(
             p.check_cookie(&cookie, t, false),
             Err(PromptCause::SignInFrequency)
         );
+    }
+
+    #[test]
+    fn a_revoked_token_fails_even_under_resilience_defaults() {
+        let p = policy();
+        let token = RefreshToken {
+            revoked: true,
+            ..rt(SimTime::ZERO, SimTime::ZERO, true)
+        };
+        assert_eq!(
+            p.check_refresh(&token, SimTime(1), true),
+            Err(PromptCause::Revocation)
+        );
+    }
+
+    #[test]
+    fn deadline_is_the_last_instant_the_check_passes() {
+        let p = TokenPolicy {
+            sign_in_frequency: Some(SimDuration::from_hours(30)),
+            ..policy()
+        };
+        let single = rt(SimTime::ZERO, SimTime::ZERO + DAY * 2, false);
+        let multi = rt(SimTime::ZERO, SimTime::ZERO + DAY * 2, true);
+        let spa = RefreshToken {
+            fixed_expiry: Some(SimTime::ZERO + SPA_REFRESH_LIFETIME),
+            ..multi
+        };
+        for token in [single, multi, spa] {
+            let d = p.refresh_deadline(&token);
+            assert_eq!(p.check_refresh(&token, d, false), Ok(()), "{token:?}");
+            assert!(p.check_refresh(&token, d + SimDuration(1), false).is_err());
+        }
+        let mut cookie = SessionCookie {
+            auth_time: SimTime::ZERO,
+            last_used: SimTime::ZERO,
+            multi_factor: true,
+            password_based: false,
+            revoked: false,
+        };
+        cookie.last_used = SimTime::ZERO + SimDuration::from_hours(20);
+        let d = p.cookie_deadline(&cookie);
+        assert_eq!(d, SimTime::ZERO + SimDuration::from_hours(30));
+        assert!(p.check_cookie(&cookie, d + SimDuration(1), false).is_err());
     }
 
     #[test]

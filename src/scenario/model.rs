@@ -1,9 +1,11 @@
 //! The validated scenario every other layer reads.
 
 use super::raw::RawModel;
+use crate::domain::EventModel;
 use crate::domain::{Outage, PlatformConfig, PlatformUnit, Segment};
 use crate::engine::SimDuration;
-use crate::policy::TokenPolicy;
+use crate::policy::cae::CaePolicy;
+use crate::policy::{RevocationMatrix, TokenPolicy};
 use chrono::NaiveDateTime;
 
 /// A scenario that passed every check.
@@ -33,6 +35,12 @@ pub struct Scenario {
     pub segments: Vec<Segment>,
     /// Users before each segment, cumulative (`segments.len() + 1` entries).
     pub segment_bounds: Vec<u32>,
+    /// Continuous Access Evaluation settings.
+    pub cae: CaePolicy,
+    /// Campaigns and event settings (rates are per segment).
+    pub events: EventModel,
+    /// The revocation matrix of the selected variant.
+    pub matrix: RevocationMatrix,
     /// The model as written plus overrides, for saving and reports.
     pub raw: RawModel,
 }

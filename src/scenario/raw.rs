@@ -2,10 +2,11 @@
 //! tagged enums. Nothing here is checked beyond its type; [`super::validate`] turns a
 //! [`RawModel`] into a [`super::Scenario`] and enforces the cross-field rules.
 
-use crate::domain::{ClientType, SignIn, idp::Overload};
+use crate::domain::{ClientType, EventKind, SignIn, idp::Overload};
 use crate::engine::SimDuration;
-use crate::policy::{Jitter, Profile};
+use crate::policy::{Jitter, MatrixVariant, Profile};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
 
 /// A duration written as text (`90s`, `15m`, `2h`, `7d`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,6 +71,9 @@ pub struct RawModel {
     pub outage: Vec<RawOutage>,
     /// `[[segment]]` entries: the population mix.
     pub segment: Vec<RawSegment>,
+    /// `[events]`: credential and admin events, and scripted campaigns.
+    #[serde(default)]
+    pub events: RawEvents,
 }
 
 /// `[scenario]`.
@@ -115,6 +119,117 @@ pub struct RawPolicy {
     /// `[policy.sign_in_frequency]`: Conditional Access sign-in frequency.
     #[serde(default)]
     pub sign_in_frequency: Option<SignInFrequency>,
+    /// `[policy.cae]`: Continuous Access Evaluation.
+    #[serde(default)]
+    pub cae: RawCae,
+}
+
+/// `[policy.cae]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCae {
+    /// Shortest access-token lifetime of a CAE session (apps with `cp1` calling only
+    /// CAE-capable resources).
+    #[serde(default = "cae_min")]
+    pub lifetime_min: Dur,
+    /// Longest one; drawn uniformly between the two ("up to 28 h").
+    #[serde(default = "cae_max")]
+    pub lifetime_max: Dur,
+    /// Share of CAE sessions that fall back to short tokens (IP mismatch and the other
+    /// documented cases).
+    #[serde(default)]
+    pub fallback_share: f64,
+    /// Access-token lifetime of a fallback session.
+    #[serde(default = "one_hour")]
+    pub fallback_lifetime: Dur,
+    /// Longest delay for a critical event to reach the resource ("up to 15 minutes").
+    #[serde(default = "fifteen_min")]
+    pub propagation_max: Dur,
+}
+
+impl Default for RawCae {
+    fn default() -> Self {
+        RawCae {
+            lifetime_min: cae_min(),
+            lifetime_max: cae_max(),
+            fallback_share: 0.0,
+            fallback_lifetime: one_hour(),
+            propagation_max: fifteen_min(),
+        }
+    }
+}
+
+fn cae_min() -> Dur {
+    Dur(SimDuration::from_hours(20))
+}
+fn cae_max() -> Dur {
+    Dur(SimDuration::from_hours(28))
+}
+fn one_hour() -> Dur {
+    Dur(SimDuration::from_hours(1))
+}
+fn fifteen_min() -> Dur {
+    Dur(SimDuration::from_mins(15))
+}
+
+/// Mean events per user per year by kind (`password-change = 2`, ...); kinds not given
+/// are zero (or, per segment, the `[events.rates]` value).
+pub type RawRates = BTreeMap<EventKind, f64>;
+
+/// `[events]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvents {
+    /// `current` (Azure portal and Entra admin center rows differ) or `legacy` (one
+    /// "admin resets password" row, as in older documentation).
+    #[serde(default)]
+    pub matrix: MatrixVariant,
+    /// Delay between an admin's "revoke all sessions" and its effect.
+    #[serde(default = "admin_api_lag")]
+    pub admin_api_lag: Dur,
+    /// `[events.rates]`: per user per year, for every segment.
+    #[serde(default)]
+    pub rates: RawRates,
+    /// `[[events.campaign]]`: scripted events.
+    #[serde(default)]
+    pub campaign: Vec<RawCampaign>,
+}
+
+impl Default for RawEvents {
+    fn default() -> Self {
+        RawEvents {
+            matrix: MatrixVariant::default(),
+            admin_api_lag: admin_api_lag(),
+            rates: RawRates::new(),
+            campaign: Vec::new(),
+        }
+    }
+}
+
+fn admin_api_lag() -> Dur {
+    Dur(SimDuration::from_mins(5))
+}
+
+/// `[[events.campaign]]`: e.g. at 09:00 on day 12, admin resets the passwords of 5 % of
+/// one segment.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCampaign {
+    /// Name for reports; defaults to `campaign-N`.
+    pub name: Option<String>,
+    /// A date-time `YYYY-MM-DDTHH:MM` or an offset from the scenario start (`11d9h`).
+    pub at: String,
+    /// The event, e.g. `admin-reset-entra-admin-center`.
+    pub event: EventKind,
+    /// Name of the segment it targets; every segment when absent.
+    pub segment: Option<String>,
+    /// Share of the targeted users it hits.
+    #[serde(default = "one_f64")]
+    pub share: f64,
+}
+
+fn one_f64() -> f64 {
+    1.0
 }
 
 /// `[policy.access_token]`.
@@ -413,6 +528,14 @@ pub struct RawSegment {
     pub absence: Option<RawAbsence>,
     /// The client apps each user runs.
     pub app: Vec<RawApp>,
+    /// Share of interactive sign-ins without a password (Windows Hello, FIDO2,
+    /// passkey); default 1 for `sign_in = "passwordless"`, else 0.
+    #[serde(default)]
+    pub passwordless_share: Option<f64>,
+    /// Credential and admin event rates of this segment, overriding `[events.rates]`
+    /// kind by kind.
+    #[serde(default)]
+    pub event_rates: RawRates,
 }
 
 /// Activity patterns.

@@ -6,16 +6,21 @@ use super::model::Scenario;
 use super::presets::{self, PresetPhase};
 use super::raw::*;
 use crate::domain::app::AppSpec;
+use crate::domain::events::{Campaign, EventModel, EventRates};
 use crate::domain::idp::{BackupConfig, PlatformConfig};
 use crate::domain::user::{Absence, Activity, Segment};
-use crate::domain::{ClientType, Outage, OutageKind, UnitSelection};
+use crate::domain::{ClientType, Outage, OutageKind, SignIn, UnitSelection};
 use crate::engine::{SimDuration, SimTime};
+use crate::policy::MatrixTable;
+use crate::policy::cae::CaePolicy;
 use crate::policy::client_profile::{Profile, RetryPolicy};
 use crate::policy::lifetimes::{FactorLimits, TokenPolicy};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 const MIN_LIFETIME: SimDuration = SimDuration::from_mins(10);
 const MAX_AT: SimDuration = SimDuration::from_days(1);
+/// CAE tokens are documented "up to 28 h".
+const MAX_CAE_AT: SimDuration = SimDuration::from_hours(28);
 const MAX_INACTIVE: SimDuration = SimDuration::from_days(90);
 const MAX_AGE: SimDuration = SimDuration::from_days(365);
 /// "Every time" sign-in frequency still tolerates five minutes.
@@ -62,6 +67,35 @@ impl Checker<'_> {
             );
         }
         Ok(v)
+    }
+
+    /// A moment of the run: an offset from the start (`7d9h`) or a calendar date-time
+    /// on or after the start, before the end of the horizon.
+    fn instant(
+        &self,
+        field: &str,
+        text: &str,
+        start: NaiveDateTime,
+        horizon: SimDuration,
+    ) -> Checked<SimTime> {
+        let at = match text.parse::<SimDuration>() {
+            Ok(offset) => SimTime::ZERO + offset,
+            Err(_) => match parse_datetime(text) {
+                Some(dt) if dt >= start => {
+                    SimTime::ZERO + SimDuration((dt - start).num_milliseconds() as u64)
+                }
+                _ => {
+                    return self.fail(field, format!("'{text}' is not an offset (7d9h) or a date-time on or after the scenario start ({start})"));
+                }
+            },
+        };
+        if at.as_millis() >= horizon.as_millis() {
+            return self.fail(
+                field,
+                format!("'{text}' is at or after the end of the horizon ({horizon})"),
+            );
+        }
+        Ok(at)
     }
 
     fn limit(&self, field: &str, l: Limit) -> Checked<Option<SimDuration>> {
@@ -129,8 +163,15 @@ pub fn validate(raw: RawModel, file: &str) -> Checked<Scenario> {
         .into_iter()
         .flatten()
         .collect();
-    let segments = validate_segments(&c, &raw.segment)?;
+    let global_rates =
+        validate_rates(&c, "events.rates", &raw.events.rates, EventRates::default())?;
+    let segments = validate_segments(&c, &raw.segment, global_rates)?;
     let segment_bounds = allocate(&segments, s.users);
+    let cae = validate_cae(&c, &raw.policy.cae)?;
+    let events = validate_events(&c, &raw.events, &segments, start, horizon)?;
+    let matrix = MatrixTable::embedded()
+        .or_else(|e| c.fail("events.matrix", e.to_string()))?
+        .resolve(raw.events.matrix);
     Ok(Scenario {
         name: s.name.clone(),
         source: file.to_string(),
@@ -144,6 +185,9 @@ pub fn validate(raw: RawModel, file: &str) -> Checked<Scenario> {
         outages,
         segments,
         segment_bounds,
+        cae,
+        events,
+        matrix,
         raw,
     })
 }
@@ -319,23 +363,7 @@ fn validate_outage(
     let Some(start_text) = &o.start else {
         return c.fail(f("start"), "missing: give a date-time (2026-03-09T09:00) or an offset from the scenario start (7d9h)");
     };
-    let at = match start_text.parse::<SimDuration>() {
-        Ok(offset) => SimTime::ZERO + offset,
-        Err(_) => match parse_datetime(start_text) {
-            Some(dt) if dt >= start => {
-                SimTime::ZERO + SimDuration((dt - start).num_milliseconds() as u64)
-            }
-            _ => {
-                return c.fail(f("start"), format!("'{start_text}' is not an offset (7d9h) or a date-time on or after the scenario start ({start})"));
-            }
-        },
-    };
-    if at.as_millis() >= horizon.as_millis() {
-        return c.fail(
-            f("start"),
-            format!("'{start_text}' is at or after the end of the horizon ({horizon})"),
-        );
-    }
+    let at = c.instant(&f("start"), start_text, start, horizon)?;
     let units = match (&o.units, o.unit_share) {
         (Some(_), Some(_)) => {
             return c.fail(f("unit_share"), "give either units or unit_share, not both");
@@ -506,14 +534,127 @@ fn preset_phase(c: &Checker, field: &str, p: &PresetPhase, n_units: u32) -> Chec
     Ok((offset, duration, kind, Some(units)))
 }
 
-fn validate_segments(c: &Checker, raw: &[RawSegment]) -> Checked<Vec<Segment>> {
+fn validate_cae(c: &Checker, r: &RawCae) -> Checked<CaePolicy> {
+    let lifetime_min = c.range(
+        "policy.cae.lifetime_min",
+        r.lifetime_min.0,
+        MIN_LIFETIME,
+        MAX_CAE_AT,
+    )?;
+    let lifetime_max = c.range(
+        "policy.cae.lifetime_max",
+        r.lifetime_max.0,
+        MIN_LIFETIME,
+        MAX_CAE_AT,
+    )?;
+    if lifetime_max < lifetime_min {
+        return c.fail(
+            "policy.cae.lifetime_max",
+            format!("'{lifetime_max}' is below lifetime_min ({lifetime_min}); set both equal for a fixed lifetime"),
+        );
+    }
+    Ok(CaePolicy {
+        lifetime_min,
+        lifetime_max,
+        fallback_share: c.share("policy.cae.fallback_share", r.fallback_share, false)?,
+        fallback_lifetime: c.range(
+            "policy.cae.fallback_lifetime",
+            r.fallback_lifetime.0,
+            MIN_LIFETIME,
+            MAX_CAE_AT,
+        )?,
+        propagation_max: c.range(
+            "policy.cae.propagation_max",
+            r.propagation_max.0,
+            SimDuration::ZERO,
+            SimDuration::from_hours(1),
+        )?,
+    })
+}
+
+/// Event rates of `field` on top of `base`: each given kind replaces the base rate.
+fn validate_rates(
+    c: &Checker,
+    field: &str,
+    raw: &RawRates,
+    base: EventRates,
+) -> Checked<EventRates> {
+    raw.iter().try_fold(base, |rates, (kind, &per_year)| {
+        if !(per_year.is_finite() && (0.0..=365.0).contains(&per_year)) {
+            return c.fail(
+                format!("{field}.{}", kind.label()),
+                format!("'{per_year}' must be from 0 to 365 events per user per year"),
+            );
+        }
+        Ok(rates.with(*kind, per_year))
+    })
+}
+
+fn validate_events(
+    c: &Checker,
+    e: &RawEvents,
+    segments: &[Segment],
+    start: NaiveDateTime,
+    horizon: SimDuration,
+) -> Checked<EventModel> {
+    let admin_api_lag = c.range(
+        "events.admin_api_lag",
+        e.admin_api_lag.0,
+        SimDuration::ZERO,
+        SimDuration::from_days(1),
+    )?;
+    if e.campaign.len() >= u16::MAX as usize {
+        return c.fail(
+            "events.campaign",
+            format!(
+                "{} campaigns; at most {} are allowed",
+                e.campaign.len(),
+                u16::MAX - 1
+            ),
+        );
+    }
+    let campaigns = e
+        .campaign
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            let f = |name: &str| format!("events.campaign[{i}].{name}");
+            let segment = match &raw.segment {
+                None => None,
+                Some(name) => match segments.iter().position(|s| &s.name == name) {
+                    Some(k) => Some(k as u16),
+                    None => {
+                        let known: Vec<&str> = segments.iter().map(|s| s.name.as_str()).collect();
+                        return c.fail(
+                            f("segment"),
+                            format!("'{name}' is not a segment (known: {})", known.join(", ")),
+                        );
+                    }
+                },
+            };
+            Ok(Campaign {
+                name: raw.name.clone().unwrap_or_else(|| format!("campaign-{i}")),
+                at: c.instant(&f("at"), &raw.at, start, horizon)?,
+                kind: raw.event,
+                segment,
+                share: c.share(&f("share"), raw.share, false)?,
+            })
+        })
+        .collect::<Checked<Vec<_>>>()?;
+    Ok(EventModel {
+        campaigns,
+        admin_api_lag,
+    })
+}
+
+fn validate_segments(c: &Checker, raw: &[RawSegment], rates: EventRates) -> Checked<Vec<Segment>> {
     if raw.is_empty() {
         return c.fail("segment", "at least one [[segment]] is needed");
     }
     let segments = raw
         .iter()
         .enumerate()
-        .map(|(i, s)| validate_segment(c, i, s))
+        .map(|(i, s)| validate_segment(c, i, s, rates))
         .collect::<Checked<Vec<_>>>()?;
     let total: f64 = segments.iter().map(|s| s.share).sum();
     if (total - 1.0).abs() > 1e-6 {
@@ -525,7 +666,7 @@ fn validate_segments(c: &Checker, raw: &[RawSegment]) -> Checked<Vec<Segment>> {
     Ok(segments)
 }
 
-fn validate_segment(c: &Checker, i: usize, s: &RawSegment) -> Checked<Segment> {
+fn validate_segment(c: &Checker, i: usize, s: &RawSegment, rates: EventRates) -> Checked<Segment> {
     let f = |name: &str| format!("segment[{i}].{name}");
     let share = c.share(&f("share"), s.share, true)?;
     if !(-12.0..=14.0).contains(&s.utc_offset_hours) {
@@ -631,6 +772,12 @@ fn validate_segment(c: &Checker, i: usize, s: &RawSegment) -> Checked<Segment> {
         activity,
         absence,
         apps,
+        passwordless_share: match s.passwordless_share {
+            Some(share) => c.share(&f("passwordless_share"), share, false)?,
+            None if s.sign_in == SignIn::Passwordless => 1.0,
+            None => 0.0,
+        },
+        event_rates: validate_rates(c, &f("event_rates"), &s.event_rates, rates)?,
     })
 }
 

@@ -14,6 +14,7 @@ use crate::domain::backup::{SessionFacts, eligibility};
 use crate::domain::idp::{Answer, RequestKind};
 use crate::domain::token::{AccessToken, RefreshToken, SessionCookie};
 use crate::engine::{SimDuration, SimTime};
+use crate::policy::cae;
 use crate::policy::client_profile::{Context, react};
 use crate::policy::lifetimes::SPA_REFRESH_LIFETIME;
 use crate::policy::{Failure, PromptCause, RefreshMode};
@@ -133,7 +134,10 @@ impl<E: Endpoint> Simulation<'_, E> {
             persistent_cache: spec.persistent_cache,
             last_primary_auth: self.apps[a].last_primary_auth,
             guest: self.segment_of(self.apps[a].user as usize).guest,
-            revoked_since: false,
+            revoked_since: self.apps[a]
+                .revocation
+                .revoked_at
+                .is_some_and(|r| self.apps[a].last_primary_auth.is_none_or(|p| r >= p)),
             silent: matches!(kind, RequestKind::Refresh | RequestKind::ClientCredentials),
         };
         eligibility(&facts, t, self.endpoint.backup_window()).is_ok()
@@ -233,10 +237,9 @@ impl<E: Endpoint> Simulation<'_, E> {
             spec.client.uses_browser(),
             spec.profile.caches(),
         );
-        let multi_factor = self
-            .segment_of(self.apps[a].user as usize)
-            .sign_in
-            .is_multi_factor();
+        let scenario = self.scenario;
+        let segment = &scenario.segments[self.users[self.apps[a].user as usize].segment as usize];
+        let (claims, cae_session) = (self.apps[a].revocation.claims, self.apps[a].revocation.cae);
         let loop_limit = self.endpoint.loop_limit();
         let fixed_expiry = |from: SimTime| spa.then_some(from + SPA_REFRESH_LIFETIME);
         let app = &mut self.apps[a];
@@ -247,7 +250,10 @@ impl<E: Endpoint> Simulation<'_, E> {
                     .refresh
                     .as_mut()
                     .expect("a refresh needs a refresh token");
-                policy.check_refresh(rt, t, resilience)?;
+                policy
+                    .check_refresh(rt, t, resilience)
+                    .and_then(|()| cae::claims_met(claims, rt))
+                    .map_err(|c| cae::blame(claims, c))?;
                 if !by_backup && loop_limit > 0 {
                     let window = t.as_millis() / LOOP_WINDOW.as_millis();
                     app.loop_window = match app.loop_window {
@@ -267,33 +273,45 @@ impl<E: Endpoint> Simulation<'_, E> {
                     .cookie
                     .as_mut()
                     .expect("prompt=none needs a cookie");
-                policy.check_cookie(cookie, t, resilience)?;
+                policy
+                    .check_cookie(cookie, t, resilience)
+                    .map_err(|c| cae::blame(claims, c))?;
                 cookie.last_used = t;
                 app.cache.refresh = Some(RefreshToken {
                     auth_time: cookie.auth_time,
                     last_used: t,
                     multi_factor: cookie.multi_factor,
                     fixed_expiry: fixed_expiry(t),
+                    password_based: cookie.password_based,
+                    revoked: false,
                 });
             }
             RequestKind::Interactive => {
+                let (password_based, multi_factor) = segment.draw_credential(&mut app.rng);
                 app.cache.refresh = Some(RefreshToken {
                     auth_time: t,
                     last_used: t,
                     multi_factor,
                     fixed_expiry: fixed_expiry(t),
+                    password_based,
+                    revoked: false,
                 });
                 app.cache.cookie = browser.then_some(SessionCookie {
                     auth_time: t,
                     last_used: t,
                     multi_factor,
+                    password_based,
+                    revoked: false,
                 });
             }
         }
         app.ui_required = None;
         app.prompted = false;
         app.prompt_none_failed = false;
-        let lifetime = policy.draw_lifetime(&mut self.apps[a].rng);
+        self.apps[a].revocation.claims = None;
+        let lifetime = scenario
+            .cae
+            .lifetime(cae_session, &policy, &mut self.apps[a].rng);
         let refresh_on = self.endpoint.refresh_in(lifetime).map(|r| {
             let jitter = self.spec(a).profile.refresh_jitter().as_millis();
             let shift = self.apps[a].rng.range_inclusive(0, 2 * jitter) as i64 - jitter as i64;
@@ -432,15 +450,9 @@ impl<E: Endpoint> Simulation<'_, E> {
         if !user.active {
             return;
         }
-        let (start, end) = (self.apps[a].first_call, user.session_end.min(self.horizon));
+        let end = user.session_end.min(self.horizon);
         let interval = self.spec(a).call_interval;
-        let grid = |x: SimTime| -> SimTime {
-            if x <= start {
-                return start;
-            }
-            let k = (x.as_millis() - start.as_millis()).div_ceil(interval.as_millis());
-            start + interval * k
-        };
+        let grid = |x: SimTime| self.next_call_at(a, x);
         let after = t + SimDuration(1);
         let (boundary, throttled) = if self.trace || !self.spec(a).profile.caches() {
             (after, false)
@@ -461,6 +473,17 @@ impl<E: Endpoint> Simulation<'_, E> {
         if wake < end {
             self.set_wake(a, wake);
         }
+    }
+
+    /// The first call of the app's current session at or after `x`.
+    pub(super) fn next_call_at(&self, a: usize, x: SimTime) -> SimTime {
+        let start = self.apps[a].first_call;
+        if x <= start {
+            return start;
+        }
+        let interval = self.spec(a).call_interval;
+        let k = (x.as_millis() - start.as_millis()).div_ceil(interval.as_millis());
+        start + interval * k
     }
 
     /// Until when every call gets the same result as a call at `t`, and whether those

@@ -11,4 +11,22 @@ pub enum Event {
     Wake(u32),
     /// A delayed answer (queueing, latency, hang, client timeout) reaches an app.
     Reply(u32),
+    /// The next rate-driven credential or admin event of a user (kind drawn then).
+    Credential(u32),
+    /// A scripted campaign (by index) hits a user.
+    Campaign(u32, u16),
+    /// An admin revoke-all of a user takes effect after the admin API lag; the second
+    /// field is the campaign it came from (`u16::MAX`: drawn from the rates).
+    AdminRevokeAll(u32, u16),
+    /// A critical event reaches an app's resource (index among the unit's CAE marks).
+    CaeEnforce(u32),
+}
+
+#[cfg(test)]
+mod tests {
+    /// Events stay eight bytes: the queue's slots hold one each.
+    #[test]
+    fn events_fit_in_eight_bytes() {
+        assert_eq!(std::mem::size_of::<super::Event>(), 8);
+    }
 }

@@ -6,6 +6,7 @@ mod client;
 pub mod endpoint;
 pub mod event;
 pub mod observer;
+mod revocation;
 pub mod run;
 mod state;
 pub mod trace;
@@ -13,6 +14,6 @@ mod world;
 
 pub use endpoint::Endpoint;
 pub use event::Event;
-pub use observer::{AppRef, CallResult, NullObserver, Observer, Outcome};
+pub use observer::{AppRef, CallResult, NullObserver, Observer, Outcome, RevocationRecord};
 pub use run::{RunError, UnitRun, progress_total, run_units};
 pub use world::{AppRow, Simulation, SimulationBuilder};

@@ -1,8 +1,10 @@
 //! The core reports what happens through [`Observer`]; it never formats or stores
 //! results itself. The metrics recorder, the trace printer and tests implement it.
 
+use crate::domain::events::EventKind;
 use crate::domain::idp::{Reply, RequestKind};
-use crate::engine::SimTime;
+use crate::domain::token::TokenClasses;
+use crate::engine::{SimDuration, SimTime};
 use crate::policy::PromptCause;
 
 /// An app of the unit: its local index, its user's global id, its index in the segment.
@@ -79,6 +81,30 @@ pub enum CallResult {
     None,
 }
 
+/// The effect of one access-cutting event on one app of the user: which of its
+/// refresh token and cookie the matrix revoked or left alive, and the exposure window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RevocationRecord {
+    /// When the event happened (for an admin revoke-all: when the admin asked).
+    pub t: SimTime,
+    /// The app.
+    pub app: AppRef,
+    /// The event.
+    pub event: EventKind,
+    /// Classes of the app's tokens the event revoked.
+    pub revoked: TokenClasses,
+    /// Classes of the app's tokens it left alive.
+    pub alive: TokenClasses,
+    /// From the event until the last moment a token minted before it is still accepted:
+    /// the access token to expiry or to the CAE cut-off, a surviving refresh token or
+    /// cookie to its own timeout.
+    pub exposure: SimDuration,
+    /// The app's resources enforced the event through CAE.
+    pub cae: bool,
+    /// The scripted campaign it belongs to (index); `None`: drawn from the rates.
+    pub campaign: Option<u16>,
+}
+
 /// Receives everything a unit's simulation does. All methods default to doing nothing.
 pub trait Observer {
     /// A request reached the token endpoint (counted at arrival, for load).
@@ -95,6 +121,8 @@ pub trait Observer {
     fn user_blocked(&mut self, _user: u32, _from: SimTime, _to: SimTime) {}
     /// `user` was active during `[from, to)`.
     fn session(&mut self, _user: u32, _from: SimTime, _to: SimTime) {}
+    /// An access-cutting event hit an app of its user.
+    fn revocation(&mut self, _record: &RevocationRecord) {}
 }
 
 /// An observer that ignores everything (benchmarks).

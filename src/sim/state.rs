@@ -1,5 +1,6 @@
 //! Per-user and per-app state of a unit: small, flat, one entry per entity.
 
+use super::revocation::AppEvents;
 use crate::domain::idp::RequestKind;
 use crate::domain::token::TokenCache;
 use crate::engine::{EventKey, Rng, SimDuration, SimTime};
@@ -89,6 +90,8 @@ pub(super) struct AppState {
     pub last_primary_auth: Option<SimTime>,
     /// Loop detection: 5-minute window index and tokens issued in it.
     pub loop_window: (u64, u32),
+    /// CAE session, pending claims challenge, last revocation.
+    pub revocation: AppEvents,
     /// Client stream: lifetimes, jitter, backoff.
     pub rng: Rng,
 }

@@ -4,12 +4,14 @@
 use super::endpoint::Endpoint;
 use super::event::Event;
 use super::observer::{AppRef, Observer};
+use super::revocation::{AppEvents, UnitEvents};
 use super::state::{AppState, UserState};
 use crate::domain::idp::PlatformUnit;
 use crate::domain::token::{AccessToken, RefreshToken, SessionCookie, TokenCache};
 use crate::domain::user::Activity;
 use crate::domain::{AppSpec, Segment};
 use crate::engine::{EventQueue, Purpose, Rng, SimDuration, SimTime};
+use crate::policy::cae::CaeSession;
 use crate::policy::lifetimes::SPA_REFRESH_LIFETIME;
 use crate::policy::{RefreshMode, TokenPolicy};
 use crate::scenario::Scenario;
@@ -91,12 +93,14 @@ impl<'a, E: Endpoint> SimulationBuilder<'a, E> {
             horizon: SimTime::ZERO + s.horizon,
             events: 0,
             trace: self.trace,
+            unit_events: UnitEvents::default(),
         };
         for seed in seeds {
             sim.add_user(seed);
         }
         for u in 0..sim.users.len() {
             sim.schedule_first_session(u);
+            sim.schedule_credential_events(u);
         }
         sim
     }
@@ -113,6 +117,7 @@ pub struct Simulation<'a, E> {
     pub(super) horizon: SimTime,
     pub(super) events: u64,
     pub(super) trace: bool,
+    pub(super) unit_events: UnitEvents,
 }
 
 impl<E: Endpoint> Simulation<'_, E> {
@@ -161,6 +166,12 @@ impl<E: Endpoint> Simulation<'_, E> {
                 Event::SessionEnd(u) => self.on_session_end(u as usize, t, obs),
                 Event::Wake(a) => self.on_wake(a as usize, t, obs),
                 Event::Reply(a) => self.on_reply(a as usize, t, obs),
+                Event::Credential(u) => self.on_credential(u as usize, t, obs),
+                Event::Campaign(u, k) => self.on_campaign(u as usize, k as usize, t, obs),
+                Event::AdminRevokeAll(u, from) => {
+                    self.on_admin_revoke_all(u as usize, from, t, obs)
+                }
+                Event::CaeEnforce(mark) => self.on_cae_enforce(mark as usize, t),
             }
         }
     }
@@ -208,7 +219,8 @@ impl<E: Endpoint> Simulation<'_, E> {
                 ((seed.id as u64) << 8) | slot as u64,
                 Purpose::Client,
             );
-            let mut cache = self.warm_cache(spec, segment, &mut rng);
+            let cae = s.cae.session(spec, &mut rng);
+            let mut cache = self.warm_cache(spec, segment, cae, &mut rng);
             let mut phase = SimDuration(rng.range_inclusive(0, spec.call_interval.as_millis() - 1));
             if self.trace {
                 cache.access = None;
@@ -236,9 +248,11 @@ impl<E: Endpoint> Simulation<'_, E> {
                 wake: None,
                 last_primary_auth: segment.signed_in_at_start.then_some(SimTime::ZERO),
                 loop_window: (u64::MAX, 0),
+                revocation: AppEvents::new(cae),
                 rng,
             });
         }
+        self.unit_events.add_user(s.seed, self.unit, seed.id);
         self.users.push(UserState {
             id: seed.id,
             segment: seed.segment,
@@ -258,9 +272,15 @@ impl<E: Endpoint> Simulation<'_, E> {
 
     /// The run starts in steady state: every app signed in at the start, its access token
     /// at a uniformly random phase of its refresh cycle, so there is no sign-in storm at t = 0.
-    fn warm_cache(&self, spec: &AppSpec, segment: &Segment, rng: &mut Rng) -> TokenCache {
+    fn warm_cache(
+        &self,
+        spec: &AppSpec,
+        segment: &Segment,
+        cae: CaeSession,
+        rng: &mut Rng,
+    ) -> TokenCache {
         let p = self.policy();
-        let lifetime = p.draw_lifetime(rng);
+        let lifetime = self.scenario.cae.lifetime(cae, p, rng);
         let refresh_in = self
             .endpoint
             .refresh_in(lifetime)
@@ -273,18 +293,22 @@ impl<E: Endpoint> Simulation<'_, E> {
             expires,
             refresh_on: refresh_in.map(|r| SimTime::ZERO + r.saturating_sub(age)),
         });
-        let multi_factor = segment.sign_in.is_multi_factor();
+        let (password_based, multi_factor) = segment.draw_credential(rng);
         let refresh = (!spec.client.is_service()).then(|| RefreshToken {
             auth_time: SimTime::ZERO,
             last_used: SimTime::ZERO,
             multi_factor,
             fixed_expiry: (spec.client == crate::domain::ClientType::Spa)
                 .then(|| SimTime(rng.range_inclusive(1, SPA_REFRESH_LIFETIME.0))),
+            password_based,
+            revoked: false,
         });
         let cookie = spec.client.uses_browser().then_some(SessionCookie {
             auth_time: SimTime::ZERO,
             last_used: SimTime::ZERO,
             multi_factor,
+            password_based,
+            revoked: false,
         });
         TokenCache {
             access,

@@ -1,10 +1,14 @@
 //! One integration-test binary; each module tests one behaviour of tokensim.
 
+mod cae;
 mod cli;
 mod closed_form;
 mod common;
 mod determinism;
+mod incident;
 mod models;
 mod outage;
 mod prompts;
+mod revocation;
+mod timeouts;
 mod trace;

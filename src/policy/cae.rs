@@ -1,0 +1,212 @@
+//! Continuous Access Evaluation (DESIGN §1.3): which app sessions are CAE sessions, the
+//! long-lived access tokens they get, how long a critical event takes to reach the
+//! resource, and whether the claims challenge that follows can be met silently.
+
+use super::cause::PromptCause;
+use super::lifetimes::TokenPolicy;
+use crate::domain::app::{AppSpec, CAE_RESOURCES};
+use crate::domain::events::EventKind;
+use crate::domain::token::RefreshToken;
+use crate::engine::{Rng, SimDuration};
+
+/// The tenant's CAE settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CaePolicy {
+    /// Shortest access-token lifetime of a CAE session.
+    pub lifetime_min: SimDuration,
+    /// Longest one (drawn uniformly between the two).
+    pub lifetime_max: SimDuration,
+    /// Share of CAE sessions that fall back to short tokens (IP seen by the platform and
+    /// the resource differ, too many IP ranges in location policies, ...).
+    pub fallback_share: f64,
+    /// Access-token lifetime of a fallback session.
+    pub fallback_lifetime: SimDuration,
+    /// Longest delay for a critical event to reach the resource (uniform from zero).
+    pub propagation_max: SimDuration,
+}
+
+/// What kind of access tokens an app session gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaeSession {
+    /// Not a CAE session: the tenant's lifetime, accepted to expiry.
+    Off,
+    /// CAE with long-lived tokens.
+    Long,
+    /// CAE, but the platform issues short tokens (the resource still enforces events).
+    Fallback,
+}
+
+impl CaeSession {
+    /// Resources enforce critical events for this session.
+    pub fn enforced(self) -> bool {
+        self != CaeSession::Off
+    }
+}
+
+/// An app gets CAE when it declares `cp1` and every resource it calls is CAE-capable
+/// (the simulator keeps one access token per app).
+pub fn capable(spec: &AppSpec) -> bool {
+    spec.cp1
+        && !spec.resources.is_empty()
+        && spec
+            .resources
+            .iter()
+            .all(|r| CAE_RESOURCES.contains(&r.as_str()))
+}
+
+/// Whether the resources of `spec` enforce `event` (SharePoint ignores user risk).
+pub fn enforces(event: EventKind, spec: &AppSpec) -> bool {
+    event.cae_critical()
+        && !(event == EventKind::HighUserRisk && spec.resources.iter().any(|r| r == "sharepoint"))
+}
+
+impl CaePolicy {
+    /// The session kind of an app; draws the fallback only for CAE-capable apps.
+    pub fn session(&self, spec: &AppSpec, rng: &mut Rng) -> CaeSession {
+        if !capable(spec) {
+            CaeSession::Off
+        } else if self.fallback_share > 0.0 && rng.chance(self.fallback_share) {
+            CaeSession::Fallback
+        } else {
+            CaeSession::Long
+        }
+    }
+
+    /// Draws the lifetime of a new access token for a session of this kind.
+    pub fn lifetime(
+        &self,
+        session: CaeSession,
+        policy: &TokenPolicy,
+        rng: &mut Rng,
+    ) -> SimDuration {
+        match session {
+            CaeSession::Off => policy.draw_lifetime(rng),
+            CaeSession::Long => {
+                SimDuration(rng.range_inclusive(self.lifetime_min.0, self.lifetime_max.0))
+            }
+            CaeSession::Fallback => self.fallback_lifetime,
+        }
+    }
+
+    /// Draws how long `event` takes to reach the resource: location-policy changes are
+    /// evaluated instantly, other critical events within the propagation bound.
+    pub fn propagation(&self, event: EventKind, rng: &mut Rng) -> SimDuration {
+        if event == EventKind::IpLocationPolicy {
+            SimDuration::ZERO
+        } else {
+            SimDuration(rng.range_inclusive(0, self.propagation_max.0))
+        }
+    }
+}
+
+/// Whether a silent request carrying the claims of `challenge` can succeed with `rt`
+/// (already checked against the lifetime policy). MFA enablement needs a multi-factor
+/// session; high user risk needs a fresh interactive sign-in; the other events only
+/// need a refresh token the event left alive.
+pub fn claims_met(challenge: Option<EventKind>, rt: &RefreshToken) -> Result<(), PromptCause> {
+    match challenge {
+        Some(EventKind::MfaEnabled) if !rt.multi_factor => Err(PromptCause::Cae),
+        Some(EventKind::HighUserRisk) => Err(PromptCause::Cae),
+        _ => Ok(()),
+    }
+}
+
+/// The prompt cause of a silent failure: while a claims challenge is pending, the
+/// prompt is the CAE challenge's, whatever barrier the silent request hit.
+pub fn blame(challenge: Option<EventKind>, cause: PromptCause) -> PromptCause {
+    if challenge.is_some() {
+        PromptCause::Cae
+    } else {
+        cause
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Purpose, SimTime};
+
+    fn cae() -> CaePolicy {
+        CaePolicy {
+            lifetime_min: SimDuration::from_hours(20),
+            lifetime_max: SimDuration::from_hours(28),
+            fallback_share: 0.0,
+            fallback_lifetime: SimDuration::from_hours(1),
+            propagation_max: SimDuration::from_mins(15),
+        }
+    }
+
+    fn policy() -> TokenPolicy {
+        TokenPolicy {
+            at_min: SimDuration::from_mins(60),
+            at_max: SimDuration::from_mins(90),
+            expiry_margin: SimDuration::from_secs(300),
+            max_inactive: SimDuration::from_days(90),
+            max_age: Default::default(),
+            session_max_age: Default::default(),
+            cookie_inactive: SimDuration::from_days(90),
+            sign_in_frequency: None,
+        }
+    }
+
+    #[test]
+    fn lifetimes_by_session_kind() {
+        let (c, p) = (cae(), policy());
+        let mut rng = Rng::stream(1, 0, 0, Purpose::Client);
+        for _ in 0..1000 {
+            let long = c.lifetime(CaeSession::Long, &p, &mut rng);
+            assert!(long >= c.lifetime_min && long <= c.lifetime_max);
+            let off = c.lifetime(CaeSession::Off, &p, &mut rng);
+            assert!(off >= p.at_min && off <= p.at_max);
+        }
+        assert_eq!(
+            c.lifetime(CaeSession::Fallback, &p, &mut rng),
+            SimDuration::from_hours(1)
+        );
+    }
+
+    #[test]
+    fn propagation_is_bounded_and_location_policy_instant() {
+        let c = cae();
+        let mut rng = Rng::stream(1, 0, 0, Purpose::Events);
+        let delays: Vec<_> = (0..1000)
+            .map(|_| c.propagation(EventKind::PasswordChange, &mut rng))
+            .collect();
+        assert!(delays.iter().all(|d| *d <= c.propagation_max));
+        assert!(delays.iter().any(|d| *d > SimDuration::from_mins(10)));
+        assert_eq!(
+            c.propagation(EventKind::IpLocationPolicy, &mut rng),
+            SimDuration::ZERO
+        );
+    }
+
+    #[test]
+    fn claims_challenges() {
+        let rt = |multi_factor| RefreshToken {
+            auth_time: SimTime::ZERO,
+            last_used: SimTime::ZERO,
+            multi_factor,
+            fixed_expiry: None,
+            password_based: true,
+            revoked: false,
+        };
+        assert_eq!(claims_met(Some(EventKind::MfaEnabled), &rt(true)), Ok(()));
+        assert_eq!(
+            claims_met(Some(EventKind::MfaEnabled), &rt(false)),
+            Err(PromptCause::Cae)
+        );
+        assert_eq!(
+            claims_met(Some(EventKind::HighUserRisk), &rt(true)),
+            Err(PromptCause::Cae)
+        );
+        assert_eq!(claims_met(Some(EventKind::Sspr), &rt(false)), Ok(()));
+        assert_eq!(
+            blame(Some(EventKind::Sspr), PromptCause::Revocation),
+            PromptCause::Cae
+        );
+        assert_eq!(
+            blame(None, PromptCause::Revocation),
+            PromptCause::Revocation
+        );
+    }
+}

@@ -1,0 +1,279 @@
+//! Credential and admin events in a unit: drawing them per user (rates and scripted
+//! campaigns), applying the revocation matrix to the user's refresh tokens and cookies,
+//! measuring each app's exposure window, and CAE enforcement at the resources — the
+//! resource rejects access tokens minted before a critical event once it has learnt of
+//! it, and the app's next request carries the claims challenge.
+
+use super::endpoint::Endpoint;
+use super::event::Event;
+use super::observer::{Observer, RevocationRecord};
+use super::world::Simulation;
+use crate::domain::ClientType;
+use crate::domain::events::EventKind;
+use crate::domain::token::{TokenClass, TokenClasses};
+use crate::engine::{Purpose, Rng, SimDuration, SimTime};
+use crate::policy::cae::{self, CaeSession};
+
+/// Event state of a unit, beside the users and apps it belongs to.
+#[derive(Default)]
+pub(super) struct UnitEvents {
+    /// Per local user: the events stream.
+    users: Vec<Rng>,
+    /// Critical events on their way to an app's resources: app, revocation time, kind.
+    marks: Vec<(u32, SimTime, EventKind)>,
+}
+
+/// Event state of one app (kept in the app's state, beside its tokens).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct AppEvents {
+    /// The app's CAE session kind.
+    pub cae: CaeSession,
+    /// A claims challenge the next request must satisfy.
+    pub claims: Option<EventKind>,
+    /// When an event last revoked one of its tokens (backup eligibility).
+    pub revoked_at: Option<SimTime>,
+}
+
+impl UnitEvents {
+    /// Registers a user (in local order) and its events stream.
+    pub fn add_user(&mut self, seed: u64, unit: u32, user: u32) {
+        self.users
+            .push(Rng::stream(seed, unit as u64, user as u64, Purpose::Events));
+    }
+}
+
+impl AppEvents {
+    /// A fresh app of this CAE session kind.
+    pub fn new(cae: CaeSession) -> Self {
+        AppEvents {
+            cae,
+            claims: None,
+            revoked_at: None,
+        }
+    }
+}
+
+/// `Event::AdminRevokeAll` origin of an event drawn from the rates, not a campaign.
+const FROM_RATES: u16 = u16::MAX;
+
+/// Where and when an event happened.
+#[derive(Debug, Clone, Copy)]
+struct Origin {
+    /// When it happened.
+    at: SimTime,
+    /// What happened.
+    kind: EventKind,
+    /// The campaign it belongs to; `None`: drawn from the rates.
+    campaign: Option<u16>,
+}
+
+/// Stream entity of campaign `k`'s membership draw for a user: apart from the rate stream.
+fn campaign_entity(k: usize, user: u32) -> u64 {
+    ((k as u64 + 1) << 32) | user as u64
+}
+
+impl<E: Endpoint> Simulation<'_, E> {
+    /// Schedules the user's first rate-driven event and the campaigns that hit the user.
+    pub(super) fn schedule_credential_events(&mut self, u: usize) {
+        let s = self.scenario;
+        let (id, segment) = (self.users[u].id, self.users[u].segment);
+        for (k, c) in s.events.campaigns.iter().enumerate() {
+            if c.segment.is_some_and(|seg| seg != segment) || c.at >= self.horizon {
+                continue;
+            }
+            let mut rng = Rng::stream(
+                s.seed,
+                self.unit as u64,
+                campaign_entity(k, id),
+                Purpose::Events,
+            );
+            if c.share >= 1.0 || rng.chance(c.share) {
+                self.queue
+                    .schedule(c.at, Event::Campaign(u as u32, k as u16));
+            }
+        }
+        self.schedule_next_credential(u, SimTime::ZERO);
+    }
+
+    fn schedule_next_credential(&mut self, u: usize, after: SimTime) {
+        let rates = self.segment_of(u).event_rates;
+        if let Some(at) = rates.next_after(after, &mut self.unit_events.users[u])
+            && at < self.horizon
+        {
+            self.queue.schedule(at, Event::Credential(u as u32));
+        }
+    }
+
+    /// A rate-driven event fires: draw its kind, apply it, schedule the next.
+    pub(super) fn on_credential<O: Observer>(&mut self, u: usize, t: SimTime, obs: &mut O) {
+        let rates = self.segment_of(u).event_rates;
+        let kind = rates.draw_kind(&mut self.unit_events.users[u]);
+        self.occur(u, kind, None, t, obs);
+        self.schedule_next_credential(u, t);
+    }
+
+    /// A campaign hits a user.
+    pub(super) fn on_campaign<O: Observer>(&mut self, u: usize, k: usize, t: SimTime, obs: &mut O) {
+        let kind = self.scenario.events.campaigns[k].kind;
+        self.occur(u, kind, Some(k as u16), t, obs);
+    }
+
+    /// An event (from campaign `campaign`, or from the rates) happens: at once, or after
+    /// the admin API lag for an admin revoke-all.
+    fn occur<O: Observer>(
+        &mut self,
+        u: usize,
+        kind: EventKind,
+        campaign: Option<u16>,
+        t: SimTime,
+        obs: &mut O,
+    ) {
+        let lag = self.scenario.events.admin_api_lag;
+        if kind == EventKind::AdminRevokeAll && lag > SimDuration::ZERO {
+            let from = campaign.unwrap_or(FROM_RATES);
+            self.queue
+                .schedule(t + lag, Event::AdminRevokeAll(u as u32, from));
+        } else {
+            let origin = Origin {
+                at: t,
+                kind,
+                campaign,
+            };
+            self.apply_event(u, origin, t, obs);
+        }
+    }
+
+    /// An admin revoke-all takes effect after the admin API lag.
+    pub(super) fn on_admin_revoke_all<O: Observer>(
+        &mut self,
+        u: usize,
+        from: u16,
+        t: SimTime,
+        obs: &mut O,
+    ) {
+        let origin = Origin {
+            at: t - self.scenario.events.admin_api_lag,
+            kind: EventKind::AdminRevokeAll,
+            campaign: (from != FROM_RATES).then_some(from),
+        };
+        self.apply_event(u, origin, t, obs);
+    }
+
+    /// Applies an event to every app of user `u` at `t` (after the event for an admin
+    /// revoke-all: until then the sessions still mint tokens, so tokens minted in between
+    /// count as minted before the revocation).
+    fn apply_event<O: Observer>(&mut self, u: usize, origin: Origin, t: SimTime, obs: &mut O) {
+        let Origin { at, kind, campaign } = origin;
+        let matrix = self.scenario.matrix;
+        let delay = self
+            .scenario
+            .cae
+            .propagation(kind, &mut self.unit_events.users[u]);
+        let first = self.users[u].first_app as usize;
+        for a in first..first + self.users[u].n_apps as usize {
+            let confidential = self.spec(a).client == ClientType::Web;
+            let (mut revoked, mut alive) = (TokenClasses::default(), TokenClasses::default());
+            let cache = &mut self.apps[a].cache;
+            let mut sort = |class: TokenClass, dead: &mut bool| {
+                if *dead {
+                    return;
+                }
+                if matrix.revokes(kind, class) {
+                    *dead = true;
+                    revoked = revoked.with(class);
+                } else {
+                    alive = alive.with(class);
+                }
+            };
+            if let Some(rt) = cache.refresh.as_mut() {
+                sort(
+                    TokenClass::of_refresh(rt.password_based, confidential),
+                    &mut rt.revoked,
+                );
+            }
+            if let Some(c) = cache.cookie.as_mut() {
+                sort(TokenClass::of_cookie(c.password_based), &mut c.revoked);
+            }
+            if !revoked.is_empty() {
+                self.apps[a].revocation.revoked_at = Some(t);
+            }
+            let enforced =
+                self.apps[a].revocation.cae.enforced() && cae::enforces(kind, self.spec(a));
+            let cut_off = enforced.then_some(t + delay);
+            if let Some(cut_off) = cut_off {
+                let mark = self.unit_events.marks.len() as u32;
+                self.unit_events.marks.push((a as u32, t, kind));
+                self.queue.schedule(cut_off, Event::CaeEnforce(mark));
+            }
+            if kind.cuts_access() {
+                let exposure = self.exposure_end(a, t, cut_off).since(at);
+                obs.revocation(&RevocationRecord {
+                    t: at,
+                    app: self.app_ref(a),
+                    event: kind,
+                    revoked,
+                    alive,
+                    exposure,
+                    cae: enforced,
+                    campaign,
+                });
+            }
+        }
+    }
+
+    /// The last moment a token of app `a` minted before the revocation at `at` is still
+    /// accepted (and at least `at`): its access token until expiry (or the CAE cut-off),
+    /// a refresh token or cookie the event left alive until its own timeout if nobody
+    /// uses it again.
+    fn exposure_end(&self, a: usize, at: SimTime, cut_off: Option<SimTime>) -> SimTime {
+        let policy = self.policy();
+        let cache = &self.apps[a].cache;
+        let access = cache
+            .access
+            .filter(|t| t.issued <= at)
+            .map(|t| cut_off.map_or(t.expires, |c| c.min(t.expires)));
+        let refresh = cache
+            .refresh
+            .filter(|rt| !rt.revoked)
+            .map(|rt| policy.refresh_deadline(&rt));
+        let cookie = cache
+            .cookie
+            .filter(|c| !c.revoked)
+            .map(|c| policy.cookie_deadline(&c));
+        [access, refresh, cookie]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap_or(at)
+            .max(at)
+    }
+
+    /// A critical event reaches the resources of app `a`: an access token minted before
+    /// it is rejected with a claims challenge, so the app drops it and its next call
+    /// requests a new one carrying the claims.
+    pub(super) fn on_cae_enforce(&mut self, mark: usize, t: SimTime) {
+        let (a, at, kind) = self.unit_events.marks[mark];
+        let a = a as usize;
+        let Some(token) = self.apps[a].cache.access.filter(|tok| tok.issued <= at) else {
+            return;
+        };
+        if token.expires <= t {
+            return;
+        }
+        self.apps[a].cache.access = None;
+        self.apps[a].revocation.claims = Some(kind);
+        let app = &self.apps[a];
+        let active = self.users[app.user as usize].active;
+        // A pending retry or request, or a throttle window, already decides the next wake.
+        if active
+            && app.in_flight.is_none()
+            && !app.retry_pending
+            && app.throttle.is_none_or(|th| th.until <= t)
+        {
+            let next = self.next_call_at(a, t);
+            if next < self.users[app.user as usize].session_end.min(self.horizon) {
+                self.set_wake(a, next);
+            }
+        }
+    }
+}
