@@ -19,7 +19,7 @@
 //! - [`domain`] and [`policy`]: tokens, apps, platform units; lifetimes and client rules;
 //! - [`sim`]: the simulation of one scale unit, and running all of them;
 //! - [`metrics`]: the recorder and the run's output tables;
-//! - [`cli`]: the `tokensim` commands.
+//! - [`cli`] and [`tui`]: the `tokensim` commands and the interactive terminal UI.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -31,3 +31,4 @@ pub mod metrics;
 pub mod policy;
 pub mod scenario;
 pub mod sim;
+pub mod tui;

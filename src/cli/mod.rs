@@ -4,6 +4,7 @@
 mod check;
 mod model_args;
 mod run;
+mod tui;
 
 use clap::{Parser, Subcommand};
 
@@ -24,7 +25,8 @@ Examples:
   tokensim run                                   run the embedded default scenario
   tokensim run models/retry-storm.toml --threads 2 --out reports/storm
   tokensim run --set policy.access_token.lifetime_min=2h --set policy.access_token.lifetime_max=2h
-  tokensim check models/*.toml                   validate model files";
+  tokensim check models/*.toml                   validate model files
+  tokensim tui --set scenario.horizon=7d         explore the default scenario interactively";
 
 /// The commands.
 #[derive(Debug, Subcommand)]
@@ -34,6 +36,9 @@ pub enum Command {
     Run(run::RunArgs),
     /// Validate model files; every error names the file, the field and the bad value.
     Check(check::CheckArgs),
+    /// Explore a scenario interactively: change levers, see the impact at once.
+    #[command(after_help = tui::HELP)]
+    Tui(tui::TuiArgs),
 }
 
 /// Runs a parsed command line.
@@ -41,5 +46,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
+        Command::Tui(args) => tui::tui(args),
     }
 }

@@ -26,13 +26,30 @@ fn parse_override(text: &str) -> Result<Override, String> {
 impl ModelArgs {
     /// Loads and validates the model with the overrides.
     pub fn load(&self) -> Result<Scenario, scenario::ModelError> {
+        let overrides = self.overrides()?;
+        match &self.model {
+            Some(path) => scenario::load_file(path, &overrides),
+            None => scenario::load_default(&overrides),
+        }
+    }
+
+    /// The `--set` overrides, with `--seed` as a last one.
+    pub fn overrides(&self) -> Result<Vec<Override>, scenario::ModelError> {
         let mut overrides = self.set.clone();
         if let Some(seed) = self.seed {
             overrides.push(format!("scenario.seed={seed}").parse()?);
         }
+        Ok(overrides)
+    }
+
+    /// The model text and the label naming it in messages (the file, or the embedded default).
+    pub fn text(&self) -> Result<(String, String), scenario::ModelError> {
         match &self.model {
-            Some(path) => scenario::load_file(path, &overrides),
-            None => scenario::load_default(&overrides),
+            Some(path) => scenario::load::read_file(path),
+            None => Ok((
+                scenario::DEFAULT_MODEL.to_string(),
+                scenario::load::DEFAULT_LABEL.to_string(),
+            )),
         }
     }
 }
