@@ -3,6 +3,7 @@
 //! becomes `--set` overrides, so it is validated exactly like `tokensim run --set`.
 //! A new model field becomes a lever with one entry in [`fixed_levers`].
 
+use crate::engine::time::MS_PER_HOUR;
 use crate::engine::{SimDuration, SimTime};
 use crate::policy::Profile;
 use crate::policy::client_profile::Jitter;
@@ -427,8 +428,9 @@ fn preset_step(scenario: &Scenario, up: bool) -> Result<Change, String> {
     options.extend(preset_ids()?);
     options.push("custom".into());
     let next = cycle(&options, &outage_preset(&scenario.raw.outage), up);
-    let start = outage_start(scenario)
-        .unwrap_or(SimTime::ZERO + SimDuration::from_days(7) + SimDuration::from_hours(9));
+    // Without an outage, a new one starts at the whole hour in the middle of the horizon.
+    let middle = SimDuration::from_hours(scenario.horizon.as_millis() / 2 / MS_PER_HOUR);
+    let start = outage_start(scenario).unwrap_or(SimTime::ZERO + middle);
     let start = quote(&start.since(SimTime::ZERO).to_string());
     let entry = match next.as_str() {
         "none" => {

@@ -13,6 +13,8 @@ pub mod digest;
 pub mod lever;
 pub mod model;
 pub mod msg;
+#[cfg(test)]
+mod testing;
 pub mod trace;
 pub mod update;
 pub mod view;

@@ -343,3 +343,7 @@ fn want_trace(model: &mut Model) -> Vec<Cmd> {
         user: want.1,
     }]
 }
+
+#[cfg(test)]
+#[path = "update_tests.rs"]
+mod tests;
