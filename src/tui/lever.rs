@@ -116,7 +116,7 @@ pub fn fixed_levers() -> Vec<Lever> {
         Jitter::Decorrelated,
     ]
     .iter()
-    .map(|j| toml_word(j))
+    .map(toml_word)
     .collect();
     vec![
         lever(
@@ -373,12 +373,12 @@ impl Lever {
 
 /// The next rung of `ladder` above (or below) `now`; from an unknown value, the top
 /// (or bottom) rung.
-fn neighbour<'l, T, K: PartialOrd>(
-    ladder: &'l [T],
+fn neighbour<T, K: PartialOrd>(
+    ladder: &[T],
     now: Option<K>,
     key: impl Fn(&T) -> Option<K>,
     up: bool,
-) -> Result<&'l T, String> {
+) -> Result<&T, String> {
     let found = match (&now, up) {
         (None, true) => ladder.first(),
         (None, false) => ladder.last(),

@@ -46,8 +46,8 @@ pub struct RunRequest {
     pub generation: u64,
     /// The lever overrides it applies, as `key=value` texts (for the status line and tests).
     pub sets: Vec<String>,
-    /// The validated scenario to simulate.
-    pub scenario: Scenario,
+    /// The validated scenario to simulate (boxed: it is large).
+    pub scenario: Box<Scenario>,
 }
 
 /// Side effects `update` asks for; the runtime carries them out and answers with a [`Msg`].

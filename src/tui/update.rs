@@ -274,7 +274,7 @@ fn request_run(model: &mut Model) -> Cmd {
     Cmd::Run(RunRequest {
         generation: model.generation,
         sets: model.sets.iter().map(|o| o.text.clone()).collect(),
-        scenario: model.scenario.clone(),
+        scenario: Box::new(model.scenario.clone()),
     })
 }
 

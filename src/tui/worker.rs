@@ -78,7 +78,7 @@ fn run_one(request: RunRequest, latest: &AtomicU64, results: &Sender<Msg>, threa
     }
     let done = AtomicU64::new(0);
     let started = Instant::now();
-    let outcome = RunResult::simulate(request.scenario, threads, &|n| {
+    let outcome = RunResult::simulate(*request.scenario, threads, &|n| {
         let done = done.fetch_add(n, Ordering::Relaxed) + n;
         let _ = results.send(Msg::Progress { generation, done });
         keep_going()
