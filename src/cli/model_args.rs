@@ -53,3 +53,19 @@ impl ModelArgs {
         }
     }
 }
+
+/// `--threads`, shared by the commands that simulate.
+#[derive(Debug, Clone, Args)]
+pub struct Threads {
+    /// Worker threads (default: all cores). Results are identical for any value.
+    #[arg(long = "threads")]
+    threads: Option<usize>,
+}
+
+impl Threads {
+    /// The number asked for, or every core.
+    pub fn get(&self) -> usize {
+        self.threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+}

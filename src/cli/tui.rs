@@ -1,6 +1,6 @@
 //! `tokensim tui`: explore a scenario interactively in the terminal.
 
-use super::model_args::ModelArgs;
+use super::model_args::{ModelArgs, Threads};
 use crate::tui::{self, Base, Paths};
 use clap::Args;
 use std::path::PathBuf;
@@ -25,9 +25,8 @@ Examples:
 pub struct TuiArgs {
     #[command(flatten)]
     model: ModelArgs,
-    /// Worker threads of each run (default: all cores).
-    #[arg(long)]
-    threads: Option<usize>,
+    #[command(flatten)]
+    threads: Threads,
     /// Folder for `e` (export; default: reports/<scenario name>-tui).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -49,9 +48,6 @@ pub fn tui(args: TuiArgs) -> anyhow::Result<()> {
             .save
             .unwrap_or_else(|| PathBuf::from(format!("{name}-tui.toml"))),
     };
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    tui::run(base, paths, threads)?;
+    tui::run(base, paths, args.threads.get())?;
     Ok(())
 }

@@ -38,7 +38,12 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let offered = pick(&|m| s.offered[m] as f64);
     let admitted = pick(&|m| s.admitted[m] as f64);
     let capacity = pick(&|m| s.capacity[m]);
-    let top = peak(&[&offered, &admitted, &capacity]);
+    let w = Window {
+        from,
+        to,
+        cursor,
+        scenario,
+    };
     chart(
         frame,
         load,
@@ -53,28 +58,15 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
             (&admitted, Marker::Dot, GraphType::Scatter, Color::Green),
             (&offered, Marker::Braille, GraphType::Line, Color::Cyan),
         ],
-        Frame2 {
-            from,
-            to,
-            top,
-            cursor,
-            scenario,
-        },
+        &w,
     );
     let blocked_users = pick(&|m| s.blocked[m] as f64);
-    let top = peak(&[&blocked_users]);
     chart(
         frame,
         blocked,
         " users blocked: ⠿ blocked  ░ outage  │ cursor ",
         &[(&blocked_users, Marker::Braille, GraphType::Line, Color::Red)],
-        Frame2 {
-            from,
-            to,
-            top,
-            cursor,
-            scenario,
-        },
+        &w,
     );
     frame.render_widget(
         Paragraph::new(minute_figures(scenario, s, cursor))
@@ -87,11 +79,10 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     );
 }
 
-/// The window and marks shared by both charts.
-struct Frame2<'s> {
+/// The minutes both charts show, the cursor, and the outages to shade.
+struct Window<'s> {
     from: u64,
     to: u64,
-    top: f64,
     cursor: u64,
     scenario: &'s Scenario,
 }
@@ -108,9 +99,11 @@ fn sample(from: u64, to: u64, col: &dyn Fn(usize) -> f64) -> Points {
         .collect()
 }
 
-fn peak(all: &[&Points]) -> f64 {
-    all.iter()
-        .flat_map(|p| p.iter().map(|(_, y)| *y))
+/// The top of the y axis: a tenth above the highest point.
+fn peak(specs: &[Spec]) -> f64 {
+    specs
+        .iter()
+        .flat_map(|s| s.0.iter().map(|(_, y)| *y))
         .fold(1.0, f64::max)
         * 1.1
 }
@@ -127,13 +120,14 @@ fn series<'a>((data, marker, kind, color): &Spec<'a>) -> Dataset<'a> {
         .style(Style::new().fg(color))
 }
 
-fn chart(frame: &mut Frame, area: Rect, title: &str, specs: &[Spec], f: Frame2) {
+fn chart(frame: &mut Frame, area: Rect, title: &str, specs: &[Spec], f: &Window) {
+    let top = peak(specs);
     let shade: Points = (f.from..f.to)
         .step_by(((f.to - f.from).div_ceil(MAX_POINTS * 2)).max(1) as usize)
         .filter(|m| outage_at(f.scenario, *m).is_some())
-        .map(|m| (m as f64, f.top))
+        .map(|m| (m as f64, top))
         .collect();
-    let cursor: Points = vec![(f.cursor as f64, 0.0), (f.cursor as f64, f.top)];
+    let cursor: Points = vec![(f.cursor as f64, 0.0), (f.cursor as f64, top)];
     let mut data = vec![series(&(
         &shade,
         Marker::Custom('░'),
@@ -152,8 +146,8 @@ fn chart(frame: &mut Frame, area: Rect, title: &str, specs: &[Spec], f: Frame2) 
         .bounds([f.from as f64, f.to as f64])
         .labels([clock(f.from), clock(mid), clock(f.to)]);
     let y = Axis::default()
-        .bounds([0.0, f.top])
-        .labels([String::from("0"), count(f.top / 1.1)]);
+        .bounds([0.0, top])
+        .labels([String::from("0"), count(top / 1.1)]);
     frame.render_widget(
         Chart::new(data)
             .x_axis(x)
