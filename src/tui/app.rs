@@ -12,9 +12,15 @@ use std::sync::mpsc::{Sender, channel};
 
 /// Runs the UI on the terminal until the user quits. `ratatui::try_init` puts the
 /// terminal in raw mode on the alternate screen and installs a panic hook that restores
-/// it before the panic message is printed.
+/// it before the panic message is printed; on top of it, a panic on any thread (the
+/// worker's too) ends the process, so the UI never goes on drawing on a restored terminal.
 pub fn run(base: Base, paths: Paths, threads: usize) -> std::io::Result<()> {
     let mut terminal = ratatui::try_init()?;
+    let restore_and_report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_and_report(info);
+        std::process::exit(101);
+    }));
     let result = main_loop(&mut terminal, Model::new(base, paths), threads);
     ratatui::try_restore()?;
     result
