@@ -93,13 +93,7 @@ fn effect(cmd: Cmd, worker: &Worker) -> Option<Msg> {
                 .map_err(|e| format!("cannot save {}: {e}", path.display()));
             return Some(Msg::Done(saved));
         }
-        Cmd::Export(dir, run) => {
-            let written = run
-                .write_all(&dir)
-                .map(|_| format!("exported the run's outputs to {}", dir.display()))
-                .map_err(|e| format!("cannot export to {}: {e}", dir.display()));
-            return Some(Msg::Done(written));
-        }
+        Cmd::Export(dir, run) => worker.export(dir, run),
         Cmd::Quit => {}
     }
     None

@@ -2,6 +2,7 @@
 //! and a re-run of that user's scale unit (the whole unit, so the load is the same).
 
 use crate::engine::SimTime;
+use crate::engine::time::MS_PER_DAY;
 use crate::policy::PromptCause;
 use crate::scenario::Scenario;
 use crate::scenario::population::unit_of;
@@ -81,17 +82,28 @@ impl Observer for UserTrace {
     }
 }
 
-/// Re-runs the scale unit of `user` and returns the user's timeline.
-pub fn trace_user(scenario: &Scenario, user: u32) -> UserTrace {
+/// Re-runs the scale unit of `user` and returns the user's timeline, or `None` if
+/// `keep_going` (asked after every simulated day) says it is no longer wanted.
+pub fn trace_user(
+    scenario: &Scenario,
+    user: u32,
+    keep_going: &dyn Fn() -> bool,
+) -> Option<UserTrace> {
     let mut trace = UserTrace {
         user,
         events: Vec::new(),
         dropped: 0,
     };
-    SimulationBuilder::new(scenario, unit_of(scenario, user))
-        .build()
-        .run(&mut trace);
+    let mut sim = SimulationBuilder::new(scenario, unit_of(scenario, user)).build();
+    let days = scenario.horizon.as_millis().div_ceil(MS_PER_DAY);
+    for day in 1..=days {
+        sim.run_until(SimTime(day * MS_PER_DAY), &mut trace);
+        if !keep_going() {
+            return None;
+        }
+    }
+    sim.finish(&mut trace);
     // Blocked intervals and sessions are reported when they end: order by start.
     trace.events.sort_by_key(|e| e.t);
-    trace
+    Some(trace)
 }

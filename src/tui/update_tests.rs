@@ -162,7 +162,7 @@ fn the_user_tab_asks_for_the_worst_users_trace_once() {
     let worst = model.digest().expect("run").worst[0].user;
     assert!(matches!(cmds.as_slice(), [Cmd::Trace { user, generation: 1, .. }] if *user == worst));
     assert!(key(&mut model, KeyCode::Char('5')).is_empty());
-    let trace = crate::tui::trace::trace_user(&model.scenario, worst);
+    let trace = crate::tui::trace::trace_user(&model.scenario, worst, &|| true).expect("traced");
     assert!(!trace.events.is_empty());
     update(
         &mut model,

@@ -1,12 +1,14 @@
 //! The simulation worker: one thread that runs the newest [`RunRequest`] and sends its
 //! progress and digest back as [`Msg`]s. A newer request cancels the running one through
-//! the run's progress callback; traces of one user run on their own short threads.
+//! the run's progress callback. Traces of one user and exports run on short threads of
+//! their own.
 
 use super::digest::Digest;
 use super::msg::{Msg, RunRequest};
 use super::trace::trace_user;
 use super::update::BASELINE;
 use crate::metrics::RunResult;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -17,6 +19,7 @@ use std::time::Instant;
 pub struct Worker {
     jobs: Sender<RunRequest>,
     latest: Arc<AtomicU64>,
+    latest_trace: Arc<AtomicU64>,
     results: Sender<Msg>,
     _thread: JoinHandle<()>,
 }
@@ -33,6 +36,7 @@ impl Worker {
         Worker {
             jobs,
             latest,
+            latest_trace: Arc::new(AtomicU64::new(0)),
             results,
             _thread: thread,
         }
@@ -45,12 +49,29 @@ impl Worker {
         let _ = self.jobs.send(request);
     }
 
-    /// Traces `user` of `run` (from run `generation`) on a thread of its own.
+    /// Traces `user` of `run` (from run `generation`) on a thread of its own; a newer
+    /// trace stops it.
     pub fn trace(&self, generation: u64, run: Arc<RunResult>, user: u32) {
         let results = self.results.clone();
+        let latest = self.latest_trace.clone();
+        let mine = latest.fetch_add(1, Ordering::SeqCst) + 1;
         std::thread::spawn(move || {
-            let trace = trace_user(&run.scenario, user);
-            let _ = results.send(Msg::Traced { generation, trace });
+            let wanted = || latest.load(Ordering::SeqCst) == mine;
+            if let Some(trace) = trace_user(&run.scenario, user, &wanted) {
+                let _ = results.send(Msg::Traced { generation, trace });
+            }
+        });
+    }
+
+    /// Writes `run`'s outputs into `dir` on a thread of its own and reports the outcome.
+    pub fn export(&self, dir: PathBuf, run: Arc<RunResult>) {
+        let results = self.results.clone();
+        std::thread::spawn(move || {
+            let written = run
+                .write_all(&dir)
+                .map(|_| format!("exported the run's outputs to {}", dir.display()))
+                .map_err(|e| format!("cannot export to {}: {e}", dir.display()));
+            let _ = results.send(Msg::Done(written));
         });
     }
 }

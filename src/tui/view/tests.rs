@@ -151,7 +151,7 @@ fn user_tab_lists_the_worst_users_and_one_timeline() {
         &s,
         &["most blocked", &worst.user.to_string(), "re-running unit"],
     );
-    let trace = trace_user(&model.scenario, worst.user);
+    let trace = trace_user(&model.scenario, worst.user, &|| true).expect("traced");
     model.user.pending = Some((1, worst.user));
     update(
         &mut model,
