@@ -21,9 +21,9 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         return;
     };
     let base = model.baseline.as_deref();
-    if area.width >= 120 && area.height >= 30 {
+    if area.width >= 150 && area.height >= 30 {
         let [left, right] =
-            Layout::horizontal([Constraint::Percentage(45), Constraint::Min(0)]).areas(area);
+            Layout::horizontal([Constraint::Percentage(44), Constraint::Min(0)]).areas(area);
         let [top, bottom] =
             Layout::vertical([Constraint::Percentage(50), Constraint::Min(0)]).areas(right);
         section(d, base, 0, frame, left);
@@ -53,7 +53,7 @@ fn section(d: &Digest, base: Option<&Digest>, which: usize, frame: &mut Frame, a
             headline(&d.summary, base.map(|b| &b.summary))
                 .into_iter()
                 .map(|(name, now)| Row::new(vec![name, now])),
-            [Constraint::Length(34), Constraint::Min(10)],
+            [Constraint::Length(30), Constraint::Min(10)],
         )
         .header(Row::new(vec!["figure", "value (Δ)"]).style(header_style)),
         _ => {
@@ -125,7 +125,12 @@ fn headline(s: &Summary, b: Option<&Summary>) -> Vec<(String, String)> {
         };
         rows.push((
             format!("outage {}", o.name),
-            format!("{}, from {} to {}", o.kind, o.start, o.end),
+            format!(
+                "{}, {} to {}",
+                o.kind,
+                o.start,
+                same_day_time(&o.start, &o.end)
+            ),
         ));
         rows.push(("  users blocked".into(), of(&|p| p.users_blocked as f64)));
         rows.push((
@@ -159,4 +164,12 @@ fn group_rows<'a>(now: &[GroupRow], base: Option<&[GroupRow]>) -> Vec<Row<'a>> {
             ])
         })
         .collect()
+}
+
+/// `end` (`YYYY-MM-DDTHH:MM`) without its date when it is on the day `start` is.
+fn same_day_time<'e>(start: &str, end: &'e str) -> &'e str {
+    match (start.get(..11), end.get(..11), end.get(11..)) {
+        (Some(a), Some(b), Some(time)) if a == b => time,
+        _ => end,
+    }
 }
