@@ -9,7 +9,7 @@ use crate::scenario::population::unit_of;
 use crate::sim::Outcome;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Platform totals per minute (all units added up).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -96,17 +96,20 @@ pub struct Digest {
     /// Exposure rows.
     pub exposure: Vec<ExposureRow>,
     /// Wall time of the simulation.
-    pub elapsed: Duration,
+    pub simulated: Duration,
+    /// Wall time of building this digest.
+    pub digested: Duration,
 }
 
 /// How many users the User tab lists.
 pub const WORST_USERS: usize = 20;
 
 impl Digest {
-    /// Digests a finished run.
-    pub fn new(run: RunResult, elapsed: Duration) -> Digest {
+    /// Digests a finished run that took `simulated` to simulate.
+    pub fn new(run: RunResult, simulated: Duration) -> Digest {
+        let started = Instant::now();
         let summary = Summary::from_run(&run);
-        Digest {
+        let mut digest = Digest {
             series: series(&run),
             segments: groups(&run, |seg, _| run.scenario.segments[seg].name.clone()),
             profiles: groups(&run, |seg, slot| {
@@ -118,9 +121,12 @@ impl Digest {
             worst: worst_users(&run),
             exposure: exposure_rows(&run),
             summary,
-            elapsed,
+            simulated,
+            digested: Duration::ZERO,
             run: Arc::new(run),
-        }
+        };
+        digest.digested = started.elapsed();
+        digest
     }
 }
 

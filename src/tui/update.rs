@@ -70,8 +70,10 @@ fn on_run_done(
     match result {
         Ok(d) => {
             model.status = format!(
-                "run {generation} done in {:.2} s ({} users, {:.0} days)",
-                d.elapsed.as_secs_f64(),
+                "run {generation} done in {:.2} s (simulated {:.2} s, digested {:.2} s; {} users, {:.0} days)",
+                (d.simulated + d.digested).as_secs_f64(),
+                d.simulated.as_secs_f64(),
+                d.digested.as_secs_f64(),
                 d.summary.users,
                 d.summary.horizon_days
             );
