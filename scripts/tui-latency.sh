@@ -27,7 +27,7 @@ for i in $(seq 1 "$repeats"); do
   if ((i % 2)); then key=Right; else key=Left; fi
   tm send-keys -t lat "$key"
   ms=$(wait_for "run $gen done")
-  reported=$(tm capture-pane -p -t lat | grep -o "run $gen done in [^;]*")
+  reported=$(tm capture-pane -p -t lat | grep -o "run $gen done in [^│]*")
   echo "change $i ($key): shown after ${ms} ms (key press to frame); status: $reported"
 done
 tm send-keys -t lat q

@@ -70,12 +70,12 @@ fn on_run_done(
     match result {
         Ok(d) => {
             model.status = format!(
-                "run {generation} done in {:.2} s (simulated {:.2} s, digested {:.2} s; {} users, {:.0} days)",
+                "run {generation} done in {:.2} s: {} users, {:.0} d (sim {:.2} s, digest {:.2} s)",
                 (d.simulated + d.digested).as_secs_f64(),
-                d.simulated.as_secs_f64(),
-                d.digested.as_secs_f64(),
                 d.summary.users,
-                d.summary.horizon_days
+                d.summary.horizon_days,
+                d.simulated.as_secs_f64(),
+                d.digested.as_secs_f64()
             );
             let minutes = d.series.offered.len() as u64;
             model.timeline.cursor = model.timeline.cursor.min(minutes.saturating_sub(1));

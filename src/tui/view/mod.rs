@@ -63,17 +63,19 @@ fn tab_bar(model: &Model, frame: &mut Frame, area: Rect) {
 }
 
 fn status_line(model: &Model, frame: &mut Frame, area: Rect) {
-    let keys = "? keys  q quit";
-    let [text, gauge] = match model.running {
-        Some(_) => Layout::horizontal([Constraint::Min(0), Constraint::Length(24)]).areas(area),
-        None => [area, Rect::default()],
-    };
-    let status = if model.status.is_empty() {
-        Span::raw(keys)
-    } else {
-        Span::raw(format!("{}  │ {keys}", model.status))
-    };
-    frame.render_widget(Paragraph::new(Line::from(status)), text);
+    // The key hint keeps its place on the right; a long message is cut, not the hint.
+    let gauge_width = if model.running.is_some() { 24 } else { 0 };
+    let [text, keys, gauge] = Layout::horizontal([
+        Constraint::Min(0),
+        Constraint::Length(17),
+        Constraint::Length(gauge_width),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::raw(model.status.as_str()))),
+        text,
+    );
+    frame.render_widget(Paragraph::new(" │ ? keys  q quit"), keys);
     if let Some(r) = model.running {
         let ratio = if r.total == 0 {
             0.0
