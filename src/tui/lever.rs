@@ -236,20 +236,39 @@ fn toml_word<T: serde::Serialize>(v: &T) -> String {
         .unwrap_or_default()
 }
 
-/// The fixed levers plus one client-profile lever per app of the model: together
-/// they set the client-profile mix.
+/// The fixed levers, then per app of the model a client-profile lever (together they
+/// set the client-profile mix) and a cp1 lever (together, the share of CAE clients).
 pub fn levers_for(scenario: &Scenario) -> Vec<Lever> {
     let mut all = fixed_levers();
     let profiles: Vec<String> = Profile::ALL.iter().map(|p| p.label().to_string()).collect();
-    for (i, segment) in scenario.segments.iter().enumerate() {
-        for (j, app) in segment.apps.iter().enumerate() {
-            all.push(lever(
-                &format!("profile {}/{}", segment.name, app.name),
-                &format!("segment.{i}.app.{j}.profile"),
-                LeverKind::Choice(profiles.clone()),
-                "Client library profile of this app (part of the client-profile mix).",
-            ));
-        }
+    let apps = || {
+        scenario
+            .segments
+            .iter()
+            .enumerate()
+            .flat_map(|(i, segment)| {
+                segment
+                    .apps
+                    .iter()
+                    .enumerate()
+                    .map(move |(j, app)| (format!("{}/{}", segment.name, app.name), i, j))
+            })
+    };
+    for (name, i, j) in apps() {
+        all.push(lever(
+            &format!("profile {name}"),
+            &format!("segment.{i}.app.{j}.profile"),
+            LeverKind::Choice(profiles.clone()),
+            "Client library profile of this app (part of the client-profile mix).",
+        ));
+    }
+    for (name, i, j) in apps() {
+        all.push(lever(
+            &format!("cp1 {name}"),
+            &format!("segment.{i}.app.{j}.cp1"),
+            LeverKind::Toggle,
+            "Whether this app declares cp1 (CAE); the share of cp1 apps is shown below.",
+        ));
     }
     all
 }

@@ -72,6 +72,11 @@ fn wildcard_levers_set_every_app_and_reset_removes_them() {
 
     let r = run_request(key(&mut model, KeyCode::Char('r')));
     assert_eq!(r.sets, vec!["platform.backup.enabled=false"]);
+
+    select(&mut model, "cp1 office-eu/teams");
+    let r = run_request(key(&mut model, KeyCode::Right));
+    assert_eq!(r.sets[1], "segment.0.app.1.cp1=true");
+    assert!(r.scenario.segments[0].apps[1].cp1 && !r.scenario.segments[0].apps[0].cp1);
     let r = run_request(key(&mut model, KeyCode::Char('R')));
     assert!(r.sets.is_empty());
     assert!(r.scenario.platform.backup.enabled);

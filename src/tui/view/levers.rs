@@ -1,6 +1,7 @@
 //! The Levers tab: every lever with its value now and in the model as loaded (changed
 //! ones marked `*`), the selected lever's help, and the client-profile mix.
 
+use crate::domain::AppSpec;
 use crate::policy::Profile;
 use crate::scenario::Scenario;
 use crate::tui::model::Model;
@@ -45,9 +46,10 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     frame.render_stateful_widget(table, list, &mut state);
     let lever = &model.levers[model.lever];
     let text = format!(
-        "{}\nclient-profile mix: {}",
+        "{}\nclient-profile mix: {}; cp1 (CAE) apps: {:.0}%",
         lever.help,
-        profile_mix(&model.scenario)
+        profile_mix(&model.scenario),
+        100.0 * app_share(&model.scenario, |a| a.cp1)
     );
     frame.render_widget(
         Paragraph::new(text)
@@ -59,21 +61,29 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
 
 /// Share of the users' apps on each client profile, largest first.
 fn profile_mix(scenario: &Scenario) -> String {
-    let mut shares: Vec<(Profile, f64)> = Profile::ALL.iter().map(|p| (*p, 0.0)).collect();
-    let mut total = 0.0;
-    for segment in &scenario.segments {
-        for app in &segment.apps {
-            total += segment.share;
-            if let Some(s) = shares.iter_mut().find(|(p, _)| *p == app.profile) {
-                s.1 += segment.share;
-            }
-        }
-    }
-    shares.retain(|(_, s)| *s > 0.0);
+    let mut shares: Vec<(Profile, f64)> = Profile::ALL
+        .iter()
+        .map(|p| (*p, app_share(scenario, |a| a.profile == *p)))
+        .filter(|(_, s)| *s > 0.0)
+        .collect();
     shares.sort_by(|a, b| b.1.total_cmp(&a.1));
     shares
         .iter()
-        .map(|(p, s)| format!("{} {:.0}%", p.label(), 100.0 * s / total.max(1e-12)))
+        .map(|(p, s)| format!("{} {:.0}%", p.label(), 100.0 * s))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Share of the users' apps (each segment weighted by its share of users) that `pick` keeps.
+fn app_share(scenario: &Scenario, pick: impl Fn(&AppSpec) -> bool) -> f64 {
+    let (mut kept, mut total) = (0.0, 0.0);
+    for segment in &scenario.segments {
+        for app in &segment.apps {
+            total += segment.share;
+            if pick(app) {
+                kept += segment.share;
+            }
+        }
+    }
+    kept / f64::max(total, 1e-12)
 }

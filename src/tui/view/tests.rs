@@ -64,6 +64,7 @@ fn levers_tab_lists_levers_with_model_values() {
             "profile office-eu/outlook",
             "msal-dotnet",
             "backup authentication",
+            "cp1 (CAE) apps: 0%",
         ],
     );
 }
