@@ -24,7 +24,7 @@
 //!   which is why it sits above them), population;
 //! - [`sim`]: the simulation of one scale unit, scripted traces, and running all units;
 //! - [`metrics`]: the recorder and the run's output tables;
-//! - [`cli`]: the `tokensim` commands.
+//! - [`cli`] and [`tui`]: the `tokensim` commands and the interactive terminal UI.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -36,3 +36,4 @@ pub mod metrics;
 pub mod policy;
 pub mod scenario;
 pub mod sim;
+pub mod tui;

@@ -6,6 +6,7 @@ mod matrix;
 mod model_args;
 mod run;
 mod trace;
+mod tui;
 
 use clap::{Parser, Subcommand};
 
@@ -27,7 +28,8 @@ Examples:
   tokensim run models/retry-storm.toml --threads 2 --out reports/storm
   tokensim run --set policy.access_token.lifetime_min=2h --set policy.access_token.lifetime_max=2h
   tokensim check models/*.toml                   validate model files
-  tokensim matrix                                print the revocation matrix";
+  tokensim matrix                                print the revocation matrix
+  tokensim tui --set scenario.horizon=7d         explore the default scenario interactively";
 
 /// The commands.
 #[derive(Debug, Subcommand)]
@@ -44,6 +46,9 @@ pub enum Command {
     Trace(trace::TraceArgs),
     /// Print the revocation matrix: which events revoke which refresh tokens and cookies.
     Matrix(matrix::MatrixArgs),
+    /// Explore a scenario interactively: change levers, see the impact at once.
+    #[command(after_help = tui::HELP)]
+    Tui(tui::TuiArgs),
 }
 
 /// Runs a parsed command line.
@@ -53,5 +58,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Check(args) => check::check(args),
         Command::Trace(args) => trace::trace(args),
         Command::Matrix(args) => matrix::matrix(args),
+        Command::Tui(args) => tui::tui(args),
     }
 }

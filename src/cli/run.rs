@@ -1,6 +1,6 @@
 //! `tokensim run`: simulate a scenario, print the summary, write the tables.
 
-use super::model_args::ModelArgs;
+use super::model_args::{ModelArgs, Threads};
 use crate::metrics::RunResult;
 use crate::sim::progress_total;
 use anyhow::Context;
@@ -30,9 +30,8 @@ Examples:
 pub struct RunArgs {
     #[command(flatten)]
     model: ModelArgs,
-    /// Worker threads (default: all cores). Results are identical for any value.
-    #[arg(long)]
-    threads: Option<usize>,
+    #[command(flatten)]
+    threads: Threads,
     /// Output folder (default: reports/<scenario name>).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -41,9 +40,7 @@ pub struct RunArgs {
 /// Runs the scenario end to end.
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let scenario = args.model.load()?;
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = args.threads.get();
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("reports").join(&scenario.name));

@@ -16,12 +16,17 @@ pub const DEFAULT_LABEL: &str = "models/default.toml (embedded)";
 
 /// Loads and validates a model file with overrides.
 pub fn load_file(path: &Path, overrides: &[Override]) -> Result<Scenario, ModelError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ModelError::Io {
-        file: file.clone(),
-        source,
-    })?;
+    let (text, file) = read_file(path)?;
     parse_model(&text, &file, overrides)
+}
+
+/// Reads a model file's text; returns it with the label that names it in messages.
+pub fn read_file(path: &Path) -> Result<(String, String), ModelError> {
+    let file = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok((text, file)),
+        Err(source) => Err(ModelError::Io { file, source }),
+    }
 }
 
 /// Loads the embedded default scenario with overrides.

@@ -12,3 +12,4 @@ mod prompts;
 mod revocation;
 mod timeouts;
 mod trace;
+mod tui;

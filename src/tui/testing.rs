@@ -1,0 +1,50 @@
+//! Fixtures for the UI's unit tests: a small model and a finished run of it.
+
+use super::digest::Digest;
+use super::model::{Base, Model, Paths};
+use super::msg::Msg;
+use super::update::{BASELINE, start, update};
+use crate::metrics::RunResult;
+use crate::scenario::{DEFAULT_MODEL, Override};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The default model, made small: 300 users over 2 days, the outage on day 1 at 09:00.
+pub fn small_base() -> Base {
+    let sets: Vec<Override> = [
+        "scenario.users=300",
+        "scenario.horizon=2d",
+        "outage.0.start=1d9h",
+    ]
+    .iter()
+    .map(|s| s.parse().expect("valid override"))
+    .collect();
+    Base::new(DEFAULT_MODEL.into(), "default.toml".into(), sets).expect("valid model")
+}
+
+/// Simulates `model`'s current scenario on the test thread.
+pub fn digest_of(model: &Model) -> Arc<Digest> {
+    let run = RunResult::simulate(model.scenario.clone(), 1, &|_| true).expect("run");
+    Arc::new(Digest::new(run, Duration::from_millis(5)))
+}
+
+/// A model that has asked for and received its baseline run.
+pub fn model_with_baseline() -> Model {
+    let mut model = Model::new(
+        small_base(),
+        Paths {
+            export: std::env::temp_dir().join("tokensim-tui-export"),
+            save: std::env::temp_dir().join("tokensim-tui-save.toml"),
+        },
+    );
+    start(&mut model);
+    let result = Ok(digest_of(&model));
+    update(
+        &mut model,
+        Msg::RunDone {
+            generation: BASELINE,
+            result,
+        },
+    );
+    model
+}

@@ -1,0 +1,188 @@
+//! Screen snapshots of every tab with ratatui's `TestBackend`, at 80×24 and at 160×48,
+//! asserting on the text a reader needs (no colour is needed to read any of it).
+
+use crate::tui::model::{Model, Tab};
+use crate::tui::msg::Msg;
+use crate::tui::testing::model_with_baseline;
+use crate::tui::trace::trace_user;
+use crate::tui::update::update;
+use crate::tui::view::view;
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const SMALL: (u16, u16) = (80, 24);
+const LARGE: (u16, u16) = (160, 48);
+
+fn screen(model: &Model, (w, h): (u16, u16)) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    terminal.draw(|f| view(model, f)).expect("draw");
+    let buf = terminal.backend().buffer();
+    (0..h)
+        .map(|y| {
+            (0..w)
+                .map(|x| buf.cell((x, y)).map_or(" ", |c| c.symbol()))
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn assert_shows(screen: &str, texts: &[&str]) {
+    for t in texts {
+        assert!(screen.contains(t), "missing {t:?} in\n{screen}");
+    }
+}
+
+fn on_tab(tab: Tab) -> Model {
+    let mut model = model_with_baseline();
+    model.tab = tab;
+    model
+}
+
+#[test]
+fn levers_tab_lists_levers_with_model_values() {
+    let model = on_tab(Tab::Levers);
+    for size in [SMALL, LARGE] {
+        let s = screen(&model, size);
+        assert_shows(
+            &s,
+            &[
+                "[1 Levers]",
+                "▶ population (users)",
+                "300",
+                "outage preset",
+                "2020-09-28-global",
+                "client-profile mix: msal-dotnet",
+                "? keys",
+            ],
+        );
+    }
+    assert_shows(
+        &screen(&model, LARGE),
+        &[
+            "profile office-eu/outlook",
+            "msal-dotnet",
+            "backup authentication",
+            "cp1 (CAE) apps: 0%",
+        ],
+    );
+}
+
+#[test]
+fn a_changed_lever_is_marked_and_the_rerun_shows_a_gauge() {
+    let mut model = on_tab(Tab::Levers);
+    update(&mut model, Msg::Key(KeyEvent::from(KeyCode::Right)));
+    let s = screen(&model, SMALL);
+    assert_shows(&s, &["*1000", "run 2", "re-running"]);
+}
+
+#[test]
+fn timeline_tab_shows_load_blocked_users_and_the_cursor_minute() {
+    let model = on_tab(Tab::Timeline);
+    for size in [SMALL, LARGE] {
+        let s = screen(&model, size);
+        assert_shows(
+            &s,
+            &[
+                "load per minute",
+                "░ outage",
+                "users blocked",
+                "d1 09:00",
+                "OUTAGE 2020-09-28-global",
+                "offered",
+            ],
+        );
+        assert!(s.contains('░'), "outage shading missing\n{s}");
+    }
+}
+
+#[test]
+fn impact_tab_shows_figures_with_the_difference_from_the_baseline() {
+    let mut model = on_tab(Tab::Impact);
+    let s = screen(&model, SMALL);
+    assert_shows(
+        &s,
+        &[
+            "headline (Δ vs model as loaded)",
+            "users blocked at least once",
+            "(=)",
+            "outage 2020-09-28-global",
+        ],
+    );
+    update(&mut model, Msg::Key(KeyEvent::from(KeyCode::Right)));
+    assert_shows(
+        &screen(&model, SMALL),
+        &["segment", "office-eu", "blocked min"],
+    );
+    let s = screen(&model, LARGE);
+    assert_shows(
+        &s,
+        &[
+            "headline",
+            "office-eu",
+            "msal-dotnet",
+            "fast-retry",
+            "peak load / capacity",
+        ],
+    );
+}
+
+#[test]
+fn exposure_tab_says_when_there_are_no_revocation_events() {
+    let model = on_tab(Tab::Exposure);
+    for size in [SMALL, LARGE] {
+        assert_shows(
+            &screen(&model, size),
+            &[
+                "CAE vs non-CAE",
+                "non-CAE",
+                "no revocation events in this scenario",
+            ],
+        );
+    }
+}
+
+#[test]
+fn user_tab_lists_the_worst_users_and_one_timeline() {
+    let mut model = on_tab(Tab::User);
+    let worst = model.digest().expect("run").worst[0].clone();
+    let s = screen(&model, SMALL);
+    assert_shows(
+        &s,
+        &["most blocked", &worst.user.to_string(), "re-running unit"],
+    );
+    let trace = trace_user(&model.scenario, worst.user, &|| true).expect("traced");
+    model.user.pending = Some((1, worst.user));
+    update(
+        &mut model,
+        Msg::Traced {
+            generation: 1,
+            trace,
+        },
+    );
+    for size in [SMALL, LARGE] {
+        assert_shows(
+            &screen(&model, size),
+            &[&format!("user {}", worst.user), "BLOCKED until"],
+        );
+    }
+}
+
+#[test]
+fn key_map_and_waiting_screens() {
+    let mut model = on_tab(Tab::Timeline);
+    model.help = true;
+    assert_shows(
+        &screen(&model, SMALL),
+        &["keys (any key closes)", "q / Esc", "save the levers"],
+    );
+    model.help = false;
+    model.current = None;
+    model.running = Some(crate::tui::model::Running {
+        generation: 4,
+        done: 3,
+        total: 8,
+    });
+    assert_shows(&screen(&model, SMALL), &["simulating run 4", "run 4  38%"]);
+}

@@ -1,0 +1,113 @@
+//! The simulation worker: one thread that runs the newest [`RunRequest`] and sends its
+//! progress and digest back as [`Msg`]s. A newer request cancels the running one through
+//! the run's progress callback. Traces of one user and exports run on short threads of
+//! their own.
+
+use super::digest::Digest;
+use super::msg::{Msg, RunRequest};
+use super::trace::trace_user;
+use super::update::BASELINE;
+use crate::metrics::RunResult;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+/// The handle the runtime keeps: send requests, newest wins.
+pub struct Worker {
+    jobs: Sender<RunRequest>,
+    latest: Arc<AtomicU64>,
+    latest_trace: Arc<AtomicU64>,
+    results: Sender<Msg>,
+    _thread: JoinHandle<()>,
+}
+
+impl Worker {
+    /// Starts the worker; it reports to `results` and runs each simulation on `threads`.
+    pub fn start(results: Sender<Msg>, threads: usize) -> Worker {
+        let (jobs, inbox) = channel();
+        let latest = Arc::new(AtomicU64::new(0));
+        let thread = {
+            let (latest, results) = (latest.clone(), results.clone());
+            std::thread::spawn(move || serve(&inbox, &latest, &results, threads))
+        };
+        Worker {
+            jobs,
+            latest,
+            latest_trace: Arc::new(AtomicU64::new(0)),
+            results,
+            _thread: thread,
+        }
+    }
+
+    /// Starts `request`, cancelling any older run.
+    pub fn run(&self, request: RunRequest) {
+        self.latest.store(request.generation, Ordering::SeqCst);
+        // A closed channel means the worker is gone: nothing left to cancel or run.
+        let _ = self.jobs.send(request);
+    }
+
+    /// Traces `user` of `run` (from run `generation`) on a thread of its own; a newer
+    /// trace stops it.
+    pub fn trace(&self, generation: u64, run: Arc<RunResult>, user: u32) {
+        let results = self.results.clone();
+        let latest = self.latest_trace.clone();
+        let mine = latest.fetch_add(1, Ordering::SeqCst) + 1;
+        std::thread::spawn(move || {
+            let wanted = || latest.load(Ordering::SeqCst) == mine;
+            if let Some(trace) = trace_user(&run.scenario, user, &wanted) {
+                let _ = results.send(Msg::Traced { generation, trace });
+            }
+        });
+    }
+
+    /// Writes `run`'s outputs into `dir` on a thread of its own and reports the outcome.
+    pub fn export(&self, dir: PathBuf, run: Arc<RunResult>) {
+        let results = self.results.clone();
+        std::thread::spawn(move || {
+            let written = run
+                .write_all(&dir)
+                .map(|_| format!("exported the run's outputs to {}", dir.display()))
+                .map_err(|e| format!("cannot export to {}: {e}", dir.display()));
+            let _ = results.send(Msg::Done(written));
+        });
+    }
+}
+
+fn serve(inbox: &Receiver<RunRequest>, latest: &AtomicU64, results: &Sender<Msg>, threads: usize) {
+    while let Ok(mut request) = inbox.recv() {
+        // Skip requests a newer one has already superseded.
+        while let Ok(newer) = inbox.try_recv() {
+            if request.generation == BASELINE {
+                run_one(request, latest, results, threads);
+            }
+            request = newer;
+        }
+        run_one(request, latest, results, threads);
+    }
+}
+
+/// Runs one request. The baseline always runs to the end (every comparison needs it);
+/// any other run stops as soon as a newer one is asked for.
+fn run_one(request: RunRequest, latest: &AtomicU64, results: &Sender<Msg>, threads: usize) {
+    let generation = request.generation;
+    let keep_going = || generation == BASELINE || latest.load(Ordering::SeqCst) == generation;
+    if !keep_going() {
+        return;
+    }
+    let done = AtomicU64::new(0);
+    let started = Instant::now();
+    let outcome = RunResult::simulate(*request.scenario, threads, &|n| {
+        let done = done.fetch_add(n, Ordering::Relaxed) + n;
+        let _ = results.send(Msg::Progress { generation, done });
+        keep_going()
+    });
+    let result = match outcome {
+        Ok(run) => Ok(Arc::new(Digest::new(run, started.elapsed()))),
+        Err(crate::sim::RunError::Cancelled) => return,
+        Err(e) => Err(e.to_string()),
+    };
+    let _ = results.send(Msg::RunDone { generation, result });
+}
