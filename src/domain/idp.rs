@@ -54,8 +54,9 @@ pub struct PlatformConfig {
 impl PlatformConfig {
     /// The `refresh_in` the platform sends with a token of this lifetime, if any.
     pub fn refresh_in(&self, lifetime: SimDuration) -> Option<SimDuration> {
-        (lifetime >= self.refresh_in_min_lifetime && self.refresh_in_share > 0.0)
-            .then_some(SimDuration((lifetime.0 as f64 * self.refresh_in_share) as u64))
+        (lifetime >= self.refresh_in_min_lifetime && self.refresh_in_share > 0.0).then_some(
+            SimDuration((lifetime.0 as f64 * self.refresh_in_share) as u64),
+        )
     }
 }
 

@@ -6,6 +6,12 @@ pub const USERS_CSV: &str = "users.csv";
 pub const TIMESERIES_CSV: &str = "timeseries.csv";
 /// Headline figures.
 pub const SUMMARY_JSON: &str = "summary.json";
+/// Per-minute blocked users by segment, over all units.
+pub const SEGMENTS_CSV: &str = "segment_timeseries.csv";
+/// Per-revocation-event exposure windows (written when the run simulates revocations).
+pub const REVOCATIONS_CSV: &str = "revocations.csv";
+/// The effective model (file plus overrides), so a report can be rebuilt without re-running.
+pub const MODEL_TOML: &str = "model.toml";
 
 /// `users.csv` identity columns.
 pub mod users {
@@ -27,6 +33,9 @@ pub mod users {
     pub const MINUTES_WANTED: &str = "minutes_wanted";
     /// Minutes the app had no token when it needed one.
     pub const MINUTES_BLOCKED: &str = "minutes_blocked";
+    /// Minutes during which at least one app of the user was blocked (the same on each
+    /// of the user's rows).
+    pub const USER_MINUTES_BLOCKED: &str = "user_minutes_blocked";
     /// Prefix of request-outcome counters (`requests_ok`, `requests_429`, ...).
     pub const REQUESTS_PREFIX: &str = "requests_";
     /// Prefix of prompt counters by cause (`prompts_inactivity`, ...).
@@ -74,4 +83,37 @@ pub mod timeseries {
         ACTIVE_USERS,
         BLOCKED_USERS,
     ];
+}
+
+/// `segment_timeseries.csv` columns.
+pub mod segments {
+    /// Minute index from the start.
+    pub const MINUTE: &str = "minute";
+    /// Segment name.
+    pub const SEGMENT: &str = "segment";
+    /// Users of the segment with at least one blocked app in the minute, over all units.
+    pub const BLOCKED_USERS: &str = "blocked_users";
+
+    /// All columns in file order.
+    pub const ALL: [&str; 3] = [MINUTE, SEGMENT, BLOCKED_USERS];
+}
+
+/// `revocations.csv` columns: one row per revocation event and app.
+pub mod revocations {
+    /// Global user id.
+    pub const USER: &str = "user";
+    /// Scale unit.
+    pub const UNIT: &str = "unit";
+    /// Segment name.
+    pub const SEGMENT: &str = "segment";
+    /// App name.
+    pub const APP: &str = "app";
+    /// Event kind (password change, admin revoke, ...).
+    pub const EVENT: &str = "event";
+    /// Minutes from the start of the run to the event.
+    pub const TIME_MINUTES: &str = "time_minutes";
+    /// Minutes from the event until no token minted before it is accepted anywhere.
+    pub const EXPOSURE_MINUTES: &str = "exposure_minutes";
+    /// Whether the app's session was under CAE (`true`/`false`).
+    pub const CAE: &str = "cae";
 }

@@ -70,7 +70,12 @@ where
                     }
                 }
                 sim.finish(&mut observer);
-                Ok(UnitRun { unit, observer, rows, events: sim.events_processed() })
+                Ok(UnitRun {
+                    unit,
+                    observer,
+                    rows,
+                    events: sim.events_processed(),
+                })
             })
             .collect()
     })
