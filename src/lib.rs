@@ -24,10 +24,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod analytics;
 pub mod cli;
 pub mod domain;
 pub mod engine;
 pub mod metrics;
 pub mod policy;
+pub mod report;
 pub mod scenario;
 pub mod sim;

@@ -2,8 +2,11 @@
 //! its own file and returns an error that `main` prints with its causes.
 
 mod check;
+mod compare;
 mod model_args;
+mod report;
 mod run;
+mod sweep;
 
 use clap::{Parser, Subcommand};
 
@@ -24,7 +27,10 @@ Examples:
   tokensim run                                   run the embedded default scenario
   tokensim run models/retry-storm.toml --threads 2 --out reports/storm
   tokensim run --set policy.access_token.lifetime_min=2h --set policy.access_token.lifetime_max=2h
-  tokensim check models/*.toml                   validate model files";
+  tokensim check models/*.toml                   validate model files
+  tokensim report reports/default                re-render a run's report from its tables
+  tokensim sweep models/sweep-global-outage.toml --vary policy.access_token.lifetime_max=1h,4h
+  tokensim compare reports/a reports/b           headline figures side by side";
 
 /// The commands.
 #[derive(Debug, Subcommand)]
@@ -34,6 +40,13 @@ pub enum Command {
     Run(run::RunArgs),
     /// Validate model files; every error names the file, the field and the bad value.
     Check(check::CheckArgs),
+    /// Re-render a run folder's analytics tables, charts and report.md from its tables.
+    Report(report::ReportArgs),
+    /// Run a grid of variants of a model and chart the trade-off frontier.
+    #[command(after_help = sweep::HELP)]
+    Sweep(sweep::SweepArgs),
+    /// Compare the headline figures of two run folders or two models.
+    Compare(compare::CompareArgs),
 }
 
 /// Runs a parsed command line.
@@ -41,5 +54,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::check(args),
+        Command::Report(args) => report::report(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Compare(args) => compare::compare(args),
     }
 }
