@@ -1,7 +1,7 @@
 //! The run charts: load around an outage, blocked users by segment, CDFs, prompts.
 
 use super::style::{
-    self, AXIS, CAPTION, Chart, FONT, LABEL, OUTAGE_FILL, colour, err, legend, note, top, y_title,
+    self, AXIS, Chart, FONT, LABEL, OUTAGE_FILL, colour, err, legend, note, titled, top, y_title,
 };
 use crate::analytics::LoadSeries;
 use chrono::NaiveDateTime;
@@ -37,13 +37,13 @@ impl Chart for LoadChart<'_> {
             .chain(&s.capacity)
             .cloned()
             .fold(0.0, f64::max));
-        let mut chart = ChartBuilder::on(root)
-            .caption(
-                format!("Token-endpoint load around outage {}", s.name),
-                (FONT, CAPTION),
-            )
+        let area = titled(
+            root,
+            &format!("Token-endpoint load around outage {}", s.name),
+        )?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(20)
-            .margin_top(50)
+            .margin_top(45)
             .x_label_area_size(60)
             .y_label_area_size(90)
             .build_cartesian_2d(first..last, 0.0..ymax)
@@ -83,7 +83,7 @@ impl Chart for LoadChart<'_> {
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], c.stroke_width(3)));
         }
         legend(&mut chart, SeriesLabelPosition::UpperRight)?;
-        y_title(root, "token requests per minute")
+        y_title(&area, "token requests per minute")
     }
 }
 
@@ -111,10 +111,10 @@ impl Chart for SegmentsChart<'_> {
             .flat_map(|(_, v)| v.iter().copied())
             .fold(0.0, f64::max);
         let ymax = top(max);
-        let mut chart = ChartBuilder::on(root)
-            .caption("Blocked users by segment", (FONT, CAPTION))
+        let area = titled(root, "Blocked users by segment")?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(20)
-            .margin_top(50)
+            .margin_top(45)
             .x_label_area_size(60)
             .y_label_area_size(90)
             .build_cartesian_2d(first..last, 0.0..ymax)
@@ -153,7 +153,7 @@ impl Chart for SegmentsChart<'_> {
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], c.stroke_width(3)));
         }
         legend(&mut chart, SeriesLabelPosition::UpperRight)?;
-        y_title(root, "users with a blocked app")?;
+        y_title(&area, "users with a blocked app")?;
         if max == 0.0 {
             note(root, "no user was blocked in this window")?;
         }
@@ -182,10 +182,10 @@ impl Chart for CdfChart<'_> {
             .iter()
             .filter_map(|(_, v)| v.last().copied())
             .fold(0.0, f64::max);
-        let mut chart = ChartBuilder::on(root)
-            .caption(self.title, (FONT, CAPTION))
+        let area = titled(root, self.title)?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(20)
-            .margin_top(50)
+            .margin_top(45)
             .x_label_area_size(60)
             .y_label_area_size(90)
             .build_cartesian_2d(0.0..top(max), 0.0..100.0)
@@ -218,7 +218,7 @@ impl Chart for CdfChart<'_> {
                 .label(format!("{name} (n = {})", values.len()))
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], c.stroke_width(3)));
         }
-        y_title(root, self.y_desc)?;
+        y_title(&area, self.y_desc)?;
         if !drawn {
             return note(root, self.empty);
         }

@@ -1,7 +1,7 @@
 //! The trade-off frontier of a sweep: one point per variant on two headline metrics,
 //! the Pareto-optimal variants (lower is better on both axes) marked and labelled.
 
-use super::style::{AXIS, CAPTION, Chart, FONT, LABEL, colour, err, legend, note, top, y_title};
+use super::style::{AXIS, Chart, FONT, LABEL, colour, err, legend, note, titled, top, y_title};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -52,13 +52,13 @@ impl Chart for FrontierChart<'_> {
             .collect();
         let xmax = top(known.iter().map(|p| p.1).fold(0.0, f64::max));
         let ymax = top(known.iter().map(|p| p.2).fold(0.0, f64::max));
-        let mut chart = ChartBuilder::on(root)
-            .caption(
-                "Trade-off frontier of the sweep (lower-left is better)",
-                (FONT, CAPTION),
-            )
+        let area = titled(
+            root,
+            "Trade-off frontier of the sweep (lower-left is better)",
+        )?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(20)
-            .margin_top(50)
+            .margin_top(45)
             .x_label_area_size(60)
             .y_label_area_size(90)
             .build_cartesian_2d(0.0..xmax * 1.15, 0.0..ymax * 1.1)
@@ -110,7 +110,7 @@ impl Chart for FrontierChart<'_> {
             }))
             .map_err(err)?;
         legend(&mut chart, SeriesLabelPosition::UpperRight)?;
-        y_title(root, self.y_desc)?;
+        y_title(&area, self.y_desc)?;
         if known.is_empty() {
             note(root, "no variant has values on both axes")?;
         }

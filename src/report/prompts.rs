@@ -1,6 +1,6 @@
 //! Prompts per user-month by segment, stacked by cause.
 
-use super::style::{AXIS, CAPTION, Chart, FONT, LABEL, colour, err, legend, note, top, y_title};
+use super::style::{AXIS, Chart, FONT, LABEL, colour, err, legend, note, titled, top, y_title};
 use crate::policy::PromptCause;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -20,13 +20,13 @@ impl Chart for PromptsChart<'_> {
             .iter()
             .map(|(_, v)| v.iter().sum::<f64>())
             .fold(0.0, f64::max);
-        let mut chart = ChartBuilder::on(root)
-            .caption(
-                "Interactive prompts per user-month, by segment and cause",
-                (FONT, CAPTION),
-            )
+        let area = titled(
+            root,
+            "Interactive prompts per user-month, by segment and cause",
+        )?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(20)
-            .margin_top(50)
+            .margin_top(45)
             .x_label_area_size(60)
             .y_label_area_size(90)
             .build_cartesian_2d((0..last).into_segmented(), 0.0..top(max))
@@ -70,7 +70,7 @@ impl Chart for PromptsChart<'_> {
                 .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], fill.filled()));
         }
         legend(&mut chart, SeriesLabelPosition::UpperRight)?;
-        y_title(root, "prompts per user per 30 days")?;
+        y_title(&area, "prompts per user per 30 days")?;
         if max == 0.0 {
             note(root, "no interactive prompts in this run")?;
         }

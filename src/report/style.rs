@@ -90,7 +90,15 @@ pub fn save<C: Chart>(chart: &C, dir: &Path, stem: &str) -> Result<(), String> {
     atomic::write_bytes(&path, svg.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Draws `text` in the top-left corner of the plotting area (the y-axis description:
+/// Draws the chart title and returns the area below it.
+pub fn titled<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    root.titled(title, (FONT, CAPTION)).map_err(err)
+}
+
+/// Draws `text` above the y axis of an area from [`titled`] (the y-axis description:
 /// with the embedded font plotters cannot rotate it, so it sits above the axis).
 pub fn y_title<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -98,7 +106,7 @@ pub fn y_title<DB: DrawingBackend>(
 ) -> Result<(), String> {
     root.draw(&Text::new(
         text.to_string(),
-        (20, 62),
+        (20, 18),
         (FONT, AXIS).into_font().color(&BLACK),
     ))
     .map_err(err)
