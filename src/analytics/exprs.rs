@@ -53,3 +53,12 @@ pub fn is_cae(column: &str) -> Expr {
     let text = col(column).cast(DataType::String);
     text.clone().eq(lit("true")).or(text.eq(lit("1")))
 }
+
+/// The row belongs to one of the scale units `units` (a `unit` column).
+pub fn in_units(units: &[u32]) -> Expr {
+    units
+        .iter()
+        .map(|u| col(crate::metrics::schema::timeseries::UNIT).eq(lit(*u as i64)))
+        .reduce(Expr::or)
+        .unwrap_or(lit(false))
+}

@@ -20,7 +20,7 @@ pub const RECOVERY: &str = "recovery_minutes";
 /// The outage windows in whole minutes: `(name, start minute, end minute, units hit)`.
 pub fn outage_minutes(tables: &RunTables) -> Vec<(String, i64, i64, Vec<u32>)> {
     let s = &tables.scenario;
-    let minutes = s.horizon.as_millis().div_ceil(MS_PER_MINUTE) as i64;
+    let minutes = tables.minutes();
     s.outages
         .iter()
         .enumerate()
@@ -61,11 +61,7 @@ fn between(from: i64, to: i64) -> Expr {
 }
 
 fn per_unit(tables: &RunTables, name: &str, start: i64, end: i64, hit: &[u32]) -> LazyFrame {
-    let in_hit = hit
-        .iter()
-        .map(|u| col(ts::UNIT).eq(lit(*u as i64)))
-        .reduce(Expr::or)
-        .unwrap_or(lit(false));
+    let in_hit = super::exprs::in_units(hit);
     let frame = tables.timeseries.clone().lazy().filter(in_hit);
     let blocked = || num(ts::BLOCKED_USERS);
     let levels = frame.clone().group_by([col(ts::UNIT)]).agg([

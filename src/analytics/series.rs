@@ -9,13 +9,14 @@ use super::recovery::{outage_minutes, recovery};
 use super::table::write_frame;
 use super::tables::{RunTables, SummaryView};
 use super::{Result, Table, computing};
-use crate::metrics::schema::{
-    self, revocations as rc, segments as sc, timeseries as ts, users as uc,
-};
+use crate::metrics::schema::{revocations as rc, segments as sc, timeseries as ts, users as uc};
 use crate::policy::PromptCause;
 use crate::scenario::Scenario;
 use polars::prelude::*;
 use std::path::Path;
+
+/// Named series: (name, one value per point).
+pub type Named = Vec<(String, Vec<f64>)>;
 
 /// Platform load of the units an outage hit, per minute, around the outage.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,13 +50,13 @@ pub struct ReportData {
     /// Minutes of the blocked-users-by-segment chart.
     pub segment_minutes: Vec<i64>,
     /// Blocked users per minute of `segment_minutes`, per segment (name, values).
-    pub segment_blocked: Vec<(String, Vec<f64>)>,
+    pub segment_blocked: Named,
     /// Blocked minutes of each blocked user, ascending.
     pub blocked_minutes: Vec<f64>,
     /// Exposure windows in minutes (CAE, non-CAE), ascending; `None` without revocations.
     pub exposure: Option<(Vec<f64>, Vec<f64>)>,
     /// Prompts per user-month by segment (name, one value per [`PromptCause::ALL`]).
-    pub prompts: Vec<(String, Vec<f64>)>,
+    pub prompts: Named,
     /// Breakdown table.
     pub breakdowns: Table,
     /// Percentiles table.
@@ -119,22 +120,14 @@ fn column(frame: LazyFrame, what: &'static str) -> Result<Vec<f64>> {
 }
 
 fn load_series(tables: &RunTables) -> Result<Vec<LoadSeries>> {
-    let minutes = tables
-        .scenario
-        .horizon
-        .as_millis()
-        .div_ceil(crate::engine::time::MS_PER_MINUTE) as i64;
+    let minutes = tables.minutes();
     let sum = |c: &str| num(c).sum().alias(c);
     outage_minutes(tables)
         .into_iter()
         .filter(|(_, _, _, hit)| !hit.is_empty())
         .map(|(name, start, end, hit)| {
             let (from, to) = ((start - 120).max(0), (end + 240).min(minutes));
-            let in_hit = hit
-                .iter()
-                .map(|u| col(ts::UNIT).eq(lit(*u as i64)))
-                .reduce(Expr::or)
-                .unwrap_or(lit(false));
+            let in_hit = exprs::in_units(&hit);
             let df = tables
                 .timeseries
                 .clone()
@@ -182,13 +175,9 @@ fn load_series(tables: &RunTables) -> Result<Vec<LoadSeries>> {
 
 /// Blocked users per segment and minute, around the outages (two hours before the
 /// first to six hours after the last), or over the whole horizon without outages.
-fn segment_series(tables: &RunTables) -> Result<(Vec<i64>, Vec<(String, Vec<f64>)>)> {
+fn segment_series(tables: &RunTables) -> Result<(Vec<i64>, Named)> {
     let outages = outage_minutes(tables);
-    let minutes = tables
-        .scenario
-        .horizon
-        .as_millis()
-        .div_ceil(crate::engine::time::MS_PER_MINUTE) as i64;
+    let minutes = tables.minutes();
     let (from, to) = match (
         outages.iter().map(|o| o.1).min(),
         outages.iter().map(|o| o.2).max(),
@@ -235,7 +224,7 @@ fn exposure_series(tables: &RunTables) -> Result<Option<(Vec<f64>, Vec<f64>)>> {
     Ok(Some((yes, no)))
 }
 
-fn prompts_by_segment(tables: &RunTables) -> Result<Vec<(String, Vec<f64>)>> {
+fn prompts_by_segment(tables: &RunTables) -> Result<Named> {
     let months = tables.months();
     let mut aggs = vec![col(uc::USER).n_unique().alias(uc::USER)];
     let causes: Vec<String> = PromptCause::ALL
@@ -271,6 +260,5 @@ fn prompts_by_segment(tables: &RunTables) -> Result<Vec<(String, Vec<f64>)>> {
             .collect();
         out.push((name.unwrap_or_default().to_string(), values));
     }
-    let _ = schema::SEGMENTS_CSV;
     Ok(out)
 }

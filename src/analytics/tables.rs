@@ -120,6 +120,14 @@ impl RunTables {
         })
     }
 
+    /// Minutes in the horizon (rows per unit of the time series).
+    pub fn minutes(&self) -> i64 {
+        self.scenario
+            .horizon
+            .as_millis()
+            .div_ceil(crate::engine::time::MS_PER_MINUTE) as i64
+    }
+
     /// Length of the horizon in 30-day months.
     pub fn months(&self) -> f64 {
         self.scenario.horizon_days() / 30.0
