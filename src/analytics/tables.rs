@@ -29,6 +29,8 @@ pub struct RunTables {
 /// summary can grow without breaking old readers).
 #[derive(Debug, Clone, Deserialize)]
 pub struct SummaryView {
+    /// The model file and overrides the run came from.
+    pub source: String,
     /// Users simulated.
     pub users: u64,
     /// Token requests by outcome label.

@@ -29,6 +29,17 @@ pub fn pareto(points: &[(Option<f64>, Option<f64>)]) -> Vec<bool> {
         .collect()
 }
 
+/// A tick label with as many decimals as the axis range needs.
+fn tick(v: f64, range: f64) -> String {
+    if range >= 100.0 {
+        format!("{v:.0}")
+    } else if range >= 1.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
 /// The frontier chart.
 pub struct FrontierChart<'a> {
     /// One label per variant (its varied values).
@@ -61,13 +72,16 @@ impl Chart for FrontierChart<'_> {
             .margin_top(45)
             .x_label_area_size(60)
             .y_label_area_size(90)
-            .build_cartesian_2d(0.0..xmax * 1.15, 0.0..ymax * 1.1)
+            .build_cartesian_2d(0.0..xmax * 1.15, 0.0..ymax * 1.3)
             .map_err(err)?;
         chart
             .configure_mesh()
             .x_desc(self.x_desc)
             .axis_desc_style((FONT, AXIS))
             .label_style((FONT, LABEL))
+            .x_label_formatter(&|v| tick(*v, xmax))
+            .y_label_formatter(&|v| tick(*v, ymax))
+            .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(err)?;
         let grey = colour(6);

@@ -59,8 +59,10 @@ fn policy(raw: &RawModel) -> String {
     );
     let _ = writeln!(
         out,
-        "- Platform: {} token requests/s per scale unit, overload handled by {:?}, Retry-After {}.",
-        pl.capacity, pl.overload, pl.retry_after.0
+        "- Platform: {} token requests/s per scale unit, overload handled by {}, Retry-After {}.",
+        pl.capacity,
+        format!("{:?}", pl.overload).to_lowercase(),
+        pl.retry_after.0
     );
     let b = &pl.backup;
     let _ = writeln!(
@@ -119,7 +121,7 @@ pub fn report(d: &ReportData) -> String {
         s.horizon_days(),
         s.start.format("%Y-%m-%d %H:%M"),
         s.seed,
-        s.source
+        d.summary.source
     );
     out += "## Scenario and policy\n\n";
     out += &policy(&s.raw);
