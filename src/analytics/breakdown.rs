@@ -4,25 +4,9 @@
 
 use super::exprs::{self, num};
 use super::{Result, RunTables, computing};
+pub use crate::metrics::schema::breakdowns::*;
 use crate::metrics::schema::users as uc;
 use polars::prelude::*;
-
-/// Column: which dimension a breakdown row belongs to.
-pub const DIMENSION: &str = "dimension";
-/// Column: the value of the dimension.
-pub const VALUE: &str = "value";
-/// Column: users in the group.
-pub const USERS: &str = "users";
-/// Column: apps in the group.
-pub const APPS: &str = "apps";
-/// Column: users of the group with a blocked app.
-pub const BLOCKED_USERS: &str = "blocked_users";
-/// Column: blocked minutes, summed over users (user dimensions) or apps (app dimensions).
-pub const BLOCKED_MINUTES: &str = "blocked_minutes";
-/// Column: interactive prompts.
-pub const PROMPTS: &str = "prompts";
-/// Column: prompts per user per 30 days.
-pub const PROMPTS_PER_USER_MONTH: &str = "prompts_per_user_month";
 
 /// Dimensions whose rows are users (each user counted once).
 pub const USER_DIMENSIONS: [&str; 3] = [uc::SEGMENT, uc::SIGN_IN, uc::UNIT];
@@ -96,9 +80,7 @@ pub fn breakdowns(tables: &RunTables) -> Result<DataFrame> {
 }
 
 /// Column names of the blocked-minute percentiles of a group.
-pub const BLOCKED_PERCENTILES: [(&str, f64); 2] = [("blocked_p50", 0.5), ("blocked_p95", 0.95)];
-/// Column: the longest blocked time in a group.
-pub const BLOCKED_MAX: &str = "blocked_max";
+pub const BLOCKED_PERCENTILES: [(&str, f64); 2] = [(BLOCKED_P50, 0.5), (BLOCKED_P95, 0.95)];
 
 /// Groups `frame` by `dim` with the shared columns `counts` (users, apps, blocked users,
 /// blocked minutes, prompts), then percentiles of `blocked`; sorted by the value.

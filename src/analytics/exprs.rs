@@ -5,11 +5,10 @@ use crate::metrics::schema::users as uc;
 use polars::prelude::*;
 
 /// The percentiles every distribution is summarised by, with their column names.
-pub const PERCENTILES: [(&str, f64); 4] =
-    [("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99)];
+pub const PERCENTILES: [(&str, f64); 4] = crate::metrics::schema::percentiles::QUANTILES;
 
 /// Column name of the maximum next to the percentiles.
-pub const MAX: &str = "max";
+pub const MAX: &str = crate::metrics::schema::percentiles::MAX;
 
 /// A numeric column as `f64`.
 pub fn num(name: &str) -> Expr {

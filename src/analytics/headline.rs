@@ -1,7 +1,7 @@
 //! The headline figures of a run, one value per [`Metric`]: the row of a sweep, the
 //! lines of a comparison, the first table of a report.
 
-use super::percentiles::{BLOCKED_PER_USER, EXPOSURE, METRIC};
+use super::percentiles::{BLOCKED_PER_USER, EXPOSURE, METRIC, P95};
 use super::tables::SummaryView;
 use polars::prelude::*;
 
@@ -87,11 +87,11 @@ impl Headline {
                     .map(|o| o.peak_load_ratio)
                     .fold(0.0, f64::max)
             }),
-            pick(percentiles, BLOCKED_PER_USER, "p95"),
+            pick(percentiles, BLOCKED_PER_USER, P95),
             Some(summary.prompts.per_user_month),
             Some(requests("429")),
             (issued > 0.0).then(|| requests("backup") / issued),
-            pick(percentiles, EXPOSURE, "p95"),
+            pick(percentiles, EXPOSURE, P95),
         ];
         Headline { values }
     }

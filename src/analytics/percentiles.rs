@@ -5,24 +5,9 @@
 use super::breakdown::{PROMPTS, per_user};
 use super::exprs::{self, num};
 use super::{Result, RunTables, computing};
+pub use crate::metrics::schema::percentiles::*;
 use crate::metrics::schema::{revocations as rc, users as uc};
 use polars::prelude::*;
-
-/// Column: which distribution a row summarises.
-pub const METRIC: &str = "metric";
-/// Column: how many values the distribution has.
-pub const COUNT: &str = "n";
-
-/// Row label: minutes blocked per user who was blocked at least once.
-pub const BLOCKED_PER_USER: &str = "blocked_minutes_per_blocked_user";
-/// Row label: prompts per user per 30 days, over all users.
-pub const PROMPTS_PER_USER_MONTH: &str = "prompts_per_user_month";
-/// Row label: exposure window after a revocation event, minutes.
-pub const EXPOSURE: &str = "exposure_minutes";
-/// Row label: exposure window of apps under CAE.
-pub const EXPOSURE_CAE: &str = "exposure_minutes_cae";
-/// Row label: exposure window of apps without CAE.
-pub const EXPOSURE_NON_CAE: &str = "exposure_minutes_non_cae";
 
 /// One row per distribution: `metric`, `n`, `p50`, `p90`, `p95`, `p99`, `max`.
 pub fn percentiles(tables: &RunTables) -> Result<DataFrame> {

@@ -5,17 +5,9 @@
 use super::exprs::num;
 use super::{Result, RunTables, computing};
 use crate::engine::time::MS_PER_MINUTE;
+pub use crate::metrics::schema::recovery::*;
 use crate::metrics::schema::timeseries as ts;
 use polars::prelude::*;
-
-/// Column: outage name.
-pub const OUTAGE: &str = "outage";
-/// Column: blocked users of the unit before the outage (most in the hour before).
-pub const BASELINE: &str = "baseline_blocked_users";
-/// Column: most users of the unit blocked at once from the start to the horizon.
-pub const PEAK: &str = "peak_blocked_users";
-/// Column: minutes from the end to the baseline; null if not within the horizon.
-pub const RECOVERY: &str = "recovery_minutes";
 
 /// The outage windows in whole minutes: `(name, start minute, end minute, units hit)`.
 pub fn outage_minutes(tables: &RunTables) -> Vec<(String, i64, i64, Vec<u32>)> {

@@ -9,7 +9,9 @@ use super::recovery::{outage_minutes, recovery};
 use super::table::write_frame;
 use super::tables::{RunTables, SummaryView};
 use super::{Result, Table, computing};
-use crate::metrics::schema::{revocations as rc, segments as sc, timeseries as ts, users as uc};
+use crate::metrics::schema::{
+    self, revocations as rc, segments as sc, timeseries as ts, users as uc,
+};
 use crate::policy::PromptCause;
 use crate::scenario::Scenario;
 use polars::prelude::*;
@@ -68,7 +70,12 @@ pub struct ReportData {
 }
 
 /// Stems of the analytics tables written into the run folder (CSV and Parquet each).
-pub const TABLES: [&str; 4] = ["breakdowns", "percentiles", "recovery", "exposure"];
+pub const TABLES: [&str; 4] = [
+    schema::breakdowns::STEM,
+    schema::percentiles::STEM,
+    schema::recovery::STEM,
+    schema::exposure::STEM,
+];
 
 /// Reads the run folder `dir`, writes the analytics tables into it (CSV and Parquet)
 /// and returns what a report draws.

@@ -43,18 +43,19 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
 }
 
 fn headline(path: &Path, tag: &str, threads: usize) -> anyhow::Result<Headline> {
-    let dir = if path.is_dir() {
-        path.to_path_buf()
-    } else {
-        let scenario = scenario::load_file(path, &[])?;
-        let dir =
-            std::env::temp_dir().join(format!("tokensim-compare-{}-{tag}", std::process::id()));
-        let run = RunResult::simulate(scenario, threads, &|_| true)?;
-        run.write_all(&dir)
-            .with_context(|| format!("cannot write {}", dir.display()))?;
-        dir
-    };
-    of_run(&dir).with_context(|| format!("cannot read the run in {}", dir.display()))
+    if path.is_dir() {
+        return of_run(path).with_context(|| format!("cannot read the run in {}", path.display()));
+    }
+    let scenario = scenario::load_file(path, &[])?;
+    let dir = std::env::temp_dir().join(format!("tokensim-compare-{}-{tag}", std::process::id()));
+    let run = RunResult::simulate(scenario, threads, &|_| true)?;
+    run.write_all(&dir)
+        .with_context(|| format!("cannot write {}", dir.display()))?;
+    let headline =
+        of_run(&dir).with_context(|| format!("cannot read the run of {}", path.display()));
+    // The temporary run folder only served this comparison.
+    let _ = std::fs::remove_dir_all(&dir);
+    headline
 }
 
 /// The side-by-side table: metric, A, B, B − A, and the change in percent.

@@ -6,22 +6,17 @@ use super::frontier::{FrontierChart, pareto};
 use super::{ReportError, save};
 use crate::analytics::headline::{format_value, metric_index, of_run};
 use crate::analytics::{Headline, METRICS, Table};
+pub use crate::metrics::schema::sweep::*;
 use crate::metrics::{RunResult, atomic};
 use crate::scenario::{ModelError, Override, Scenario};
 use crate::sim::RunError;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
-/// File name of the sweep table.
-pub const SWEEP_CSV: &str = "sweep.csv";
 /// File name of the sweep summary.
 pub const SWEEP_MD: &str = "sweep.md";
 /// File stem of the frontier chart.
 pub const FRONTIER: &str = "frontier";
-/// Column: variant id (`v01`, ...); also the name of its run folder under `runs/`.
-pub const VARIANT: &str = "variant";
-/// Column: whether the variant is Pareto-optimal on the chart's two metrics.
-pub const PARETO: &str = "pareto";
 
 /// One varied key with its values.
 #[derive(Debug, Clone, PartialEq)]

@@ -51,6 +51,23 @@ fn sweep_csv_is_identical_with_one_and_two_threads() {
     let marked: Vec<bool> = rows.iter().map(|r| &r[p] == "true").collect();
     assert_eq!(marked, pareto(&points));
     assert!(marked.iter().any(|m| *m));
+
+    let compare = Command::new(common::binary())
+        .arg("compare")
+        .arg(dir.join("one/runs/v01"))
+        .arg(dir.join("one/runs/v02"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&compare.stdout);
+    assert!(
+        compare.status.success(),
+        "{}",
+        String::from_utf8_lossy(&compare.stderr)
+    );
+    assert!(
+        text.contains("| outage impact (blocked user-minutes) |") && text.contains("B − A"),
+        "{text}"
+    );
 }
 
 #[test]
