@@ -19,6 +19,9 @@
 //! - [`domain`] and [`policy`]: tokens, apps, platform units; lifetimes and client rules;
 //! - [`sim`]: the simulation of one scale unit, and running all of them;
 //! - [`metrics`]: the recorder and the run's output tables;
+//! - [`analytics`]: polars pipelines over a run folder's tables (breakdowns,
+//!   percentiles, recovery, exposure, headline figures);
+//! - [`report`]: plotters charts, `report.md`, sweeps and their trade-off frontier;
 //! - [`cli`]: the `tokensim` commands.
 
 #![forbid(unsafe_code)]

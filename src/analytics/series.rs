@@ -81,20 +81,18 @@ pub const TABLES: [&str; 4] = [
 /// and returns what a report draws.
 pub fn analyze(dir: &Path) -> Result<ReportData> {
     let tables = RunTables::load(dir)?;
-    let mut frames = [
-        Some(breakdowns(&tables)?),
-        Some(percentiles(&tables)?),
-        Some(recovery(&tables)?),
-        exposure_by_cae(&tables)?,
-    ];
-    for (df, stem) in frames.iter_mut().zip(TABLES) {
+    let mut b = breakdowns(&tables)?;
+    let mut p = percentiles(&tables)?;
+    let mut r = recovery(&tables)?;
+    let mut e = exposure_by_cae(&tables)?;
+    for (df, stem) in [Some(&mut b), Some(&mut p), Some(&mut r), e.as_mut()]
+        .into_iter()
+        .zip(TABLES)
+    {
         if let Some(df) = df {
             write_frame(df, dir, stem)?;
         }
     }
-    let [Some(b), Some(p), Some(r), e] = frames else {
-        unreachable!("the first three tables are always computed")
-    };
     let (segment_minutes, segment_blocked) = segment_series(&tables)?;
     Ok(ReportData {
         headline: Headline::new(&tables.summary, &p),

@@ -1,7 +1,8 @@
 //! The run charts: load around an outage, blocked users by segment, CDFs, prompts.
 
 use super::style::{
-    self, AXIS, Chart, FONT, LABEL, OUTAGE_FILL, colour, err, legend, note, titled, top, y_title,
+    self, AXIS, Chart, FONT, LABEL, OUTAGE_FILL, colour, count_axis, err, legend, note, titled,
+    top, y_title,
 };
 use crate::analytics::LoadSeries;
 use chrono::NaiveDateTime;
@@ -31,12 +32,13 @@ impl Chart for LoadChart<'_> {
             (Some(a), Some(b)) if b > a => (*a, *b),
             _ => return note(root, "no load data around this outage"),
         };
-        let ymax = top(s
-            .offered
-            .iter()
-            .chain(&s.capacity)
-            .cloned()
-            .fold(0.0, f64::max));
+        let (ymax, y_ticks) = count_axis(
+            s.offered
+                .iter()
+                .chain(&s.capacity)
+                .cloned()
+                .fold(0.0, f64::max),
+        );
         let area = titled(
             root,
             &format!("Token-endpoint load around outage {}", s.name),
@@ -55,6 +57,7 @@ impl Chart for LoadChart<'_> {
             .label_style((FONT, LABEL))
             .x_labels(8)
             .x_label_formatter(&|m| clock(self.start, *m))
+            .y_labels(y_ticks)
             .y_label_formatter(&|v| format!("{v:.0}"))
             .light_line_style(WHITE.mix(0.0))
             .draw()
@@ -110,7 +113,7 @@ impl Chart for SegmentsChart<'_> {
             .iter()
             .flat_map(|(_, v)| v.iter().copied())
             .fold(0.0, f64::max);
-        let ymax = top(max);
+        let (ymax, y_ticks) = count_axis(max);
         let area = titled(root, "Blocked users by segment")?;
         let mut chart = ChartBuilder::on(&area)
             .margin(20)
@@ -126,6 +129,7 @@ impl Chart for SegmentsChart<'_> {
             .label_style((FONT, LABEL))
             .x_labels(8)
             .x_label_formatter(&|m| clock(self.start, *m))
+            .y_labels(y_ticks)
             .y_label_formatter(&|v| format!("{v:.0}"))
             .light_line_style(WHITE.mix(0.0))
             .draw()

@@ -157,6 +157,13 @@ pub fn top(max: f64) -> f64 {
     }
 }
 
+/// Upper bound of an axis of counts up to `max` (at least 4, so small counts get whole
+/// ticks), and the number of ticks that keeps them whole.
+pub fn count_axis(max: f64) -> (f64, usize) {
+    let top = top(max).max(4.0);
+    (top, (top.floor() as usize + 1).min(11))
+}
+
 /// At most `n` points of the empirical CDF of ascending `values`, in percent.
 pub fn cdf_points(values: &[f64], n: usize) -> Vec<(f64, f64)> {
     let len = values.len();
