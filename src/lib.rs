@@ -24,16 +24,21 @@
 //!   which is why it sits above them), population;
 //! - [`sim`]: the simulation of one scale unit, scripted traces, and running all units;
 //! - [`metrics`]: the recorder and the run's output tables;
+//! - [`analytics`]: polars pipelines over a run folder's tables (breakdowns,
+//!   percentiles, recovery, exposure, headline figures);
+//! - [`report`]: plotters charts, `report.md`, sweeps and their trade-off frontier;
 //! - [`cli`] and [`tui`]: the `tokensim` commands and the interactive terminal UI.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod analytics;
 pub mod cli;
 pub mod domain;
 pub mod engine;
 pub mod metrics;
 pub mod policy;
+pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod tui;

@@ -2,9 +2,12 @@
 //! its own file and returns an error that `main` prints with its causes.
 
 mod check;
+mod compare;
 mod matrix;
 mod model_args;
+mod report;
 mod run;
+mod sweep;
 mod trace;
 mod tui;
 
@@ -29,7 +32,10 @@ Examples:
   tokensim run --set policy.access_token.lifetime_min=2h --set policy.access_token.lifetime_max=2h
   tokensim check models/*.toml                   validate model files
   tokensim matrix                                print the revocation matrix
-  tokensim tui --set scenario.horizon=7d         explore the default scenario interactively";
+  tokensim tui --set scenario.horizon=7d         explore the default scenario interactively
+  tokensim report reports/default                re-render a run's report from its tables
+  tokensim sweep models/sweep-global-outage.toml --vary policy.access_token.lifetime_max=1h,4h
+  tokensim compare reports/a reports/b           headline figures side by side";
 
 /// The commands.
 #[derive(Debug, Subcommand)]
@@ -49,6 +55,13 @@ pub enum Command {
     /// Explore a scenario interactively: change levers, see the impact at once.
     #[command(after_help = tui::HELP)]
     Tui(tui::TuiArgs),
+    /// Re-render a run folder's analytics tables, charts and report.md from its tables.
+    Report(report::ReportArgs),
+    /// Run a grid of variants of a model and chart the trade-off frontier.
+    #[command(after_help = sweep::HELP)]
+    Sweep(sweep::SweepArgs),
+    /// Compare the headline figures of two run folders or two models.
+    Compare(compare::CompareArgs),
 }
 
 /// Runs a parsed command line.
@@ -59,5 +72,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Trace(args) => trace::trace(args),
         Command::Matrix(args) => matrix::matrix(args),
         Command::Tui(args) => tui::tui(args),
+        Command::Report(args) => report::report(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Compare(args) => compare::compare(args),
     }
 }

@@ -19,6 +19,8 @@ Outputs (in --out, default reports/<scenario name>/), each written atomically:
                    429s, failures, backup-served, active and blocked users
   revocations.csv  one row per access-cutting event and app of its user: token classes
                    revoked and left alive, exposure window, whether CAE applied
+  segment_timeseries.csv, model.toml   blocked users per segment; the effective model
+  report.md        the report, with charts (PNG, SVG) and analytics tables (CSV, Parquet)
 
 Examples:
   tokensim run
@@ -63,6 +65,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let summary = result
         .write_all(&out)
         .with_context(|| format!("cannot write the outputs to {}", out.display()))?;
+    let report = crate::report::render(&out)
+        .with_context(|| format!("cannot write the report in {}", out.display()))?;
     print!("{summary}");
     println!(
         "  simulated in {:.1} s ({:.1} M events/s); outputs in {}",
@@ -70,5 +74,6 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         result.events() as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6,
         out.display()
     );
+    println!("  report: {}", report.display());
     Ok(())
 }

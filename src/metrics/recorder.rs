@@ -40,12 +40,19 @@ pub struct Recorder {
     pub prompts: Vec<[u32; PromptCause::ALL.len()]>,
     /// Milliseconds during which some app of a user was blocked, summed over users.
     pub user_blocked_ms: u64,
+    /// Milliseconds during which some app of the user was blocked, per user (local index).
+    pub blocked_ms_of_user: Vec<u64>,
+    /// Segment of each user (local index).
+    segment_of_user: Vec<u16>,
     /// Active milliseconds per user (local index).
     pub wanted_ms: Vec<u64>,
     /// Per-minute columns (the user columns are filled by [`Recorder::finish`]).
     pub minute: MinuteColumns,
     active_diff: Vec<i64>,
     blocked_diff: Vec<i64>,
+    segment_blocked_diff: Vec<Vec<i64>>,
+    /// Users blocked in each minute, per segment (filled by [`Recorder::finish`]).
+    pub segment_blocked_users: Vec<Vec<u32>>,
     /// Per outage of the scenario: the impact window, users blocked in it, blocked ms in it.
     pub outage_windows: Vec<(SimTime, SimTime)>,
     /// Which local users were blocked during each outage window.
@@ -64,9 +71,13 @@ impl Recorder {
     pub fn new(scenario: &Scenario, rows: &[AppRow]) -> Self {
         let minutes = scenario.horizon.as_millis().div_ceil(MS_PER_MINUTE) as usize;
         let mut user_index = HashMap::new();
+        let mut segment_of_user = Vec::new();
         for row in rows {
             let next = user_index.len() as u32;
-            user_index.entry(row.user).or_insert(next);
+            user_index.entry(row.user).or_insert_with(|| {
+                segment_of_user.push(row.segment);
+                next
+            });
         }
         let users = user_index.len();
         let horizon = SimTime::ZERO + scenario.horizon;
@@ -77,6 +88,8 @@ impl Recorder {
             requests: vec![[0; Outcome::ALL.len()]; rows.len()],
             prompts: vec![[0; PromptCause::ALL.len()]; rows.len()],
             user_blocked_ms: 0,
+            blocked_ms_of_user: vec![0; users],
+            segment_of_user,
             wanted_ms: vec![0; users],
             minute: MinuteColumns {
                 offered: zeros(),
@@ -89,6 +102,8 @@ impl Recorder {
             },
             active_diff: vec![0; minutes + 1],
             blocked_diff: vec![0; minutes + 1],
+            segment_blocked_diff: vec![vec![0; minutes + 1]; scenario.segments.len()],
+            segment_blocked_users: Vec::new(),
             outage_windows: scenario
                 .outages
                 .iter()
@@ -132,8 +147,14 @@ impl Recorder {
         };
         self.minute.active_users = accumulate(&self.active_diff, self.minutes);
         self.minute.blocked_users = accumulate(&self.blocked_diff, self.minutes);
+        self.segment_blocked_users = self
+            .segment_blocked_diff
+            .iter()
+            .map(|d| accumulate(d, self.minutes))
+            .collect();
         self.active_diff = Vec::new();
         self.blocked_diff = Vec::new();
+        self.segment_blocked_diff = Vec::new();
     }
 }
 
@@ -173,6 +194,9 @@ impl Observer for Recorder {
         Self::add_interval(&mut self.blocked_diff, from, to);
         self.user_blocked_ms += to.since(from).as_millis();
         let local = self.local_user(user);
+        self.blocked_ms_of_user[local] += to.since(from).as_millis();
+        let segment = self.segment_of_user[local] as usize;
+        Self::add_interval(&mut self.segment_blocked_diff[segment], from, to);
         for (k, &(start, end)) in self.outage_windows.iter().enumerate() {
             let overlap = to.min(end).since(from.max(start)).as_millis();
             if overlap > 0 {

@@ -56,12 +56,16 @@ impl RunResult {
             .collect()
     }
 
-    /// Writes `users.csv`, `timeseries.csv`, `revocations.csv` and `summary.json` into `dir`.
+    /// Writes `users.csv`, `timeseries.csv`, `segment_timeseries.csv`, `revocations.csv`,
+    /// `model.toml` and `summary.json` into `dir`.
     pub fn write_all(&self, dir: &Path) -> std::io::Result<Summary> {
         std::fs::create_dir_all(dir)?;
         self.write_users(&dir.join(schema::USERS_CSV))?;
         self.write_timeseries(&dir.join(schema::TIMESERIES_CSV))?;
         self.write_revocations(&dir.join(schema::REVOCATIONS_CSV))?;
+        self.write_segments(&dir.join(schema::SEGMENTS_CSV))?;
+        let model = crate::scenario::load::to_toml(&self.scenario.raw);
+        atomic::write_bytes(&dir.join(schema::MODEL_TOML), model.as_bytes())?;
         let summary = Summary::from_run(self);
         let json = serde_json::to_vec_pretty(&summary).map_err(std::io::Error::other)?;
         atomic::write_bytes(&dir.join(schema::SUMMARY_JSON), &json)?;
@@ -80,6 +84,7 @@ impl RunResult {
             uc::SIGN_IN,
             uc::MINUTES_WANTED,
             uc::MINUTES_BLOCKED,
+            uc::USER_MINUTES_BLOCKED,
         ]
         .iter()
         .map(|s| s.to_string())
@@ -126,6 +131,7 @@ impl RunResult {
                     segment.sign_in.label().into(),
                     minutes(rec.wanted_ms[rec.local_user(user)]),
                     minutes(rec.blocked_ms[k]),
+                    minutes(rec.blocked_ms_of_user[rec.local_user(user)]),
                 ];
                 rec_out.extend(rec.requests[k].iter().map(u64::to_string));
                 rec_out.extend(rec.prompts[k].iter().map(u32::to_string));
@@ -203,6 +209,27 @@ impl RunResult {
                 }
             }
             Ok(())
+        })
+    }
+}
+
+impl RunResult {
+    fn write_segments(&self, path: &Path) -> std::io::Result<()> {
+        atomic::write_with(path, |w| {
+            let mut out = csv::Writer::from_writer(w);
+            out.write_record(schema::segments::ALL)?;
+            let minutes = self.scenario.horizon.as_millis().div_ceil(MS_PER_MINUTE) as usize;
+            for m in 0..minutes {
+                for (k, segment) in self.scenario.segments.iter().enumerate() {
+                    let blocked: u64 = self
+                        .units
+                        .iter()
+                        .map(|u| u.observer.segment_blocked_users[k][m] as u64)
+                        .sum();
+                    out.write_record([&m.to_string(), &segment.name, &blocked.to_string()])?;
+                }
+            }
+            out.flush()
         })
     }
 }

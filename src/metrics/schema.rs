@@ -6,8 +6,12 @@ pub const USERS_CSV: &str = "users.csv";
 pub const TIMESERIES_CSV: &str = "timeseries.csv";
 /// Headline figures.
 pub const SUMMARY_JSON: &str = "summary.json";
+/// Per-minute blocked users by segment, over all units.
+pub const SEGMENTS_CSV: &str = "segment_timeseries.csv";
 /// Per revocation event and app: exposure windows.
 pub const REVOCATIONS_CSV: &str = "revocations.csv";
+/// The effective model (file plus overrides), so a report can be rebuilt without re-running.
+pub const MODEL_TOML: &str = "model.toml";
 
 /// `users.csv` identity columns.
 pub mod users {
@@ -29,6 +33,9 @@ pub mod users {
     pub const MINUTES_WANTED: &str = "minutes_wanted";
     /// Minutes the app had no token when it needed one.
     pub const MINUTES_BLOCKED: &str = "minutes_blocked";
+    /// Minutes during which at least one app of the user was blocked (the same on each
+    /// of the user's rows).
+    pub const USER_MINUTES_BLOCKED: &str = "user_minutes_blocked";
     /// Prefix of request-outcome counters (`requests_ok`, `requests_429`, ...).
     pub const REQUESTS_PREFIX: &str = "requests_";
     /// Prefix of prompt counters by cause (`prompts_inactivity`, ...).
@@ -78,6 +85,19 @@ pub mod timeseries {
     ];
 }
 
+/// `segment_timeseries.csv` columns.
+pub mod segments {
+    /// Minute index from the start.
+    pub const MINUTE: &str = "minute";
+    /// Segment name.
+    pub const SEGMENT: &str = "segment";
+    /// Users of the segment with at least one blocked app in the minute, over all units.
+    pub const BLOCKED_USERS: &str = "blocked_users";
+
+    /// All columns in file order.
+    pub const ALL: [&str; 3] = [MINUTE, SEGMENT, BLOCKED_USERS];
+}
+
 /// `revocations.csv` columns: one row per access-cutting event and app of its user.
 pub mod revocations {
     /// Global user id.
@@ -117,4 +137,93 @@ pub mod revocations {
         CAE,
         CAMPAIGN,
     ];
+}
+
+/// `breakdowns.csv` / `.parquet` (analytics): one row per dimension and value.
+pub mod breakdowns {
+    /// File stem.
+    pub const STEM: &str = "breakdowns";
+    /// Column: which dimension a breakdown row belongs to.
+    pub const DIMENSION: &str = "dimension";
+    /// Column: the value of the dimension.
+    pub const VALUE: &str = "value";
+    /// Column: users in the group.
+    pub const USERS: &str = "users";
+    /// Column: apps in the group.
+    pub const APPS: &str = "apps";
+    /// Column: users of the group with a blocked app.
+    pub const BLOCKED_USERS: &str = "blocked_users";
+    /// Column: blocked minutes, summed over users (user dimensions) or apps (app dimensions).
+    pub const BLOCKED_MINUTES: &str = "blocked_minutes";
+    /// Column: interactive prompts.
+    pub const PROMPTS: &str = "prompts";
+    /// Column: prompts per user per 30 days.
+    pub const PROMPTS_PER_USER_MONTH: &str = "prompts_per_user_month";
+    /// Column: the longest blocked time in a group.
+    pub const BLOCKED_MAX: &str = "blocked_max";
+    /// Column: median blocked minutes of the group's blocked users (or apps).
+    pub const BLOCKED_P50: &str = "blocked_p50";
+    /// Column: p95 blocked minutes of the group's blocked users (or apps).
+    pub const BLOCKED_P95: &str = "blocked_p95";
+}
+
+/// `percentiles.csv` / `.parquet` (analytics): one row per distribution, with `p50`,
+/// `p90`, `p95`, `p99` and `max` columns.
+pub mod percentiles {
+    /// File stem.
+    pub const STEM: &str = "percentiles";
+    /// Column: which distribution a row summarises.
+    pub const METRIC: &str = "metric";
+    /// Column: how many values the distribution has.
+    pub const COUNT: &str = "n";
+    /// Row label: minutes blocked per user who was blocked at least once.
+    pub const BLOCKED_PER_USER: &str = "blocked_minutes_per_blocked_user";
+    /// Row label: prompts per user per 30 days, over all users.
+    pub const PROMPTS_PER_USER_MONTH: &str = "prompts_per_user_month";
+    /// Row label: exposure window after a revocation event, minutes.
+    pub const EXPOSURE: &str = "exposure_minutes";
+    /// Row label: exposure window of apps under CAE.
+    pub const EXPOSURE_CAE: &str = "exposure_minutes_cae";
+    /// Row label: exposure window of apps without CAE.
+    pub const EXPOSURE_NON_CAE: &str = "exposure_minutes_non_cae";
+    /// Column names of the percentiles, with their quantile.
+    pub const QUANTILES: [(&str, f64); 4] =
+        [("p50", 0.5), ("p90", 0.9), (P95, 0.95), ("p99", 0.99)];
+    /// Column: the 95th percentile (the one headlines quote).
+    pub const P95: &str = "p95";
+    /// Column: the largest value.
+    pub const MAX: &str = "max";
+}
+
+/// `recovery.csv` / `.parquet` (analytics): one row per outage and scale unit hit.
+pub mod recovery {
+    /// File stem.
+    pub const STEM: &str = "recovery";
+    /// Column: scale unit.
+    pub const UNIT: &str = "unit";
+    /// Column: outage name.
+    pub const OUTAGE: &str = "outage";
+    /// Column: blocked users of the unit before the outage (most in the hour before).
+    pub const BASELINE: &str = "baseline_blocked_users";
+    /// Column: most users of the unit blocked at once from the start to the horizon.
+    pub const PEAK: &str = "peak_blocked_users";
+    /// Column: minutes from the end to the baseline; null if not within the horizon.
+    pub const RECOVERY: &str = "recovery_minutes";
+}
+
+/// `exposure.csv` / `.parquet` (analytics, only with revocations): one row per CAE flag,
+/// with `n` and the columns of [`percentiles`].
+pub mod exposure {
+    /// File stem.
+    pub const STEM: &str = "exposure";
+}
+
+/// Sweep outputs.
+pub mod sweep {
+    /// File name of the sweep table.
+    pub const SWEEP_CSV: &str = "sweep.csv";
+    /// Column: variant id (`v01`, ...); also the name of its run folder under `runs/`.
+    pub const VARIANT: &str = "variant";
+    /// Column: whether the variant is Pareto-optimal on the chart's two metrics.
+    pub const PARETO: &str = "pareto";
 }

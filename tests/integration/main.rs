@@ -1,5 +1,6 @@
 //! One integration-test binary; each module tests one behaviour of tokensim.
 
+mod analytics;
 mod cae;
 mod cli;
 mod closed_form;
@@ -9,7 +10,9 @@ mod incident;
 mod models;
 mod outage;
 mod prompts;
+mod report;
 mod revocation;
+mod sweep;
 mod timeouts;
 mod trace;
 mod tui;

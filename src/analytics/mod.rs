@@ -1,0 +1,95 @@
+//! Analytics over a run's stored tables, with polars.
+//!
+//! [`RunTables::load`] reads a run folder (`users.csv`, `timeseries.csv`,
+//! `segment_timeseries.csv`, `summary.json`, `model.toml` and, when the run simulated
+//! revocations, `revocations.csv`) into DataFrames. The metrics are small named
+//! expression functions ([`exprs`]) combined into lazy pipelines that are collected
+//! once per table: breakdowns by segment, app, profile, client type, sign-in method and
+//! scale unit ([`breakdown`]), percentiles ([`percentiles`]), time to recovery per outage
+//! and unit ([`recovery`]), the headline figures shared by reports, sweeps and
+//! comparisons ([`headline`]), and the plain series the charts draw ([`series`]).
+//! Nothing outside `analytics/` and `metrics/` sees a polars type: results leave as
+//! [`Table`]s and vectors.
+
+pub mod breakdown;
+pub mod exprs;
+pub mod headline;
+pub mod percentiles;
+pub mod recovery;
+pub mod series;
+pub mod table;
+pub mod tables;
+
+pub use headline::{Headline, METRICS, Metric};
+pub use series::{LoadSeries, ReportData};
+pub use table::Table;
+pub use tables::RunTables;
+
+use std::path::PathBuf;
+
+/// Why a run folder could not be analysed.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyticsError {
+    /// A table the analysis needs is missing.
+    #[error("{file} does not exist; run `tokensim run --out DIR` to create a run folder")]
+    Missing {
+        /// The missing file.
+        file: PathBuf,
+    },
+    /// A table could not be read or has the wrong columns.
+    #[error("cannot read {file}")]
+    Read {
+        /// The file.
+        file: PathBuf,
+        /// The cause.
+        #[source]
+        source: polars::prelude::PolarsError,
+    },
+    /// A text file of the run folder could not be read.
+    #[error("cannot read {file}")]
+    ReadText {
+        /// The file.
+        file: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// `summary.json` is not the summary of a run.
+    #[error("{file} is not a tokensim summary")]
+    Summary {
+        /// The file.
+        file: PathBuf,
+        /// The cause.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// `model.toml` of the run folder is not a valid model.
+    #[error("the run's model is invalid")]
+    Model(#[from] crate::scenario::ModelError),
+    /// A computation over the tables failed.
+    #[error("cannot compute {what}")]
+    Compute {
+        /// The metric or table being computed.
+        what: &'static str,
+        /// The cause.
+        #[source]
+        source: polars::prelude::PolarsError,
+    },
+    /// An output table could not be written.
+    #[error("cannot write {file}")]
+    Write {
+        /// The file.
+        file: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Shorthand for the results of this module.
+pub type Result<T> = std::result::Result<T, AnalyticsError>;
+
+/// Attaches the name of the computation to a polars error.
+pub(crate) fn computing<T>(what: &'static str, r: polars::prelude::PolarsResult<T>) -> Result<T> {
+    r.map_err(|source| AnalyticsError::Compute { what, source })
+}

@@ -1,0 +1,269 @@
+//! Everything a report draws and prints, computed from a run folder in one pass and
+//! handed over as plain vectors and [`Table`]s.
+
+use super::breakdown::{breakdowns, per_user};
+use super::exprs::{self, num};
+use super::headline::Headline;
+use super::percentiles::{exposure_by_cae, percentiles};
+use super::recovery::{outage_minutes, recovery};
+use super::table::write_frame;
+use super::tables::{RunTables, SummaryView};
+use super::{Result, Table, computing};
+use crate::metrics::schema::{
+    self, revocations as rc, segments as sc, timeseries as ts, users as uc,
+};
+use crate::policy::PromptCause;
+use crate::scenario::Scenario;
+use polars::prelude::*;
+use std::path::Path;
+
+/// Named series: (name, one value per point).
+pub type Named = Vec<(String, Vec<f64>)>;
+
+/// Platform load of the units an outage hit, per minute, around the outage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadSeries {
+    /// Outage name.
+    pub name: String,
+    /// First and last minute of the outage (from the run start).
+    pub outage: (i64, i64),
+    /// Minutes (from the run start) of the points.
+    pub minutes: Vec<i64>,
+    /// Requests offered per minute.
+    pub offered: Vec<f64>,
+    /// Requests admitted by the primary per minute.
+    pub admitted: Vec<f64>,
+    /// Requests served by the backup service per minute.
+    pub backup: Vec<f64>,
+    /// Capacity per minute.
+    pub capacity: Vec<f64>,
+}
+
+/// What a report needs from a run.
+pub struct ReportData {
+    /// The scenario that ran.
+    pub scenario: Scenario,
+    /// The run's summary.
+    pub summary: SummaryView,
+    /// Headline values.
+    pub headline: Headline,
+    /// One load series per outage that hit some unit.
+    pub loads: Vec<LoadSeries>,
+    /// Minutes of the blocked-users-by-segment chart.
+    pub segment_minutes: Vec<i64>,
+    /// Blocked users per minute of `segment_minutes`, per segment (name, values).
+    pub segment_blocked: Named,
+    /// Blocked minutes of each blocked user, ascending.
+    pub blocked_minutes: Vec<f64>,
+    /// Exposure windows in minutes (CAE, non-CAE), ascending; `None` without revocations.
+    pub exposure: Option<(Vec<f64>, Vec<f64>)>,
+    /// Prompts per user-month by segment (name, one value per [`PromptCause::ALL`]).
+    pub prompts: Named,
+    /// Breakdown table.
+    pub breakdowns: Table,
+    /// Percentiles table.
+    pub percentiles: Table,
+    /// Recovery per outage and unit.
+    pub recovery: Table,
+    /// Exposure by CAE, when the run has revocations.
+    pub exposure_table: Option<Table>,
+}
+
+/// Stems of the analytics tables written into the run folder (CSV and Parquet each).
+pub const TABLES: [&str; 4] = [
+    schema::breakdowns::STEM,
+    schema::percentiles::STEM,
+    schema::recovery::STEM,
+    schema::exposure::STEM,
+];
+
+/// Reads the run folder `dir`, writes the analytics tables into it (CSV and Parquet)
+/// and returns what a report draws.
+pub fn analyze(dir: &Path) -> Result<ReportData> {
+    let tables = RunTables::load(dir)?;
+    let mut b = breakdowns(&tables)?;
+    let mut p = percentiles(&tables)?;
+    let mut r = recovery(&tables)?;
+    let mut e = exposure_by_cae(&tables)?;
+    for (df, stem) in [Some(&mut b), Some(&mut p), Some(&mut r), e.as_mut()]
+        .into_iter()
+        .zip(TABLES)
+    {
+        if let Some(df) = df {
+            write_frame(df, dir, stem)?;
+        }
+    }
+    let (segment_minutes, segment_blocked) = segment_series(&tables)?;
+    Ok(ReportData {
+        headline: Headline::new(&tables.summary, &p),
+        loads: load_series(&tables)?,
+        segment_minutes,
+        segment_blocked,
+        blocked_minutes: column(
+            per_user(&tables)
+                .filter(exprs::user_blocked())
+                .select([num(uc::USER_MINUTES_BLOCKED)])
+                .sort([uc::USER_MINUTES_BLOCKED], SortMultipleOptions::default()),
+            "the blocked minutes per user",
+        )?,
+        exposure: exposure_series(&tables)?,
+        prompts: prompts_by_segment(&tables)?,
+        breakdowns: Table::from_frame(&b, 1),
+        percentiles: Table::from_frame(&p, 2),
+        recovery: Table::from_frame(&r, 0),
+        exposure_table: e.as_ref().map(|e| Table::from_frame(e, 1)),
+        summary: tables.summary,
+        scenario: tables.scenario,
+    })
+}
+
+/// The first column of `frame` as `f64`s.
+fn column(frame: LazyFrame, what: &'static str) -> Result<Vec<f64>> {
+    let df = computing(what, frame.collect())?;
+    let c = computing(what, df.columns()[0].cast(&DataType::Float64))?;
+    Ok(computing(what, c.f64())?.iter().flatten().collect())
+}
+
+fn load_series(tables: &RunTables) -> Result<Vec<LoadSeries>> {
+    let minutes = tables.minutes();
+    let sum = |c: &str| num(c).sum().alias(c);
+    outage_minutes(tables)
+        .into_iter()
+        .filter(|(_, _, _, hit)| !hit.is_empty())
+        .map(|(name, start, end, hit)| {
+            let (from, to) = ((start - 120).max(0), (end + 240).min(minutes));
+            let in_hit = exprs::in_units(&hit);
+            let df = tables
+                .timeseries
+                .clone()
+                .lazy()
+                .filter(
+                    in_hit
+                        .and(col(ts::MINUTE).gt_eq(lit(from)))
+                        .and(col(ts::MINUTE).lt(lit(to))),
+                )
+                .group_by([col(ts::MINUTE)])
+                .agg([
+                    sum(ts::OFFERED),
+                    sum(ts::ADMITTED),
+                    sum(ts::BACKUP_SERVED),
+                    sum(ts::CAPACITY),
+                ])
+                .sort([ts::MINUTE], SortMultipleOptions::default());
+            let df = computing("the load around an outage", df.collect())?;
+            let get = |c: &str| -> Result<Vec<f64>> {
+                let s = computing("the load around an outage", df.column(c))?;
+                Ok(computing("the load around an outage", s.f64())?
+                    .iter()
+                    .map(|v| v.unwrap_or(0.0))
+                    .collect())
+            };
+            let minutes = computing(
+                "the load around an outage",
+                df.column(ts::MINUTE).and_then(|c| c.cast(&DataType::Int64)),
+            )?;
+            Ok(LoadSeries {
+                name,
+                outage: (start, end),
+                minutes: computing("the load around an outage", minutes.i64())?
+                    .iter()
+                    .flatten()
+                    .collect(),
+                offered: get(ts::OFFERED)?,
+                admitted: get(ts::ADMITTED)?,
+                backup: get(ts::BACKUP_SERVED)?,
+                capacity: get(ts::CAPACITY)?,
+            })
+        })
+        .collect()
+}
+
+/// Blocked users per segment and minute, around the outages (two hours before the
+/// first to six hours after the last), or over the whole horizon without outages.
+fn segment_series(tables: &RunTables) -> Result<(Vec<i64>, Named)> {
+    let outages = outage_minutes(tables);
+    let minutes = tables.minutes();
+    let (from, to) = match (
+        outages.iter().map(|o| o.1).min(),
+        outages.iter().map(|o| o.2).max(),
+    ) {
+        (Some(s), Some(e)) => ((s - 120).max(0), (e + 360).min(minutes)),
+        _ => (0, minutes),
+    };
+    let window = col(sc::MINUTE)
+        .gt_eq(lit(from))
+        .and(col(sc::MINUTE).lt(lit(to)));
+    let mut out = Vec::new();
+    for segment in &tables.scenario.segments {
+        let frame = tables
+            .segments
+            .clone()
+            .lazy()
+            .filter(
+                window
+                    .clone()
+                    .and(col(sc::SEGMENT).eq(lit(segment.name.as_str()))),
+            )
+            .select([num(sc::BLOCKED_USERS)]);
+        out.push((
+            segment.name.clone(),
+            column(frame, "the blocked users by segment")?,
+        ));
+    }
+    Ok(((from..to).collect(), out))
+}
+
+fn exposure_series(tables: &RunTables) -> Result<Option<(Vec<f64>, Vec<f64>)>> {
+    let Some(rev) = &tables.revocations else {
+        return Ok(None);
+    };
+    let sorted = |cae: Expr| {
+        rev.clone()
+            .lazy()
+            .filter(cae)
+            .select([num(rc::EXPOSURE_MINUTES)])
+            .sort([rc::EXPOSURE_MINUTES], SortMultipleOptions::default())
+    };
+    let yes = column(sorted(exprs::is_cae(rc::CAE)), "the exposure windows")?;
+    let no = column(sorted(exprs::is_cae(rc::CAE).not()), "the exposure windows")?;
+    Ok(Some((yes, no)))
+}
+
+fn prompts_by_segment(tables: &RunTables) -> Result<Named> {
+    let months = tables.months();
+    let mut aggs = vec![col(uc::USER).n_unique().alias(uc::USER)];
+    let causes: Vec<String> = PromptCause::ALL
+        .iter()
+        .map(|c| format!("{}{}", uc::PROMPTS_PREFIX, c.label()))
+        .collect();
+    aggs.extend(causes.iter().map(|c| {
+        exprs::per_user_month(num(c).sum(), col(uc::USER).n_unique(), months).alias(c.as_str())
+    }));
+    let df = tables
+        .users
+        .clone()
+        .lazy()
+        .group_by_stable([col(uc::SEGMENT)])
+        .agg(aggs);
+    let df = computing("the prompts by segment", df.collect())?;
+    let names = computing(
+        "the prompts by segment",
+        df.column(uc::SEGMENT).and_then(|c| c.str().cloned()),
+    )?;
+    let mut out = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let values = causes
+            .iter()
+            .map(|c| {
+                let v = df
+                    .column(c)
+                    .ok()
+                    .and_then(|s| s.f64().ok())
+                    .and_then(|s| s.get(i));
+                v.unwrap_or(0.0)
+            })
+            .collect();
+        out.push((name.unwrap_or_default().to_string(), values));
+    }
+    Ok(out)
+}

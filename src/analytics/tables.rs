@@ -1,0 +1,166 @@
+//! A run folder read back: its tables as DataFrames, its summary and its scenario.
+
+use super::{AnalyticsError, Result};
+use crate::metrics::schema;
+use crate::scenario::{self, Scenario};
+use polars::prelude::*;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The tables of one run.
+pub struct RunTables {
+    /// The run folder.
+    pub dir: PathBuf,
+    /// The scenario that ran, rebuilt from the folder's `model.toml`.
+    pub scenario: Scenario,
+    /// The headline figures the recorder computed (`summary.json`).
+    pub summary: SummaryView,
+    /// `users.csv`: one row per user and app.
+    pub users: DataFrame,
+    /// `timeseries.csv`: one row per minute and unit.
+    pub timeseries: DataFrame,
+    /// `segment_timeseries.csv`: one row per minute and segment.
+    pub segments: DataFrame,
+    /// `revocations.csv`, when the run simulated revocations.
+    pub revocations: Option<DataFrame>,
+}
+
+/// The parts of `summary.json` the analytics read (other fields are ignored, so the
+/// summary can grow without breaking old readers).
+#[derive(Debug, Clone, Deserialize)]
+pub struct SummaryView {
+    /// The model file and overrides the run came from.
+    pub source: String,
+    /// Users simulated.
+    pub users: u64,
+    /// Token requests by outcome label.
+    pub token_requests: std::collections::BTreeMap<String, u64>,
+    /// Prompt figures.
+    pub prompts: PromptsView,
+    /// Blocked figures.
+    pub blocked: BlockedView,
+    /// One entry per outage.
+    pub outages: Vec<OutageView>,
+}
+
+/// `summary.prompts`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PromptsView {
+    /// All prompts.
+    pub total: u64,
+    /// Prompts per user per 30 days.
+    pub per_user_month: f64,
+    /// Prompts by cause label.
+    pub by_cause: std::collections::BTreeMap<String, u64>,
+}
+
+/// `summary.blocked`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BlockedView {
+    /// Users blocked at least once.
+    pub users: u64,
+    /// Blocked user-minutes.
+    pub user_minutes: f64,
+}
+
+/// One entry of `summary.outages`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OutageView {
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: String,
+    /// Start, UTC.
+    pub start: String,
+    /// End, UTC.
+    pub end: String,
+    /// Units it hit.
+    pub units_hit: u32,
+    /// Users blocked at least once in the impact window.
+    pub users_blocked: u64,
+    /// Blocked user-minutes in the impact window.
+    pub blocked_user_minutes: f64,
+    /// Minutes from the end until blocked users were back to the baseline.
+    pub recovery_minutes: Option<u64>,
+    /// Peak offered load after the end ÷ capacity.
+    pub peak_load_ratio: f64,
+    /// Requests served by the backup service during the outage.
+    pub backup_served: u64,
+}
+
+impl RunTables {
+    /// Reads the run folder `dir`.
+    pub fn load(dir: &Path) -> Result<RunTables> {
+        let model_path = required(dir, schema::MODEL_TOML)?;
+        let text =
+            std::fs::read_to_string(&model_path).map_err(|source| AnalyticsError::ReadText {
+                file: model_path.clone(),
+                source,
+            })?;
+        let scenario = scenario::parse_model(&text, &model_path.display().to_string(), &[])?;
+        let summary_path = required(dir, schema::SUMMARY_JSON)?;
+        let summary = std::fs::read(&summary_path)
+            .map_err(serde_json::Error::io)
+            .and_then(|bytes| serde_json::from_slice(&bytes))
+            .map_err(|source| AnalyticsError::Summary {
+                file: summary_path,
+                source,
+            })?;
+        let revocations_path = dir.join(schema::REVOCATIONS_CSV);
+        Ok(RunTables {
+            dir: dir.to_path_buf(),
+            scenario,
+            summary,
+            users: read_csv(&required(dir, schema::USERS_CSV)?)?,
+            timeseries: read_csv(&required(dir, schema::TIMESERIES_CSV)?)?,
+            segments: read_csv(&required(dir, schema::SEGMENTS_CSV)?)?,
+            revocations: if has_rows(&revocations_path) {
+                Some(read_csv(&revocations_path)?)
+            } else {
+                None
+            },
+        })
+    }
+
+    /// Minutes in the horizon (rows per unit of the time series).
+    pub fn minutes(&self) -> i64 {
+        self.scenario
+            .horizon
+            .as_millis()
+            .div_ceil(crate::engine::time::MS_PER_MINUTE) as i64
+    }
+
+    /// Length of the horizon in 30-day months.
+    pub fn months(&self) -> f64 {
+        self.scenario.horizon_days() / 30.0
+    }
+}
+
+fn required(dir: &Path, name: &str) -> Result<PathBuf> {
+    let path = dir.join(name);
+    if path.exists() {
+        Ok(path)
+    } else {
+        Err(AnalyticsError::Missing { file: path })
+    }
+}
+
+/// Reads a CSV table with a header, inferring column types from the whole file.
+pub fn read_csv(path: &Path) -> Result<DataFrame> {
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(None)
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))
+        .and_then(|r| r.finish())
+        .map_err(|source| AnalyticsError::Read {
+            file: path.to_path_buf(),
+            source,
+        })
+}
+
+/// Whether a CSV file exists and has at least one row below its header (a run without
+/// revocation events writes a header-only `revocations.csv`).
+fn has_rows(path: &Path) -> bool {
+    use std::io::BufRead;
+    std::fs::File::open(path).is_ok_and(|f| std::io::BufReader::new(f).lines().nth(1).is_some())
+}

@@ -1,0 +1,90 @@
+//! `tokensim compare A B`: headline figures of two runs side by side, with differences.
+//! A and B are run folders, or model files that are run first (into a temporary folder
+//! under the system temp dir).
+
+use crate::analytics::headline::{format_value, of_run};
+use crate::analytics::{Headline, METRICS, Table};
+use crate::metrics::RunResult;
+use crate::scenario;
+use anyhow::Context;
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// First run folder or model file.
+    pub a: PathBuf,
+    /// Second run folder or model file.
+    pub b: PathBuf,
+    /// Worker threads for models that must be run first.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Prints the comparison.
+pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let a = headline(&args.a, "a", threads)?;
+    let b = headline(&args.b, "b", threads)?;
+    print!(
+        "{}",
+        table(
+            &a,
+            &b,
+            &args.a.display().to_string(),
+            &args.b.display().to_string()
+        )
+        .markdown()
+    );
+    Ok(())
+}
+
+fn headline(path: &Path, tag: &str, threads: usize) -> anyhow::Result<Headline> {
+    if path.is_dir() {
+        return of_run(path).with_context(|| format!("cannot read the run in {}", path.display()));
+    }
+    let scenario = scenario::load_file(path, &[])?;
+    let dir = std::env::temp_dir().join(format!("tokensim-compare-{}-{tag}", std::process::id()));
+    let run = RunResult::simulate(scenario, threads, &|_| true)?;
+    run.write_all(&dir)
+        .with_context(|| format!("cannot write {}", dir.display()))?;
+    let headline =
+        of_run(&dir).with_context(|| format!("cannot read the run of {}", path.display()));
+    // The temporary run folder only served this comparison.
+    let _ = std::fs::remove_dir_all(&dir);
+    headline
+}
+
+/// The side-by-side table: metric, A, B, B − A, and the change in percent.
+pub fn table(a: &Headline, b: &Headline, name_a: &str, name_b: &str) -> Table {
+    let rows = METRICS
+        .iter()
+        .zip(a.values.iter().zip(&b.values))
+        .map(|(m, (x, y))| {
+            let diff = x.zip(*y).map(|(x, y)| y - x);
+            let pct = x
+                .zip(*y)
+                .and_then(|(x, y)| (x != 0.0).then(|| (y - x) / x.abs() * 100.0));
+            vec![
+                m.label.to_string(),
+                format_value(*x),
+                format_value(*y),
+                format_value(diff),
+                pct.map_or("NA".into(), |p| format!("{p:+.1} %")),
+            ]
+        })
+        .collect();
+    Table {
+        header: vec![
+            "metric".into(),
+            format!("A: {name_a}"),
+            format!("B: {name_b}"),
+            "B − A".into(),
+            "change".into(),
+        ],
+        rows,
+    }
+}

@@ -1,0 +1,22 @@
+//! `tokensim report DIR`: re-render a run's analytics tables, charts and report.md
+//! from its stored tables, without re-running the simulation.
+
+use anyhow::Context;
+use clap::Args;
+use std::path::PathBuf;
+
+/// Arguments of `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A run folder written by `tokensim run` (it holds users.csv, timeseries.csv,
+    /// segment_timeseries.csv, summary.json and model.toml).
+    pub dir: PathBuf,
+}
+
+/// Renders the report of a run folder.
+pub fn report(args: ReportArgs) -> anyhow::Result<()> {
+    let path = crate::report::render(&args.dir)
+        .with_context(|| format!("cannot report on {}", args.dir.display()))?;
+    println!("report: {}", path.display());
+    Ok(())
+}

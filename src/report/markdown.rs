@@ -1,0 +1,246 @@
+//! `report.md`: scenario and policy in brief, headline figures, one section per outage,
+//! revocation exposure, friction, the charts and small tables. Deterministic: the same
+//! tables give the same text.
+
+use super::chart_names as names;
+use crate::analytics::headline::format_value;
+use crate::analytics::{METRICS, ReportData, Table};
+use crate::scenario::raw::{Limit, RawModel};
+use std::fmt::Write;
+
+/// The rows of the breakdown table for one dimension, without the dimension column.
+fn dimension(t: &Table, dim: &str) -> Table {
+    Table {
+        header: t.header[1..].to_vec(),
+        rows: t
+            .rows
+            .iter()
+            .filter(|r| r[0] == dim)
+            .map(|r| r[1..].to_vec())
+            .collect(),
+    }
+}
+
+fn chart(out: &mut String, stem: &str, alt: &str) {
+    let _ = writeln!(out, "![{alt}]({stem}.png)\n\n[SVG]({stem}.svg)\n");
+}
+
+fn limit(l: &Limit) -> String {
+    l.0.map_or("until revoked".into(), |d| d.to_string())
+}
+
+fn policy(raw: &RawModel) -> String {
+    let p = &raw.policy;
+    let pl = &raw.platform;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "- Access tokens: {} to {} (uniform), used while at least {} remain.",
+        p.access_token.lifetime_min.0,
+        p.access_token.lifetime_max.0,
+        p.access_token.expiry_margin.0
+    );
+    let rt = &p.refresh_token;
+    let _ = writeln!(
+        out,
+        "- Refresh tokens: MaxInactiveTime {}, max age {} (single factor) / {} (multi-factor).",
+        rt.max_inactive.0,
+        limit(&rt.max_age_single_factor),
+        limit(&rt.max_age_multi_factor)
+    );
+    let sif = p
+        .sign_in_frequency
+        .as_ref()
+        .map_or("not set".into(), |s| s.every.clone());
+    let _ = writeln!(
+        out,
+        "- Sign-in frequency: {sif}; persistent session cookie: {}.",
+        p.session_cookie.persistent
+    );
+    let _ = writeln!(
+        out,
+        "- Platform: {} token requests/s per scale unit, overload handled by {}, Retry-After {}.",
+        pl.capacity,
+        format!("{:?}", pl.overload).to_lowercase(),
+        pl.retry_after.0
+    );
+    let b = &pl.backup;
+    let _ = writeln!(
+        out,
+        "- Backup authentication: {}, switchover {}, capacity {:.0} % of the primary, sessions seen in the last {}.",
+        if b.enabled { "on" } else { "off" },
+        b.switchover.0,
+        b.capacity_share * 100.0,
+        b.session_window.0
+    );
+    out
+}
+
+fn population(raw: &RawModel) -> Table {
+    Table {
+        header: ["segment", "share", "sign-in", "apps (client, profile)"]
+            .map(String::from)
+            .to_vec(),
+        rows: raw
+            .segment
+            .iter()
+            .map(|s| {
+                let apps: Vec<String> = s
+                    .app
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "{} ({}, {}{})",
+                            a.name,
+                            a.client.label(),
+                            a.profile.label(),
+                            if a.cp1 { ", CAE" } else { "" }
+                        )
+                    })
+                    .collect();
+                vec![
+                    s.name.clone(),
+                    format!("{:.0} %", s.share * 100.0),
+                    s.sign_in.label().into(),
+                    apps.join("; "),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The whole report.
+pub fn report(d: &ReportData) -> String {
+    let s = &d.scenario;
+    let mut out = format!("# tokensim report: {}\n\n", s.name);
+    let _ = writeln!(
+        out,
+        "{} users in {} scale units, {:.0} days from {} UTC, seed {}. Model: {}.\n",
+        s.users,
+        s.scale_units,
+        s.horizon_days(),
+        s.start.format("%Y-%m-%d %H:%M"),
+        s.seed,
+        d.summary.source
+    );
+    out += "## Scenario and policy\n\n";
+    out += &policy(&s.raw);
+    out += "\n";
+    out += &population(&s.raw).markdown();
+    out += "\n## Headline\n\n";
+    let headline = Table {
+        header: vec!["metric".into(), "value".into()],
+        rows: METRICS
+            .iter()
+            .zip(d.headline.values)
+            .map(|(m, v)| vec![m.label.into(), format_value(v)])
+            .collect(),
+    };
+    out += &headline.markdown();
+    outages(&mut out, d);
+    out += "\n## Blocked users\n\n";
+    chart(
+        &mut out,
+        names::BLOCKED_SEGMENTS,
+        "blocked users by segment",
+    );
+    chart(
+        &mut out,
+        names::BLOCKED_CDF,
+        "CDF of blocked minutes per blocked user",
+    );
+    out += "Distributions (minutes; prompts per user-month):\n\n";
+    out += &d.percentiles.markdown();
+    for dim in ["segment", "app", "profile", "client", "sign_in", "unit"] {
+        let _ = writeln!(out, "\nBy {}:\n", dim.replace('_', "-"));
+        out += &dimension(&d.breakdowns, dim).markdown();
+    }
+    out += "\n## Revocation exposure\n\n";
+    match (&d.exposure_table, &d.exposure) {
+        (Some(t), Some(_)) => {
+            chart(
+                &mut out,
+                names::EXPOSURE_CDF,
+                "CDF of exposure windows, CAE and not",
+            );
+            out += "Exposure window by CAE (minutes):\n\n";
+            out += &t.markdown();
+        }
+        _ => {
+            out += "This run has no `revocations.csv`: no revocation events were simulated, so there is no exposure to report.\n"
+        }
+    }
+    out += "\n## Friction\n\n";
+    let _ = writeln!(
+        out,
+        "{} interactive prompts, {:.3} per user-month.\n",
+        d.summary.prompts.total, d.summary.prompts.per_user_month
+    );
+    chart(
+        &mut out,
+        names::PROMPTS,
+        "prompts per user-month by segment and cause",
+    );
+    let causes = Table {
+        header: vec!["cause".into(), "prompts".into()],
+        rows: d
+            .summary
+            .prompts
+            .by_cause
+            .iter()
+            .map(|(k, v)| vec![k.replace('_', " "), v.to_string()])
+            .collect(),
+    };
+    out += &causes.markdown();
+    out += "\nTables: `breakdowns`, `percentiles`, `recovery` and (with revocations) `exposure`, each as CSV and Parquet in this folder.\n";
+    out
+}
+
+fn outages(out: &mut String, d: &ReportData) {
+    if d.summary.outages.is_empty() {
+        out.push_str("\n## Outages\n\nThis scenario has no outage.\n");
+        return;
+    }
+    for (k, o) in d.summary.outages.iter().enumerate() {
+        let _ = writeln!(out, "\n## Outage {}: {} ({})\n", k + 1, o.name, o.kind);
+        let recovery = o
+            .recovery_minutes
+            .map_or("not within the horizon".into(), |m| format!("{m} min"));
+        let _ = writeln!(
+            out,
+            "From {} to {} UTC on {} scale units. {} users blocked, {:.0} blocked user-minutes (start to 24 h after the end); blocked users back to the baseline {} after the end; peak load after the end {:.2} × capacity; {} requests served by the backup service.\n",
+            o.start,
+            o.end,
+            o.units_hit,
+            o.users_blocked,
+            o.blocked_user_minutes,
+            recovery,
+            o.peak_load_ratio,
+            o.backup_served
+        );
+        if let Some(pos) = d.loads.iter().position(|l| l.name == o.name) {
+            chart(
+                out,
+                &names::load(pos + 1),
+                &format!("load around outage {}", o.name),
+            );
+        }
+        let rows: Vec<Vec<String>> = d
+            .recovery
+            .rows
+            .iter()
+            .filter(|r| r[0] == o.name)
+            .map(|r| r[1..].to_vec())
+            .collect();
+        if !rows.is_empty() {
+            out.push_str("Per scale unit:\n\n");
+            out.push_str(
+                &Table {
+                    header: d.recovery.header[1..].to_vec(),
+                    rows,
+                }
+                .markdown(),
+            );
+        }
+    }
+}

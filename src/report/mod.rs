@@ -1,0 +1,126 @@
+//! Reports: charts drawn with plotters (PNG and SVG, embedded font) and `report.md`,
+//! rendered from a run folder's stored tables through [`crate::analytics`], so a report
+//! can be rebuilt at any time without re-running the simulation.
+
+pub mod charts;
+pub mod frontier;
+pub mod markdown;
+pub mod prompts;
+pub mod style;
+pub mod sweep;
+
+use crate::analytics::{self, ReportData};
+use charts::{CdfChart, LoadChart, SegmentsChart};
+use std::path::{Path, PathBuf};
+
+/// File name of the report in the run folder.
+pub const REPORT_MD: &str = "report.md";
+
+/// Why a report could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The run folder could not be analysed.
+    #[error("cannot analyse the run folder")]
+    Analytics(#[from] analytics::AnalyticsError),
+    /// A chart could not be drawn or written.
+    #[error("cannot draw chart {chart}: {message}")]
+    Chart {
+        /// Chart file stem.
+        chart: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A variant's model is invalid.
+    #[error("invalid variant")]
+    Model(#[from] crate::scenario::ModelError),
+    /// A variant could not be simulated.
+    #[error("a variant did not run")]
+    Run(#[from] crate::sim::RunError),
+    /// A file could not be written.
+    #[error("cannot write {file}")]
+    Write {
+        /// The file.
+        file: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Chart file stems (each written as `.png` and `.svg`).
+pub mod chart_names {
+    /// Blocked users per minute by segment.
+    pub const BLOCKED_SEGMENTS: &str = "blocked-by-segment";
+    /// CDF of blocked minutes per blocked user.
+    pub const BLOCKED_CDF: &str = "blocked-minutes-cdf";
+    /// CDF of exposure windows, CAE and not.
+    pub const EXPOSURE_CDF: &str = "exposure-cdf";
+    /// Prompts per user-month by segment and cause.
+    pub const PROMPTS: &str = "prompts";
+    /// Load around outage `k` (1-based): `load-outage-k`.
+    pub fn load(k: usize) -> String {
+        format!("load-outage-{k}")
+    }
+}
+
+fn save<C: style::Chart>(chart: &C, dir: &Path, stem: &str) -> Result<(), ReportError> {
+    style::save(chart, dir, stem).map_err(|message| ReportError::Chart {
+        chart: stem.to_string(),
+        message,
+    })
+}
+
+/// Analyses the run folder `dir`, writes its analytics tables, charts and `report.md`,
+/// and returns the path of `report.md`.
+pub fn render(dir: &Path) -> Result<PathBuf, ReportError> {
+    let data = analytics::series::analyze(dir)?;
+    draw_charts(&data, dir)?;
+    let path = dir.join(REPORT_MD);
+    crate::metrics::atomic::write_bytes(&path, markdown::report(&data).as_bytes()).map_err(
+        |source| ReportError::Write {
+            file: path.clone(),
+            source,
+        },
+    )?;
+    Ok(path)
+}
+
+fn draw_charts(data: &ReportData, dir: &Path) -> Result<(), ReportError> {
+    let start = data.scenario.start;
+    for (k, series) in data.loads.iter().enumerate() {
+        save(&LoadChart { series, start }, dir, &chart_names::load(k + 1))?;
+    }
+    let outages = data.loads.iter().map(|l| l.outage).collect();
+    let segments = SegmentsChart {
+        minutes: &data.segment_minutes,
+        segments: &data.segment_blocked,
+        outages,
+        start,
+    };
+    save(&segments, dir, chart_names::BLOCKED_SEGMENTS)?;
+    let blocked = CdfChart {
+        title: "Blocked time per blocked user (CDF)",
+        x_desc: "minutes with at least one app blocked",
+        y_desc: "share of blocked users",
+        samples: vec![("blocked users".into(), &data.blocked_minutes)],
+        empty: "no user was blocked in this run",
+    };
+    save(&blocked, dir, chart_names::BLOCKED_CDF)?;
+    if let Some((cae, non_cae)) = &data.exposure {
+        let exposure = CdfChart {
+            title: "Exposure after revocation events (CDF)",
+            x_desc: "minutes until no token minted before the event is accepted",
+            y_desc: "share of revocation events",
+            samples: vec![("CAE".into(), cae), ("no CAE".into(), non_cae)],
+            empty: "no revocation events in this run",
+        };
+        save(&exposure, dir, chart_names::EXPOSURE_CDF)?;
+    }
+    save(
+        &prompts::PromptsChart {
+            segments: &data.prompts,
+        },
+        dir,
+        chart_names::PROMPTS,
+    )
+}
