@@ -72,10 +72,11 @@ impl Chart for LoadChart<'_> {
             .label("outage")
             .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], OUTAGE_FILL.filled()));
         let lines: [(&str, &Vec<f64>, RGBColor, u32); 4] = [
+            // Capacity first and thicker, so an admitted line at capacity stays visible on it.
+            ("capacity", &s.capacity, BLACK, 5),
             ("offered", &s.offered, colour(1), 2),
             ("admitted by the primary", &s.admitted, colour(0), 2),
             ("served by backup", &s.backup, colour(2), 2),
-            ("capacity", &s.capacity, BLACK, 2),
         ];
         for (name, values, c, w) in lines {
             let points = s.minutes.iter().copied().zip(values.iter().copied());
