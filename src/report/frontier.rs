@@ -113,14 +113,21 @@ impl Chart for FrontierChart<'_> {
             .map_err(err)?
             .label("Pareto-optimal variant")
             .legend(move |(x, y)| Circle::new((x + 9, y), 7, red.filled()));
+        // Variants on the same point share one label instead of overprinting.
+        let mut labelled: Vec<((f64, f64), String)> = Vec::new();
+        for p in &front {
+            match labelled.iter_mut().find(|(at, _)| *at == (p.1, p.2)) {
+                Some((_, text)) => {
+                    let id = self.labels[p.0].split(':').next().unwrap_or_default();
+                    text.push_str(&format!(" (same point: {id})"));
+                }
+                None => labelled.push(((p.1, p.2), self.labels[p.0].clone())),
+            }
+        }
         chart
-            .draw_series(front.iter().map(|p| {
-                EmptyElement::at((p.1, p.2))
-                    + Text::new(
-                        self.labels[p.0].clone(),
-                        (10, -22),
-                        (FONT, LABEL - 2).into_font().color(&BLACK),
-                    )
+            .draw_series(labelled.into_iter().map(|(at, text)| {
+                EmptyElement::at(at)
+                    + Text::new(text, (10, -22), (FONT, LABEL - 2).into_font().color(&BLACK))
             }))
             .map_err(err)?;
         legend(&mut chart, SeriesLabelPosition::UpperRight)?;
