@@ -2,6 +2,7 @@
 
 use super::{AnalyticsError, Result};
 use crate::metrics::schema;
+use crate::metrics::summary::{Blocked, OutageImpact, Prompts};
 use crate::scenario::{self, Scenario};
 use polars::prelude::*;
 use serde::Deserialize;
@@ -26,7 +27,8 @@ pub struct RunTables {
 }
 
 /// The parts of `summary.json` the analytics read (other fields are ignored, so the
-/// summary can grow without breaking old readers).
+/// summary can grow without breaking old readers); the nested parts reuse the
+/// summary's own types.
 #[derive(Debug, Clone, Deserialize)]
 pub struct SummaryView {
     /// The model file and overrides the run came from.
@@ -36,56 +38,11 @@ pub struct SummaryView {
     /// Token requests by outcome label.
     pub token_requests: std::collections::BTreeMap<String, u64>,
     /// Prompt figures.
-    pub prompts: PromptsView,
+    pub prompts: Prompts,
     /// Blocked figures.
-    pub blocked: BlockedView,
+    pub blocked: Blocked,
     /// One entry per outage.
-    pub outages: Vec<OutageView>,
-}
-
-/// `summary.prompts`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct PromptsView {
-    /// All prompts.
-    pub total: u64,
-    /// Prompts per user per 30 days.
-    pub per_user_month: f64,
-    /// Prompts by cause label.
-    pub by_cause: std::collections::BTreeMap<String, u64>,
-}
-
-/// `summary.blocked`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct BlockedView {
-    /// Users blocked at least once.
-    pub users: u64,
-    /// Blocked user-minutes.
-    pub user_minutes: f64,
-}
-
-/// One entry of `summary.outages`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct OutageView {
-    /// Name.
-    pub name: String,
-    /// Kind.
-    pub kind: String,
-    /// Start, UTC.
-    pub start: String,
-    /// End, UTC.
-    pub end: String,
-    /// Units it hit.
-    pub units_hit: u32,
-    /// Users blocked at least once in the impact window.
-    pub users_blocked: u64,
-    /// Blocked user-minutes in the impact window.
-    pub blocked_user_minutes: f64,
-    /// Minutes from the end until blocked users were back to the baseline.
-    pub recovery_minutes: Option<u64>,
-    /// Peak offered load after the end ÷ capacity.
-    pub peak_load_ratio: f64,
-    /// Requests served by the backup service during the outage.
-    pub backup_served: u64,
+    pub outages: Vec<OutageImpact>,
 }
 
 impl RunTables {

@@ -5,7 +5,7 @@ use crate::engine::SimTime;
 use crate::engine::time::{MS_PER_DAY, MS_PER_MINUTE};
 use crate::policy::PromptCause;
 use crate::sim::Outcome;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -106,7 +106,7 @@ impl Exposure {
 }
 
 /// Prompt figures.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Prompts {
     /// All prompts.
     pub total: u64,
@@ -117,7 +117,7 @@ pub struct Prompts {
 }
 
 /// Blocked figures.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Blocked {
     /// Users blocked at least once.
     pub users: u64,
@@ -126,7 +126,7 @@ pub struct Blocked {
 }
 
 /// The impact of one outage (counted from its start to 24 h after its end).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OutageImpact {
     /// Name.
     pub name: String,

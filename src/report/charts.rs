@@ -7,9 +7,40 @@ use super::style::{
 use crate::analytics::LoadSeries;
 use chrono::NaiveDateTime;
 use plotters::coord::Shift;
+use plotters::coord::types::{RangedCoordf64, RangedCoordi64};
 use plotters::prelude::*;
 
 /// Formats a minute from the run start as calendar time.
+/// The axes every time chart shares: minutes of the run (UTC clock ticks) against a count.
+fn time_axes<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    start: NaiveDateTime,
+    (first, last): (i64, i64),
+    ymax: f64,
+    y_ticks: usize,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordi64, RangedCoordf64>>, String> {
+    let mut chart = ChartBuilder::on(area)
+        .margin(20)
+        .margin_top(45)
+        .x_label_area_size(60)
+        .y_label_area_size(90)
+        .build_cartesian_2d(first..last, 0.0..ymax)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("time (UTC)")
+        .axis_desc_style((FONT, AXIS))
+        .label_style((FONT, LABEL))
+        .x_labels(8)
+        .x_label_formatter(&|m| clock(start, *m))
+        .y_labels(y_ticks)
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
 fn clock(start: NaiveDateTime, minute: i64) -> String {
     (start + chrono::Duration::minutes(minute))
         .format("%a %d %H:%M")
@@ -43,25 +74,7 @@ impl Chart for LoadChart<'_> {
             root,
             &format!("Token-endpoint load around outage {}", s.name),
         )?;
-        let mut chart = ChartBuilder::on(&area)
-            .margin(20)
-            .margin_top(45)
-            .x_label_area_size(60)
-            .y_label_area_size(90)
-            .build_cartesian_2d(first..last, 0.0..ymax)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("time (UTC)")
-            .axis_desc_style((FONT, AXIS))
-            .label_style((FONT, LABEL))
-            .x_labels(8)
-            .x_label_formatter(&|m| clock(self.start, *m))
-            .y_labels(y_ticks)
-            .y_label_formatter(&|v| format!("{v:.0}"))
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(err)?;
+        let mut chart = time_axes(&area, self.start, (first, last), ymax, y_ticks)?;
         let (o_start, o_end) = (s.outage.0.max(first), s.outage.1.min(last));
         chart
             .draw_series([Rectangle::new(
@@ -116,25 +129,7 @@ impl Chart for SegmentsChart<'_> {
             .fold(0.0, f64::max);
         let (ymax, y_ticks) = count_axis(max);
         let area = titled(root, "Blocked users by segment")?;
-        let mut chart = ChartBuilder::on(&area)
-            .margin(20)
-            .margin_top(45)
-            .x_label_area_size(60)
-            .y_label_area_size(90)
-            .build_cartesian_2d(first..last, 0.0..ymax)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("time (UTC)")
-            .axis_desc_style((FONT, AXIS))
-            .label_style((FONT, LABEL))
-            .x_labels(8)
-            .x_label_formatter(&|m| clock(self.start, *m))
-            .y_labels(y_ticks)
-            .y_label_formatter(&|v| format!("{v:.0}"))
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(err)?;
+        let mut chart = time_axes(&area, self.start, (first, last), ymax, y_ticks)?;
         for (k, &(a, b)) in self.outages.iter().enumerate() {
             let r = chart
                 .draw_series([Rectangle::new(
