@@ -1,6 +1,8 @@
 //! Future-event list ordered by `(time, insertion sequence)`: equal times pop in FIFO
 //! order, which makes runs reproducible. Scheduling returns an [`EventKey`] that cancels
 //! the event; cancelled entries stay in the heap as tombstones and are skipped on pop.
+//! A heap entry is two words — the time, and the sequence number above the slot index —
+//! because the heap's sift loops dominate the engine's profile.
 
 use super::time::SimTime;
 use std::cmp::Reverse;
@@ -18,9 +20,21 @@ struct Slot<E> {
     event: Option<E>,
 }
 
+/// Bits of a heap entry's second word that hold the slot index; the sequence number
+/// sits above them, so comparing the word compares sequence numbers.
+const SLOT_BITS: u32 = 28;
+
+/// Most events that can be pending at once in one queue.
+pub const MAX_PENDING: usize = 1 << SLOT_BITS;
+
+/// Sequence number and slot index of a heap entry's second word.
+fn split(word: u64) -> (u64, usize) {
+    (word >> SLOT_BITS, (word & ((1 << SLOT_BITS) - 1)) as usize)
+}
+
 /// A priority queue of events of type `E`.
 pub struct EventQueue<E> {
-    heap: BinaryHeap<Reverse<(SimTime, u64, u32)>>,
+    heap: BinaryHeap<Reverse<(SimTime, u64)>>,
     slots: Vec<Slot<E>>,
     free: Vec<u32>,
     next_seq: u64,
@@ -65,7 +79,16 @@ impl<E> EventQueue<E> {
                 (self.slots.len() - 1) as u32
             }
         };
-        self.heap.push(Reverse((at, seq, slot)));
+        assert!(
+            (slot as usize) < MAX_PENDING,
+            "more than {MAX_PENDING} pending events in one queue"
+        );
+        assert!(
+            seq < 1 << (64 - SLOT_BITS),
+            "the event sequence number overflowed"
+        );
+        self.heap
+            .push(Reverse((at, (seq << SLOT_BITS) | slot as u64)));
         self.live += 1;
         EventKey { slot, seq }
     }
@@ -83,13 +106,27 @@ impl<E> EventQueue<E> {
 
     /// Removes and returns the earliest live event.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        while let Some(Reverse((at, seq, slot))) = self.heap.pop() {
-            let entry = &mut self.slots[slot as usize];
+        self.pop_where(|_| true)
+    }
+
+    /// Removes and returns the earliest live event if it is due before `until`.
+    pub fn pop_before(&mut self, until: SimTime) -> Option<(SimTime, E)> {
+        self.pop_where(|at| at < until)
+    }
+
+    fn pop_where(&mut self, due: impl Fn(SimTime) -> bool) -> Option<(SimTime, E)> {
+        while let Some(&Reverse((at, word))) = self.heap.peek() {
+            if !due(at) {
+                return None;
+            }
+            self.heap.pop();
+            let (seq, slot) = split(word);
+            let entry = &mut self.slots[slot];
             if entry.seq != seq {
                 continue;
             }
             let event = entry.event.take();
-            self.free.push(slot);
+            self.free.push(slot as u32);
             if let Some(event) = event {
                 self.live -= 1;
                 return Some((at, event));
@@ -100,14 +137,15 @@ impl<E> EventQueue<E> {
 
     /// Time of the earliest live event, dropping tombstones on the way.
     pub fn peek_time(&mut self) -> Option<SimTime> {
-        while let Some(Reverse((at, seq, slot))) = self.heap.peek().copied() {
-            let entry = &self.slots[slot as usize];
+        while let Some(&Reverse((at, word))) = self.heap.peek() {
+            let (seq, slot) = split(word);
+            let entry = &self.slots[slot];
             if entry.seq == seq && entry.event.is_some() {
                 return Some(at);
             }
             self.heap.pop();
             if entry.seq == seq {
-                self.free.push(slot);
+                self.free.push(slot as u32);
             }
         }
         None

@@ -155,11 +155,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// Processes every event before `until` (capped at the horizon).
     pub fn run_until<O: Observer>(&mut self, until: SimTime, obs: &mut O) {
         let until = until.min(self.horizon);
-        while let Some(t) = self.queue.peek_time() {
-            if t >= until {
-                break;
-            }
-            let (t, event) = self.queue.pop().expect("peeked");
+        while let Some((t, event)) = self.queue.pop_before(until) {
             self.events += 1;
             match event {
                 Event::SessionStart(u) => self.on_session_start(u as usize, t, obs),

@@ -174,6 +174,20 @@ pub fn validate(raw: RawModel, file: &str) -> Checked<Scenario> {
     let global_rates =
         validate_rates(&c, "events.rates", &raw.events.rates, EventRates::default())?;
     let segments = validate_segments(&c, &raw.segment, global_rates)?;
+    // Each user keeps at most a session event and each app a wake-up and a reply pending
+    // (plus a few credential events): the unit's event queue must hold them all.
+    let apps_per_user = segments.iter().map(|s| s.apps.len()).max().unwrap_or(0);
+    let per_unit = (s.users.div_ceil(s.scale_units) as usize) * (4 + 2 * apps_per_user);
+    if per_unit >= crate::engine::queue::MAX_PENDING {
+        return c.fail(
+            "scenario.scale_units",
+            format!(
+                "'{}' puts {} users with up to {apps_per_user} apps each in one unit, more than one event queue holds; raise scale_units",
+                s.scale_units,
+                s.users.div_ceil(s.scale_units)
+            ),
+        );
+    }
     let segment_bounds = allocate(&segments, s.users);
     let cae = validate_cae(&c, &raw.policy.cae)?;
     let events = validate_events(&c, &raw.events, &segments, start, horizon)?;
