@@ -305,6 +305,14 @@ fn outage_impact(run: &RunResult, k: usize) -> OutageImpact {
     }
 }
 
+impl OutageImpact {
+    /// Recovery time as a person reads it.
+    pub fn recovery_text(&self) -> String {
+        self.recovery_minutes
+            .map_or("not within the horizon".to_string(), |m| format!("{m} min"))
+    }
+}
+
 impl fmt::Display for Summary {
     /// The short text summary printed after a run.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -364,9 +372,7 @@ impl fmt::Display for Summary {
             )?;
         }
         for o in &self.outages {
-            let recovery = o
-                .recovery_minutes
-                .map_or("not within the horizon".to_string(), |m| format!("{m} min"));
+            let recovery = o.recovery_text();
             writeln!(
                 f,
                 "  outage {} ({}, {} to {}, {} units): {} users blocked, {:.0} user-minutes, recovery {}, peak load {:.2}× capacity, {} served by backup",

@@ -1,8 +1,8 @@
 //! The run charts: load around an outage, blocked users by segment, CDFs, prompts.
 
 use super::style::{
-    self, AXIS, Chart, FONT, LABEL, OUTAGE_FILL, colour, count_axis, err, legend, note, titled,
-    top, y_title,
+    self, AXIS, Chart, FONT, LABEL, OUTAGE_FILL, colour, count_axis, err, frame, legend, note,
+    titled, top, y_title,
 };
 use crate::analytics::LoadSeries;
 use chrono::NaiveDateTime;
@@ -19,11 +19,7 @@ fn time_axes<'a, DB: DrawingBackend>(
     ymax: f64,
     y_ticks: usize,
 ) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordi64, RangedCoordf64>>, String> {
-    let mut chart = ChartBuilder::on(area)
-        .margin(20)
-        .margin_top(45)
-        .x_label_area_size(60)
-        .y_label_area_size(90)
+    let mut chart = frame(area)
         .build_cartesian_2d(first..last, 0.0..ymax)
         .map_err(err)?;
     chart
@@ -183,11 +179,7 @@ impl Chart for CdfChart<'_> {
             .filter_map(|(_, v)| v.last().copied())
             .fold(0.0, f64::max);
         let area = titled(root, self.title)?;
-        let mut chart = ChartBuilder::on(&area)
-            .margin(20)
-            .margin_top(45)
-            .x_label_area_size(60)
-            .y_label_area_size(90)
+        let mut chart = frame(&area)
             .build_cartesian_2d(0.0..top(max), 0.0..100.0)
             .map_err(err)?;
         chart

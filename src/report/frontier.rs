@@ -1,7 +1,9 @@
 //! The trade-off frontier of a sweep: one point per variant on two headline metrics,
 //! the Pareto-optimal variants (lower is better on both axes) marked and labelled.
 
-use super::style::{AXIS, Chart, FONT, LABEL, colour, err, legend, note, titled, top, y_title};
+use super::style::{
+    AXIS, Chart, FONT, LABEL, colour, err, frame, legend, note, titled, top, y_title,
+};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -67,11 +69,7 @@ impl Chart for FrontierChart<'_> {
             root,
             "Trade-off frontier of the sweep (lower-left is better)",
         )?;
-        let mut chart = ChartBuilder::on(&area)
-            .margin(20)
-            .margin_top(45)
-            .x_label_area_size(60)
-            .y_label_area_size(90)
+        let mut chart = frame(&area)
             .build_cartesian_2d(0.0..xmax * 1.15, 0.0..ymax * 1.3)
             .map_err(err)?;
         chart

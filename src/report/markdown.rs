@@ -203,9 +203,7 @@ fn outages(out: &mut String, d: &ReportData) {
     }
     for (k, o) in d.summary.outages.iter().enumerate() {
         let _ = writeln!(out, "\n## Outage {}: {} ({})\n", k + 1, o.name, o.kind);
-        let recovery = o
-            .recovery_minutes
-            .map_or("not within the horizon".into(), |m| format!("{m} min"));
+        let recovery = o.recovery_text();
         let _ = writeln!(
             out,
             "From {} to {} UTC on {} scale units. {} users blocked, {:.0} blocked user-minutes (start to 24 h after the end); blocked users back to the baseline {} after the end; peak load after the end {:.2} × capacity; {} requests served by the backup service.\n",

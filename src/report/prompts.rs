@@ -1,6 +1,8 @@
 //! Prompts per user-month by segment, stacked by cause.
 
-use super::style::{AXIS, Chart, FONT, LABEL, colour, err, legend, note, titled, top, y_title};
+use super::style::{
+    AXIS, Chart, FONT, LABEL, colour, err, frame, legend, note, titled, top, y_title,
+};
 use crate::policy::PromptCause;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -24,11 +26,7 @@ impl Chart for PromptsChart<'_> {
             root,
             "Interactive prompts per user-month, by segment and cause",
         )?;
-        let mut chart = ChartBuilder::on(&area)
-            .margin(20)
-            .margin_top(45)
-            .x_label_area_size(60)
-            .y_label_area_size(90)
+        let mut chart = frame(&area)
             .build_cartesian_2d((0..last).into_segmented(), 0.0..top(max))
             .map_err(err)?;
         let names: Vec<&str> = self.segments.iter().map(|(s, _)| s.as_str()).collect();

@@ -98,6 +98,19 @@ pub fn titled<DB: DrawingBackend>(
     root.titled(title, (FONT, CAPTION)).map_err(err)
 }
 
+/// A chart builder with the margins and label areas every chart shares.
+pub fn frame<'a, 'b, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .margin(20)
+        .margin_top(45)
+        .x_label_area_size(60)
+        .y_label_area_size(90);
+    builder
+}
+
 /// Draws `text` above the y axis of an area from [`titled`] (the y-axis description:
 /// with the embedded font plotters cannot rotate it, so it sits above the axis).
 pub fn y_title<DB: DrawingBackend>(
