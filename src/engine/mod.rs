@@ -2,6 +2,7 @@
 //! Nothing here knows about tokens; `sim/` builds the world on top of it.
 
 pub mod queue;
+mod radix;
 pub mod rng;
 pub mod time;
 
