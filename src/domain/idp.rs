@@ -205,6 +205,30 @@ impl PlatformUnit {
             .min()
     }
 
+    /// From `t`, until when requests are answered by capacity alone: the start of the
+    /// next failing outage (`SimTime::NEVER` if none); `None` if one is in force at `t`.
+    pub fn healthy_until(&self, t: SimTime) -> Option<SimTime> {
+        if self.failing_outage(t).is_some() {
+            return None;
+        }
+        let next = self
+            .outages
+            .iter()
+            .filter(|o| o.kind.fails_requests() && o.start > t);
+        Some(next.map(|o| o.start).min().unwrap_or(SimTime::NEVER))
+    }
+
+    /// Admits a request arriving at `t` if the unit can serve it at once, with no
+    /// failing outage checked (see [`PlatformUnit::healthy_until`]); otherwise leaves
+    /// the queue untouched, so [`PlatformUnit::handle`] at the same `t` gives the answer.
+    pub fn admit_at_once(&mut self, t: SimTime) -> bool {
+        match self.config.overload {
+            // A failed take only refills the bucket up to `t`: the same take again fails.
+            Overload::Shed => self.primary.take(t, self.capacity_at(t)),
+            Overload::Queue => self.busy_until <= t && self.admit(t).is_ok(),
+        }
+    }
+
     fn active(&self, t: SimTime) -> impl Iterator<Item = &Outage> {
         self.outages.iter().filter(move |o| o.active_at(t))
     }

@@ -101,12 +101,15 @@ impl TokenPolicy {
     /// The last instant `rt` can be redeemed if nobody uses it again: the end of its
     /// inactivity window, fixed expiry, max age or sign-in frequency, whichever is first.
     pub fn refresh_deadline(&self, rt: &RefreshToken) -> SimTime {
+        (rt.last_used + self.max_inactive).min(self.refresh_deadline_in_use(rt))
+    }
+
+    /// The last instant `rt` can be redeemed if it is used more often than the
+    /// inactivity window: its fixed expiry, max age or sign-in frequency.
+    pub fn refresh_deadline_in_use(&self, rt: &RefreshToken) -> SimTime {
         let age = self.age_deadline(rt.auth_time, rt.multi_factor, self.max_age);
-        (rt.last_used + self.max_inactive)
-            .min(
-                rt.fixed_expiry
-                    .map_or(SimTime::NEVER, |e| e - SimDuration(1)),
-            )
+        rt.fixed_expiry
+            .map_or(SimTime::NEVER, |e| e - SimDuration(1))
             .min(age)
     }
 

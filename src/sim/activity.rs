@@ -102,6 +102,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         obs.session(user.id, user.session_start, t);
         let (first, n) = (user.first_app as usize, user.n_apps as usize);
         for a in first..first + n {
+            self.leave_steady(a);
             if let Some(key) = self.apps[a].wake.take() {
                 self.queue.cancel(key);
             }

@@ -8,6 +8,7 @@ use super::endpoint::Endpoint;
 use super::event::Event;
 use super::observer::{CallResult, Observer, Outcome};
 use super::state::{InFlight, Throttle};
+use super::steady::LOOP_WINDOW;
 use super::world::Simulation;
 use crate::domain::ClientType;
 use crate::domain::backup::{SessionFacts, eligibility};
@@ -21,9 +22,6 @@ use crate::policy::{Failure, PromptCause, RefreshMode};
 
 /// MSAL's hidden-iframe timeout for `prompt=none`.
 const IFRAME_TIMEOUT: SimDuration = SimDuration::from_secs(10);
-
-/// Loop detection counts tokens per app in windows of this length.
-const LOOP_WINDOW: SimDuration = SimDuration::from_mins(5);
 
 impl<E: Endpoint> Simulation<'_, E> {
     pub(super) fn set_wake(&mut self, a: usize, at: SimTime) {
@@ -79,7 +77,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     }
 
     /// One app call at `t`.
-    fn call<O: Observer>(&mut self, a: usize, t: SimTime, obs: &mut O) {
+    pub(super) fn call<O: Observer>(&mut self, a: usize, t: SimTime, obs: &mut O) {
         self.apps[a].call_started = t;
         self.apps[a].attempts = 0;
         let caches = self.spec(a).profile.caches();
@@ -218,7 +216,9 @@ impl<E: Endpoint> Simulation<'_, E> {
         if !flight.background {
             self.served(a, t, CallResult::New, obs);
         }
-        self.schedule_next(a, t, obs);
+        if !self.enter_steady(a, t) {
+            self.schedule_next(a, t, obs);
+        }
     }
 
     /// Identity checks of a request the platform processed, then new tokens.
@@ -309,6 +309,9 @@ impl<E: Endpoint> Simulation<'_, E> {
         app.prompted = false;
         app.prompt_none_failed = false;
         self.apps[a].revocation.claims = None;
+        if !caches {
+            return Ok(());
+        }
         let lifetime = scenario
             .cae
             .lifetime(cae_session, &policy, &mut self.apps[a].rng);
@@ -321,7 +324,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                     .max(t.as_millis()),
             )
         });
-        self.apps[a].cache.access = caches.then_some(AccessToken {
+        self.apps[a].cache.access = Some(AccessToken {
             issued: t,
             expires: t + lifetime,
             refresh_on,

@@ -20,6 +20,12 @@ pub trait Endpoint {
     fn backup_window(&self) -> SimDuration;
     /// Tokens per app per 5 minutes that trigger loop detection (0: off).
     fn loop_limit(&self) -> u32;
+    /// From `t`, until when every request the endpoint can take at once succeeds;
+    /// `None` if that is not so at `t` (steady no-cache callers need it).
+    fn healthy_until(&self, t: SimTime) -> Option<SimTime>;
+    /// Takes a request at `t` if it is answered at once with success; otherwise changes
+    /// nothing that [`Endpoint::handle`] at the same `t` would answer differently.
+    fn admit_at_once(&mut self, t: SimTime) -> bool;
 }
 
 impl Endpoint for PlatformUnit {
@@ -43,5 +49,11 @@ impl Endpoint for PlatformUnit {
     }
     fn loop_limit(&self) -> u32 {
         self.config().loop_detection
+    }
+    fn healthy_until(&self, t: SimTime) -> Option<SimTime> {
+        PlatformUnit::healthy_until(self, t)
+    }
+    fn admit_at_once(&mut self, t: SimTime) -> bool {
+        PlatformUnit::admit_at_once(self, t)
     }
 }

@@ -9,6 +9,7 @@ pub mod observer;
 mod revocation;
 pub mod run;
 mod state;
+mod steady;
 pub mod trace;
 mod world;
 

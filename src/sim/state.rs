@@ -86,6 +86,8 @@ pub(super) struct AppState {
     pub blocked_since: Option<SimTime>,
     /// The pending wake-up.
     pub wake: Option<EventKey>,
+    /// The app's slot among the steady callers, while it is one (no wake is pending then).
+    pub steady: Option<u32>,
     /// Last successful authentication at the primary (backup eligibility).
     pub last_primary_auth: Option<SimTime>,
     /// Loop detection: 5-minute window index and tokens issued in it.

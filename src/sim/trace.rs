@@ -109,6 +109,13 @@ impl Endpoint for ScriptedEndpoint<'_> {
     fn loop_limit(&self) -> u32 {
         0
     }
+    /// Every scripted answer is reported on its own: never a steady stream.
+    fn healthy_until(&self, _t: SimTime) -> Option<SimTime> {
+        None
+    }
+    fn admit_at_once(&mut self, _t: SimTime) -> bool {
+        false
+    }
 }
 
 #[derive(Default)]

@@ -6,6 +6,7 @@ use super::event::Event;
 use super::observer::{AppRef, Observer};
 use super::revocation::{AppEvents, UnitEvents};
 use super::state::{AppState, UserState};
+use super::steady::Streams;
 use crate::domain::idp::PlatformUnit;
 use crate::domain::token::{AccessToken, RefreshToken, SessionCookie, TokenCache};
 use crate::domain::user::Activity;
@@ -35,6 +36,7 @@ pub struct SimulationBuilder<'a, E> {
     endpoint: E,
     users: Option<Vec<UserSeed>>,
     trace: bool,
+    steady_streams: bool,
 }
 
 impl<'a> SimulationBuilder<'a, PlatformUnit> {
@@ -47,6 +49,7 @@ impl<'a> SimulationBuilder<'a, PlatformUnit> {
             endpoint,
             users: None,
             trace: false,
+            steady_streams: true,
         }
     }
 }
@@ -60,6 +63,7 @@ impl<'a, E: Endpoint> SimulationBuilder<'a, E> {
             endpoint,
             users: self.users,
             trace: self.trace,
+            steady_streams: self.steady_streams,
         }
     }
 
@@ -68,6 +72,14 @@ impl<'a, E: Endpoint> SimulationBuilder<'a, E> {
     /// comes at the session start.
     pub fn trace(mut self) -> Self {
         self.trace = true;
+        self.steady_streams = false;
+        self
+    }
+
+    /// Every app call goes through the event queue: no steady no-cache streams. Gives
+    /// the same outputs, slower; the reference the fast path is tested against.
+    pub fn event_per_call(mut self) -> Self {
+        self.steady_streams = false;
         self
     }
 
@@ -93,7 +105,9 @@ impl<'a, E: Endpoint> SimulationBuilder<'a, E> {
             horizon: SimTime::ZERO + s.horizon,
             events: 0,
             trace: self.trace,
+            steady_streams: self.steady_streams,
             unit_events: UnitEvents::default(),
+            streams: Streams::default(),
         };
         for seed in seeds {
             sim.add_user(seed);
@@ -117,7 +131,9 @@ pub struct Simulation<'a, E> {
     pub(super) horizon: SimTime,
     pub(super) events: u64,
     pub(super) trace: bool,
+    pub(super) steady_streams: bool,
     pub(super) unit_events: UnitEvents,
+    pub(super) streams: Streams,
 }
 
 impl<E: Endpoint> Simulation<'_, E> {
@@ -155,7 +171,17 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// Processes every event before `until` (capped at the horizon).
     pub fn run_until<O: Observer>(&mut self, until: SimTime, obs: &mut O) {
         let until = until.min(self.horizon);
-        while let Some((t, event)) = self.queue.pop_before(until) {
+        loop {
+            // Steady callers' calls interleave with the queue; queued events go first
+            // within a millisecond.
+            let steady = self.streams.peek().filter(|&(at, _)| at < until);
+            let bound = steady.map_or(until, |(at, _)| at + SimDuration(1));
+            let Some((t, event)) = self.queue.pop_before(bound) else {
+                let Some((at, slot)) = steady else { break };
+                self.events += 1;
+                self.on_steady(slot, at, obs);
+                continue;
+            };
             self.events += 1;
             match event {
                 Event::SessionStart(u) => self.on_session_start(u as usize, t, obs),
@@ -242,6 +268,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                 prompt_none_failed: false,
                 blocked_since: None,
                 wake: None,
+                steady: None,
                 last_primary_auth: segment.signed_in_at_start.then_some(SimTime::ZERO),
                 loop_window: (u64::MAX, 0),
                 revocation: AppEvents::new(cae),

@@ -12,6 +12,7 @@ mod outage;
 mod prompts;
 mod report;
 mod revocation;
+mod steady;
 mod sweep;
 mod timeouts;
 mod trace;

@@ -1,0 +1,248 @@
+//! Steady no-cache callers. An app without a token cache sends a token request with
+//! every API call; while the platform is healthy and its refresh token stays valid,
+//! each of those calls goes the same way (admitted, granted, served). Such an app is
+//! taken off the event queue into a small side queue of its own: each call costs a
+//! capacity check and the observer's counters instead of a full pass through the
+//! silent chain. The first call that could go otherwise — refused by capacity, a
+//! failing outage, a token limit, the session's end, an event on the user — hands the
+//! app back to the full client model at exactly that call, with its state brought up
+//! to date, so outputs match running every call through the event queue.
+
+use super::endpoint::Endpoint;
+use super::observer::{AppRef, CallResult, Observer, Outcome};
+use super::world::Simulation;
+use crate::domain::idp::{Answer, Reply, RequestKind};
+use crate::engine::{SimDuration, SimTime};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Loop detection counts tokens per app in windows of this length.
+pub(super) const LOOP_WINDOW: SimDuration = SimDuration::from_mins(5);
+
+/// One app calling steadily.
+#[derive(Debug, Clone, Copy)]
+struct Stream {
+    app: AppRef,
+    kind: RequestKind,
+    interval: SimDuration,
+    /// The next call.
+    next: SimTime,
+    /// Calls from here on leave the stream (session end, token limit, next outage).
+    until: SimTime,
+    /// The first call served in the stream, and how many were.
+    first: SimTime,
+    served: u64,
+}
+
+/// The unit's steady callers, ordered by their next call.
+#[derive(Default)]
+pub(super) struct Streams {
+    slots: Vec<Option<Stream>>,
+    free: Vec<u32>,
+    /// (next call, slot); entries whose slot moved on or emptied are skipped.
+    order: BinaryHeap<Reverse<(SimTime, u32)>>,
+}
+
+impl Streams {
+    fn insert(&mut self, stream: Stream) -> u32 {
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot as usize] = Some(stream);
+                slot
+            }
+            None => {
+                self.slots.push(Some(stream));
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.order.push(Reverse((stream.next, slot)));
+        slot
+    }
+
+    fn remove(&mut self, slot: u32) -> Stream {
+        let stream = self.slots[slot as usize].take().expect("a live stream");
+        self.free.push(slot);
+        stream
+    }
+
+    /// The earliest next call: its time and slot.
+    pub(super) fn peek(&mut self) -> Option<(SimTime, u32)> {
+        while let Some(&Reverse((at, slot))) = self.order.peek() {
+            if self.slots[slot as usize].is_some_and(|s| s.next == at) {
+                return Some((at, slot));
+            }
+            self.order.pop();
+        }
+        None
+    }
+}
+
+impl<E: Endpoint> Simulation<'_, E> {
+    /// After a successful call at `t`, takes app `a` into a stream if its following
+    /// calls are certain to go the same way until some known instant; `false` if not.
+    pub(super) fn enter_steady(&mut self, a: usize, t: SimTime) -> bool {
+        let spec = self.spec(a);
+        if !self.steady_streams || spec.profile.caches() {
+            return false;
+        }
+        let (interval, service) = (spec.call_interval, spec.client.is_service());
+        let user = &self.users[self.apps[a].user as usize];
+        if !user.active {
+            return false;
+        }
+        let mut until = user.session_end.min(self.horizon);
+        let Some(healthy) = self.endpoint.healthy_until(t) else {
+            return false;
+        };
+        until = until.min(healthy);
+        let app = &self.apps[a];
+        if app.ui_required.is_some() || app.revocation.claims.is_some() || app.wake.is_some() {
+            return false;
+        }
+        let kind = if service {
+            RequestKind::ClientCredentials
+        } else {
+            let policy = self.policy();
+            let limit = self.endpoint.loop_limit();
+            let per_window = LOOP_WINDOW.as_millis().div_ceil(interval.as_millis()) as u32;
+            let Some(rt) = app.cache.refresh.filter(|rt| !rt.revoked) else {
+                return false;
+            };
+            if interval > policy.max_inactive
+                || (limit > 0 && app.loop_window.1 + per_window > limit)
+            {
+                return false;
+            }
+            until = until.min(policy.refresh_deadline_in_use(&rt) + SimDuration(1));
+            RequestKind::Refresh
+        };
+        let next = self.next_call_at(a, t + SimDuration(1));
+        if next >= until || app.throttle.is_some_and(|th| th.until > next) {
+            return false;
+        }
+        let stream = Stream {
+            app: self.app_ref(a),
+            kind,
+            interval,
+            next,
+            until,
+            first: next,
+            served: 0,
+        };
+        self.apps[a].steady = Some(self.streams.insert(stream));
+        true
+    }
+
+    /// The next call of the stream in `slot`, due at `t`.
+    pub(super) fn on_steady<O: Observer>(&mut self, slot: u32, t: SimTime, obs: &mut O) {
+        let a = self.streams.slots[slot as usize]
+            .expect("a live stream")
+            .app
+            .local as usize;
+        if !self.endpoint.admit_at_once(t) {
+            self.leave_steady(a);
+            return self.call(a, t, obs);
+        }
+        let s = self.streams.slots[slot as usize]
+            .as_mut()
+            .expect("a live stream");
+        let reply = Reply {
+            answer: Answer::Ok,
+            delay: SimDuration::ZERO,
+            by_backup: false,
+            admitted: true,
+        };
+        obs.offered(t, s.app, s.kind, &reply);
+        obs.requests(t, s.app, Outcome::Ok, 1);
+        obs.call(t, s.app, CallResult::New);
+        s.served += 1;
+        s.next = t + s.interval;
+        let next = s.next;
+        if next < s.until {
+            self.streams.order.push(Reverse((next, slot)));
+            return;
+        }
+        self.leave_steady(a);
+        let end = self.users[self.apps[a].user as usize].session_end;
+        if next < end.min(self.horizon) {
+            self.set_wake(a, next);
+        }
+    }
+
+    /// Hands app `a` back to the full client model with its state as after the last
+    /// call of its stream; returns that stream's next call, `None` if it had none.
+    pub(super) fn leave_steady(&mut self, a: usize) -> Option<SimTime> {
+        let slot = self.apps[a].steady.take()?;
+        let s = self.streams.remove(slot);
+        if s.served == 0 {
+            return Some(s.next);
+        }
+        let last = s.first + s.interval * (s.served - 1);
+        let app = &mut self.apps[a];
+        app.last_primary_auth = Some(last);
+        app.call_started = last;
+        if let (RequestKind::Refresh, Some(rt)) = (s.kind, app.cache.refresh.as_mut()) {
+            rt.last_used = last;
+            if self.endpoint.loop_limit() > 0 {
+                app.loop_window = loop_window_after(app.loop_window, &s, last);
+            }
+        }
+        Some(s.next)
+    }
+}
+
+/// Loop detection's (window, tokens) after the stream's last call at `last`, given the
+/// count `before` it started.
+fn loop_window_after(before: (u64, u32), s: &Stream, last: SimTime) -> (u64, u32) {
+    let window = last.as_millis() / LOOP_WINDOW.as_millis();
+    let window_start = window * LOOP_WINDOW.as_millis();
+    let in_window = if window_start <= s.first.as_millis() {
+        let earlier = if before.0 == window { before.1 } else { 0 };
+        s.served as u32 + earlier
+    } else {
+        let skipped = (window_start - s.first.as_millis()).div_ceil(s.interval.as_millis());
+        (s.served - skipped) as u32
+    };
+    (window, in_window)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stream(first: u64, interval: u64, served: u64) -> Stream {
+        Stream {
+            app: AppRef {
+                local: 0,
+                user: 0,
+                slot: 0,
+            },
+            kind: RequestKind::Refresh,
+            interval: SimDuration(interval),
+            next: SimTime(first + interval * served),
+            until: SimTime::NEVER,
+            first: SimTime(first),
+            served,
+        }
+    }
+
+    /// Counting the stream's calls in the last window matches counting them one by one.
+    #[test]
+    fn loop_window_matches_a_call_by_call_count() {
+        let window = LOOP_WINDOW.as_millis();
+        for (first, interval, served) in [(0, 60_000, 12), (250_000, 60_000, 3), (7, 45_000, 30)] {
+            let s = stream(first, interval, served);
+            let before = (first / window, 2);
+            let mut expected = before;
+            for k in 0..served {
+                let t = first + k * interval;
+                expected = match expected {
+                    (w, n) if w == t / window => (w, n + 1),
+                    _ => (t / window, 1),
+                };
+            }
+            let last = SimTime(first + interval * (served - 1));
+            assert_eq!(loop_window_after(before, &s, last), expected);
+        }
+    }
+}
