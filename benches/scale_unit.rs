@@ -5,7 +5,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use tokensim::metrics::Recorder;
 use tokensim::scenario;
-use tokensim::sim::{NullObserver, SimulationBuilder};
+use tokensim::sim::{NullObserver, Observer, SimulationBuilder};
 
 fn unit(c: &mut Criterion) {
     let s = scenario::load_default(&[]).expect("the default model is valid");
@@ -22,7 +22,7 @@ fn unit(c: &mut Criterion) {
             let mut sim = SimulationBuilder::new(&s, 0).build();
             let mut rec = Recorder::new(&s, &sim.app_rows());
             sim.run(&mut rec);
-            rec.finish();
+            rec.close();
             rec
         });
     });

@@ -65,13 +65,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let summary = result
         .write_all(&out)
         .with_context(|| format!("cannot write the outputs to {}", out.display()))?;
+    let events = result.events();
+    // The report reads the tables back: free the run's own copy first.
+    drop(result);
     let report = crate::report::render(&out)
         .with_context(|| format!("cannot write the report in {}", out.display()))?;
     print!("{summary}");
     println!(
         "  simulated in {:.1} s ({:.1} M events/s); outputs in {}",
         elapsed.as_secs_f64(),
-        result.events() as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6,
+        events as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6,
         out.display()
     );
     println!("  report: {}", report.display());

@@ -46,12 +46,12 @@ pub struct Recorder {
     segment_of_user: Vec<u16>,
     /// Active milliseconds per user (local index).
     pub wanted_ms: Vec<u64>,
-    /// Per-minute columns (the user columns are filled by [`Recorder::finish`]).
+    /// Per-minute columns (the user columns are filled when the unit's run closes).
     pub minute: MinuteColumns,
     active_diff: Vec<i64>,
     blocked_diff: Vec<i64>,
     segment_blocked_diff: Vec<Vec<i64>>,
-    /// Users blocked in each minute, per segment (filled by [`Recorder::finish`]).
+    /// Users blocked in each minute, per segment (filled when the unit's run closes).
     pub segment_blocked_users: Vec<Vec<u32>>,
     /// Per outage of the scenario: the impact window, users blocked in it, blocked ms in it.
     pub outage_windows: Vec<(SimTime, SimTime)>,
@@ -135,7 +135,7 @@ impl Recorder {
     }
 
     /// Turns the interval differences into per-minute user counts.
-    pub fn finish(&mut self) {
+    fn finish(&mut self) {
         let accumulate = |diff: &[i64], minutes: usize| -> Vec<u32> {
             diff.iter()
                 .take(minutes)
@@ -208,6 +208,10 @@ impl Observer for Recorder {
 
     fn revocation(&mut self, record: &RevocationRecord) {
         self.revocations.push(*record);
+    }
+
+    fn close(&mut self) {
+        self.finish();
     }
 
     fn session(&mut self, user: u32, from: SimTime, to: SimTime) {

@@ -30,15 +30,12 @@ impl RunResult {
         threads: usize,
         progress: &(dyn Fn(u64) -> bool + Sync),
     ) -> Result<RunResult, RunError> {
-        let mut units = run_units(
+        let units = run_units(
             &scenario,
             threads,
             |_, rows| Recorder::new(&scenario, rows),
             progress,
         )?;
-        for u in &mut units {
-            u.observer.finish();
-        }
         Ok(RunResult { scenario, units })
     }
 

@@ -123,6 +123,9 @@ pub trait Observer {
     fn session(&mut self, _user: u32, _from: SimTime, _to: SimTime) {}
     /// An access-cutting event hit an app of its user.
     fn revocation(&mut self, _record: &RevocationRecord) {}
+    /// The unit's run is over (after [`crate::sim::Simulation::finish`]): compact what
+    /// was recorded, since many units' observers wait in memory for the merge.
+    fn close(&mut self) {}
 }
 
 /// An observer that ignores everything (benchmarks).

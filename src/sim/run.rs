@@ -70,6 +70,7 @@ where
                     }
                 }
                 sim.finish(&mut observer);
+                observer.close();
                 Ok(UnitRun {
                     unit,
                     observer,
