@@ -131,7 +131,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             client: spec.client,
             persistent_cache: spec.persistent_cache,
             last_primary_auth: self.apps[a].last_primary_auth,
-            guest: self.segment_of(self.apps[a].user as usize).guest,
+            guest: self.scenario.segments[self.apps[a].segment as usize].guest,
             revoked_since: self.apps[a]
                 .revocation
                 .revoked_at

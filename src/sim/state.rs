@@ -55,6 +55,8 @@ pub(super) struct InFlight {
 pub(super) struct AppState {
     /// Local index of the user.
     pub user: u32,
+    /// Segment of the user (kept here so finding the app's spec skips the user).
+    pub segment: u16,
     /// Index of the app within its segment.
     pub slot: u16,
     /// Tokens.

@@ -159,7 +159,8 @@ impl<E: Endpoint> Simulation<'_, E> {
         s.next = t + s.interval;
         let next = s.next;
         if next < s.until {
-            self.streams.order.push(Reverse((next, slot)));
+            // The stream is at the top of the order (it was due): move it down in place.
+            *self.streams.order.peek_mut().expect("the due stream") = Reverse((next, slot));
             return;
         }
         self.leave_steady(a);

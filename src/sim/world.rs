@@ -218,7 +218,7 @@ impl<E: Endpoint> Simulation<'_, E> {
 
     pub(super) fn spec(&self, a: usize) -> &AppSpec {
         let app = &self.apps[a];
-        &self.segment_of(app.user as usize).apps[app.slot as usize]
+        &self.scenario.segments[app.segment as usize].apps[app.slot as usize]
     }
 
     pub(super) fn segment_of(&self, u: usize) -> &Segment {
@@ -253,6 +253,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             }
             self.apps.push(AppState {
                 user: local,
+                segment: seed.segment,
                 slot: slot as u16,
                 cache,
                 throttle: None,
