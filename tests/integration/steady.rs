@@ -210,3 +210,21 @@ fn refused_calls_are_handed_back_at_that_call() {
     );
     assert_same_both_ways(&s, &["TooMany", "delay: SimDuration(2000)"]);
 }
+
+/// Queue mode: a call that would wait behind others goes back to the full model, which
+/// queues it (here long enough for clients to time out); calls that go straight
+/// through stay steady.
+#[test]
+fn queued_calls_are_handed_back_at_that_call() {
+    let s = model(
+        &format!("{MIXED}{DEGRADED}"),
+        &[
+            "scenario.users=3",
+            "scenario.scale_units=1",
+            "platform.capacity=0.006",
+            "platform.overload='queue'",
+            "platform.max_queue='10m'",
+        ],
+    );
+    assert_same_both_ways(&s, &["requests Timeout"]);
+}
