@@ -66,8 +66,7 @@ impl<E> EventQueue<E> {
     /// Schedules `event` at `at`; events at the same time fire in scheduling order.
     /// Panics if `at` is before the last event popped.
     pub fn schedule(&mut self, at: SimTime, event: E) -> EventKey {
-        let seq = self.next_seq;
-        self.next_seq += 1;
+        let seq = self.take_seq();
         let slot = match self.free.pop() {
             Some(slot) => {
                 self.slots[slot as usize] = Slot {
@@ -87,10 +86,6 @@ impl<E> EventQueue<E> {
         assert!(
             (slot as usize) < MAX_PENDING,
             "more than {MAX_PENDING} pending events in one queue"
-        );
-        assert!(
-            seq < 1 << (64 - SLOT_BITS),
-            "the event sequence number overflowed"
         );
         assert!(
             at >= self.now,
@@ -115,21 +110,39 @@ impl<E> EventQueue<E> {
 
     /// Removes and returns the earliest live event.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        self.pop_where(|_| true)
+        self.pop_where(|_, _| true)
     }
 
     /// Removes and returns the earliest live event if it is due before `until`.
     pub fn pop_before(&mut self, until: SimTime) -> Option<(SimTime, E)> {
-        self.pop_where(|at| at < until)
+        self.pop_where(|at, _| at < until)
     }
 
-    fn pop_where(&mut self, due: impl Fn(SimTime) -> bool) -> Option<(SimTime, E)> {
+    /// Removes and returns the earliest live event if it comes before a place in the
+    /// order reserved with [`EventQueue::take_seq`] for time `at`.
+    pub fn pop_ahead_of(&mut self, at: SimTime, seq: u64) -> Option<(SimTime, E)> {
+        self.pop_where(|t, s| (t, s) < (at, seq))
+    }
+
+    /// Reserves the next place in the order of equal-time events, for an event the
+    /// caller keeps outside the queue (compare with [`EventQueue::pop_ahead_of`]).
+    pub fn take_seq(&mut self) -> u64 {
+        let seq = self.next_seq;
+        assert!(
+            seq < 1 << (64 - SLOT_BITS),
+            "the event sequence number overflowed"
+        );
+        self.next_seq += 1;
+        seq
+    }
+
+    fn pop_where(&mut self, due: impl Fn(SimTime, u64) -> bool) -> Option<(SimTime, E)> {
         while let Some((at, word)) = self.heap.peek() {
-            if !due(at) {
+            let (seq, slot) = split(word);
+            if !due(at, seq) {
                 return None;
             }
             self.heap.pop();
-            let (seq, slot) = split(word);
             let entry = &mut self.slots[slot];
             if entry.seq != seq {
                 continue;
@@ -256,7 +269,7 @@ mod tests {
     }
 
     /// Scheduling before a pending event the queue stopped at (`pop_before` at a day
-    /// boundary) is allowed and keeps the order.
+    /// boundary, or before a steady caller's call) is allowed and keeps the order.
     #[test]
     fn schedules_before_an_event_it_stopped_at() {
         let mut q = EventQueue::new();
@@ -289,6 +302,21 @@ mod tests {
         sorted.sort_unstable();
         let popped: Vec<u64> = std::iter::from_fn(|| q.pop().map(|(t, _)| t.0)).collect();
         assert_eq!(popped, sorted);
+    }
+
+    /// A place reserved in the order splits equal-time events into those scheduled
+    /// before it and those after.
+    #[test]
+    fn pop_ahead_of_a_reserved_place() {
+        let mut q = EventQueue::new();
+        q.schedule(SimTime(10), 'a');
+        let place = q.take_seq();
+        q.schedule(SimTime(10), 'b');
+        q.schedule(SimTime(5), 'c');
+        assert_eq!(q.pop_ahead_of(SimTime(10), place), Some((SimTime(5), 'c')));
+        assert_eq!(q.pop_ahead_of(SimTime(10), place), Some((SimTime(10), 'a')));
+        assert_eq!(q.pop_ahead_of(SimTime(10), place), None);
+        assert_eq!(q.pop(), Some((SimTime(10), 'b')));
     }
 
     #[test]

@@ -2,35 +2,49 @@
 //!
 //! A discrete-event simulation never schedules before the event it is processing, so
 //! the queue only needs to be a *monotone* priority queue: every key pushed is at least
-//! the last minimum taken (the caller checks that). A radix heap exploits that: an entry sits in the bucket of
-//! the highest bit in which its time differs from the last minimum, a push is an
-//! append, and an entry moves to a lower bucket at most once per bit. Buckets keep
-//! insertion order, so entries of equal time leave in increasing `word` order (the
-//! caller's sequence numbers), which keeps runs reproducible.
+//! the last one taken (the caller checks that). A radix heap exploits that: an entry
+//! sits in the bucket of the highest bit in which its time differs from the last
+//! minimum found, a push is an append, and an entry moves to a lower bucket at most
+//! once per bit. Buckets keep push order, so entries of equal time leave in increasing
+//! `word` order (the caller's sequence numbers), which keeps runs reproducible.
 
 use super::time::SimTime;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// Bucket 0 holds entries at the last minimum's time; bucket `b` those whose time first
 /// differs from it in bit `b - 1`.
 const BUCKETS: usize = 65;
 
-/// Monotone min-queue of `(time, word)`, ordered by time then by push order.
+/// Monotone min-queue of `(time, word)`, ordered by time then by push order (which is
+/// `word` order: the caller pushes increasing words).
 pub(super) struct RadixHeap {
     buckets: Vec<Vec<(SimTime, u64)>>,
+    /// Each bucket's earliest entry (first pushed among equal times), once a peek has
+    /// looked it up. A peek reads it instead of moving the heap on, so a caller that
+    /// stops at the minimum (a steady caller's call comes first) may still push earlier
+    /// entries; the refill that empties the bucket then needs no second scan.
+    mins: Vec<Option<(SimTime, u64)>>,
+    /// Bit `b - 1` set: bucket `b` (1 to 64) holds entries.
+    occupied: u64,
     /// Entries of bucket 0 before this index were already taken.
     head: usize,
-    /// Time of the last minimum; no entry is earlier.
+    /// Time of the last minimum taken; no bucketed entry is earlier.
     last: SimTime,
-    len: usize,
+    /// Entries pushed before `last` (only after the caller took cancelled entries ahead
+    /// of its clock); rare, so a binary heap.
+    early: BinaryHeap<Reverse<(SimTime, u64)>>,
 }
 
 impl RadixHeap {
     pub(super) fn new() -> Self {
         RadixHeap {
             buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
+            mins: vec![None; BUCKETS],
+            occupied: 0,
             head: 0,
             last: SimTime::ZERO,
-            len: 0,
+            early: BinaryHeap::new(),
         }
     }
 
@@ -38,71 +52,98 @@ impl RadixHeap {
         (u64::BITS - (at.0 ^ self.last.0).leading_zeros()) as usize
     }
 
-    /// Adds an entry. An entry earlier than the last minimum peeked (the caller may
-    /// stop at a minimum it does not take) re-sorts the heap around the new minimum.
+    fn file(&mut self, entry: (SimTime, u64)) -> usize {
+        let b = self.bucket(entry.0);
+        self.buckets[b].push(entry);
+        if b > 0 {
+            self.occupied |= 1 << (b - 1);
+        }
+        b
+    }
+
+    /// Adds an entry.
     pub(super) fn push(&mut self, at: SimTime, word: u64) {
         if at < self.last {
-            self.rebase(at);
+            self.early.push(Reverse((at, word)));
+            return;
         }
-        let b = self.bucket(at);
-        self.buckets[b].push((at, word));
-        self.len += 1;
+        let b = self.file((at, word));
+        if let Some(m) = &mut self.mins[b]
+            && at < m.0
+        {
+            *m = (at, word);
+        }
     }
 
     /// The earliest entry (first pushed among equal times), without removing it.
     pub(super) fn peek(&mut self) -> Option<(SimTime, u64)> {
-        if self.head == self.buckets[0].len() {
-            self.refill()?;
+        let bucketed = self.peek_bucketed();
+        match (bucketed, self.early.peek()) {
+            (Some(b), Some(&Reverse(e))) => Some(b.min(e)),
+            (b, e) => b.or(e.map(|&Reverse(e)| e)),
         }
-        Some(self.buckets[0][self.head])
     }
 
     /// Removes the entry [`RadixHeap::peek`] returns.
     pub(super) fn pop(&mut self) -> Option<(SimTime, u64)> {
-        let entry = self.peek()?;
+        if let Some(&Reverse(e)) = self.early.peek()
+            && self.peek_bucketed().is_none_or(|b| e < b)
+        {
+            self.early.pop();
+            return Some(e);
+        }
+        if self.head == self.buckets[0].len() {
+            if self.occupied == 0 {
+                return None;
+            }
+            self.refill();
+        }
         self.head += 1;
-        self.len -= 1;
-        Some(entry)
+        Some(self.buckets[0][self.head - 1])
     }
 
-    /// Moves `last` back to `at`, re-filing every pending entry in (time, word) order,
-    /// so the buckets keep equal times in push order.
-    fn rebase(&mut self, at: SimTime) {
-        let head = self.head;
-        let mut pending: Vec<(SimTime, u64)> = self.buckets[0].drain(head..).collect();
-        for bucket in &mut self.buckets[1..] {
-            pending.append(bucket);
-        }
-        pending.sort_unstable();
-        self.buckets[0].clear();
-        self.head = 0;
-        self.last = at;
-        for (t, word) in pending {
-            let b = self.bucket(t);
-            self.buckets[b].push((t, word));
+    fn peek_bucketed(&mut self) -> Option<(SimTime, u64)> {
+        match self.buckets[0].get(self.head) {
+            Some(&entry) => Some(entry),
+            None => self.first_occupied().map(|b| self.min_of(b)),
         }
     }
 
-    /// Empties bucket 0, advances `last` to the earliest remaining time and spreads the
-    /// first non-empty bucket over the lower ones; `None` when the heap is empty.
-    fn refill(&mut self) -> Option<()> {
-        self.buckets[0].clear();
-        self.head = 0;
-        let b = (1..BUCKETS).find(|&b| !self.buckets[b].is_empty())?;
-        let source = std::mem::take(&mut self.buckets[b]);
-        self.last = source
+    /// The earliest entry of non-empty bucket `b`, looked up once.
+    fn min_of(&mut self, b: usize) -> (SimTime, u64) {
+        if let Some(m) = self.mins[b] {
+            return m;
+        }
+        // `min_by_key` keeps the first of equal times: the first pushed.
+        let m = self.buckets[b]
             .iter()
-            .map(|&(at, _)| at)
-            .min()
-            .expect("the bucket is not empty");
-        for &(at, word) in &source {
-            let to = self.bucket(at);
-            self.buckets[to].push((at, word));
+            .copied()
+            .min_by_key(|e| e.0)
+            .expect("a non-empty bucket");
+        self.mins[b] = Some(m);
+        m
+    }
+
+    /// The lowest non-empty bucket above 0.
+    fn first_occupied(&self) -> Option<usize> {
+        (self.occupied != 0).then(|| self.occupied.trailing_zeros() as usize + 1)
+    }
+
+    /// Empties bucket 0, advances `last` to the earliest bucketed time and spreads the
+    /// first non-empty bucket over the lower ones.
+    fn refill(&mut self) {
+        self.buckets[0].clear();
+        self.head = 0;
+        let b = self.first_occupied().expect("a bucketed entry to take");
+        self.last = self.min_of(b).0;
+        self.mins[b] = None;
+        self.occupied &= !(1 << (b - 1));
+        let mut source = std::mem::take(&mut self.buckets[b]);
+        for &entry in &source {
+            self.file(entry);
         }
         // Hand the emptied allocation back so the bucket does not regrow.
-        let mut source = source;
         source.clear();
         self.buckets[b] = source;
-        Some(())
     }
 }

@@ -171,11 +171,8 @@ impl<E: Endpoint> Simulation<'_, E> {
             .propagation(kind, &mut self.unit_events.users[u]);
         let first = self.users[u].first_app as usize;
         for a in first..first + self.users[u].n_apps as usize {
-            // The event may change what the next call does: back to the full model (a
-            // stream's next call is always before its session's end).
-            if let Some(next) = self.leave_steady(a) {
-                self.set_wake(a, next);
-            }
+            // The event may change what the next call does.
+            self.hand_back_at_next_call(a);
             let confidential = self.spec(a).client == ClientType::Web;
             let (mut revoked, mut alive) = (TokenClasses::default(), TokenClasses::default());
             let cache = &mut self.apps[a].cache;

@@ -4,14 +4,16 @@
 //! taken off the event queue into a small side queue of its own: each call costs a
 //! capacity check and the observer's counters instead of a full pass through the
 //! silent chain. The first call that could go otherwise — refused by capacity, a
-//! failing outage, a token limit, the session's end, an event on the user — hands the
-//! app back to the full client model at exactly that call, with its state brought up
-//! to date, so outputs match running every call through the event queue.
+//! failing outage, a token limit, an event on the user — goes through the full client
+//! model at exactly that call, with the app's state brought up to date. Each call keeps
+//! the place in the order of equal-time events that its wake-up would have had, so
+//! outputs are the same as when every call goes through the event queue.
 
 use super::endpoint::Endpoint;
 use super::observer::{AppRef, CallResult, Observer, Outcome};
 use super::world::Simulation;
 use crate::domain::idp::{Answer, Reply, RequestKind};
+use crate::engine::queue::MAX_PENDING;
 use crate::engine::{SimDuration, SimTime};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -25,11 +27,15 @@ struct Stream {
     app: AppRef,
     kind: RequestKind,
     interval: SimDuration,
-    /// The next call.
+    /// The next call, and its place among events at the same time.
     next: SimTime,
-    /// Calls from here on leave the stream (session end, token limit, next outage).
+    seq: u64,
+    /// Calls from here on go through the full model (token limit, next outage, an event).
     until: SimTime,
-    /// The first call served in the stream, and how many were.
+    /// The session's end: no call from here on.
+    end: SimTime,
+    /// The first call counted since the app's state was last brought up to date, and
+    /// how many were served from there.
     first: SimTime,
     served: u64,
 }
@@ -39,8 +45,9 @@ struct Stream {
 pub(super) struct Streams {
     slots: Vec<Option<Stream>>,
     free: Vec<u32>,
-    /// (next call, slot); entries whose slot moved on or emptied are skipped.
-    order: BinaryHeap<Reverse<(SimTime, u32)>>,
+    /// (next call, its place × [`MAX_PENDING`] + slot): two words, like the event
+    /// queue's entries; entries whose stream moved on or left are skipped.
+    order: BinaryHeap<Reverse<(SimTime, u64)>>,
 }
 
 impl Streams {
@@ -55,7 +62,8 @@ impl Streams {
                 (self.slots.len() - 1) as u32
             }
         };
-        self.order.push(Reverse((stream.next, slot)));
+        self.order
+            .push(Reverse((stream.next, order_word(stream.seq, slot))));
         slot
     }
 
@@ -65,11 +73,15 @@ impl Streams {
         stream
     }
 
-    /// The earliest next call: its time and slot.
-    pub(super) fn peek(&mut self) -> Option<(SimTime, u32)> {
-        while let Some(&Reverse((at, slot))) = self.order.peek() {
-            if self.slots[slot as usize].is_some_and(|s| s.next == at) {
-                return Some((at, slot));
+    /// The earliest next call: its time, its place among equal times, its slot.
+    pub(super) fn peek(&mut self) -> Option<(SimTime, u64, u32)> {
+        while let Some(&Reverse((at, word))) = self.order.peek() {
+            let (seq, slot) = (
+                word / MAX_PENDING as u64,
+                (word % MAX_PENDING as u64) as u32,
+            );
+            if self.slots[slot as usize].is_some_and(|s| s.seq == seq) {
+                return Some((at, seq, slot));
             }
             self.order.pop();
         }
@@ -90,11 +102,11 @@ impl<E: Endpoint> Simulation<'_, E> {
         if !user.active {
             return false;
         }
-        let mut until = user.session_end.min(self.horizon);
+        let end = user.session_end.min(self.horizon);
         let Some(healthy) = self.endpoint.healthy_until(t) else {
             return false;
         };
-        until = until.min(healthy);
+        let mut until = end.min(healthy);
         let app = &self.apps[a];
         if app.ui_required.is_some() || app.revocation.claims.is_some() || app.wake.is_some() {
             return false;
@@ -125,7 +137,10 @@ impl<E: Endpoint> Simulation<'_, E> {
             kind,
             interval,
             next,
+            // The place the wake-up for `next` would take.
+            seq: self.queue.take_seq(),
             until,
+            end,
             first: next,
             served: 0,
         };
@@ -135,17 +150,12 @@ impl<E: Endpoint> Simulation<'_, E> {
 
     /// The next call of the stream in `slot`, due at `t`.
     pub(super) fn on_steady<O: Observer>(&mut self, slot: u32, t: SimTime, obs: &mut O) {
-        let a = self.streams.slots[slot as usize]
-            .expect("a live stream")
-            .app
-            .local as usize;
-        if !self.endpoint.admit_at_once(t) {
+        let s = self.streams.slots[slot as usize].expect("a live stream");
+        let a = s.app.local as usize;
+        if t >= s.until || !self.endpoint.admit_at_once(t) {
             self.leave_steady(a);
             return self.call(a, t, obs);
         }
-        let s = self.streams.slots[slot as usize]
-            .as_mut()
-            .expect("a live stream");
         let reply = Reply {
             answer: Answer::Ok,
             delay: SimDuration::ZERO,
@@ -155,28 +165,53 @@ impl<E: Endpoint> Simulation<'_, E> {
         obs.offered(t, s.app, s.kind, &reply);
         obs.requests(t, s.app, Outcome::Ok, 1);
         obs.call(t, s.app, CallResult::New);
-        s.served += 1;
-        s.next = t + s.interval;
-        let next = s.next;
-        if next < s.until {
-            // The stream is at the top of the order (it was due): move it down in place.
-            *self.streams.order.peek_mut().expect("the due stream") = Reverse((next, slot));
+        let next = t + s.interval;
+        if next >= s.end {
+            self.streams.slots[slot as usize]
+                .as_mut()
+                .expect("a live stream")
+                .served += 1;
+            self.leave_steady(a);
             return;
         }
-        self.leave_steady(a);
-        let end = self.users[self.apps[a].user as usize].session_end;
-        if next < end.min(self.horizon) {
-            self.set_wake(a, next);
+        let seq = self.queue.take_seq();
+        let s = self.streams.slots[slot as usize]
+            .as_mut()
+            .expect("a live stream");
+        s.served += 1;
+        (s.next, s.seq) = (next, seq);
+        // The stream is at the top of the order (it was due): move it down in place.
+        *self.streams.order.peek_mut().expect("the due stream") =
+            Reverse((next, order_word(seq, slot)));
+    }
+
+    /// An event on the user at `t`: brings app `a`'s state up to date so the event
+    /// sees it, and sends the app's next call through the full model (at its own
+    /// place in the order, as its wake-up would have come).
+    pub(super) fn hand_back_at_next_call(&mut self, a: usize) {
+        let Some(slot) = self.apps[a].steady else {
+            return;
+        };
+        let s = self.streams.slots[slot as usize].expect("a live stream");
+        self.bring_up_to_date(a, &s);
+        let s = self.streams.slots[slot as usize]
+            .as_mut()
+            .expect("a live stream");
+        (s.first, s.served, s.until) = (s.next, 0, s.next);
+    }
+
+    /// Takes app `a` out of its stream, its state as after the stream's last call.
+    pub(super) fn leave_steady(&mut self, a: usize) {
+        if let Some(slot) = self.apps[a].steady.take() {
+            let s = self.streams.remove(slot);
+            self.bring_up_to_date(a, &s);
         }
     }
 
-    /// Hands app `a` back to the full client model with its state as after the last
-    /// call of its stream; returns that stream's next call, `None` if it had none.
-    pub(super) fn leave_steady(&mut self, a: usize) -> Option<SimTime> {
-        let slot = self.apps[a].steady.take()?;
-        let s = self.streams.remove(slot);
+    /// Sets what the full model would have left after the stream's calls so far.
+    fn bring_up_to_date(&mut self, a: usize, s: &Stream) {
         if s.served == 0 {
-            return Some(s.next);
+            return;
         }
         let last = s.first + s.interval * (s.served - 1);
         let app = &mut self.apps[a];
@@ -185,11 +220,16 @@ impl<E: Endpoint> Simulation<'_, E> {
         if let (RequestKind::Refresh, Some(rt)) = (s.kind, app.cache.refresh.as_mut()) {
             rt.last_used = last;
             if self.endpoint.loop_limit() > 0 {
-                app.loop_window = loop_window_after(app.loop_window, &s, last);
+                app.loop_window = loop_window_after(app.loop_window, s, last);
             }
         }
-        Some(s.next)
     }
+}
+
+/// A stream's place in the order: its sequence number above its slot (fewer slots than
+/// one queue's pending events, which validation bounds).
+fn order_word(seq: u64, slot: u32) -> u64 {
+    seq * MAX_PENDING as u64 + slot as u64
 }
 
 /// Loop detection's (window, tokens) after the stream's last call at `last`, given the
@@ -221,7 +261,9 @@ mod tests {
             kind: RequestKind::Refresh,
             interval: SimDuration(interval),
             next: SimTime(first + interval * served),
+            seq: 0,
             until: SimTime::NEVER,
+            end: SimTime::NEVER,
             first: SimTime(first),
             served,
         }

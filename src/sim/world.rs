@@ -172,12 +172,14 @@ impl<E: Endpoint> Simulation<'_, E> {
     pub fn run_until<O: Observer>(&mut self, until: SimTime, obs: &mut O) {
         let until = until.min(self.horizon);
         loop {
-            // Steady callers' calls interleave with the queue; queued events go first
-            // within a millisecond.
-            let steady = self.streams.peek().filter(|&(at, _)| at < until);
-            let bound = steady.map_or(until, |(at, _)| at + SimDuration(1));
-            let Some((t, event)) = self.queue.pop_before(bound) else {
-                let Some((at, slot)) = steady else { break };
+            // Steady callers' calls interleave with the queue, each at its own place.
+            let steady = self.streams.peek().filter(|&(at, _, _)| at < until);
+            let queued = match steady {
+                Some((at, seq, _)) => self.queue.pop_ahead_of(at, seq),
+                None => self.queue.pop_before(until),
+            };
+            let Some((t, event)) = queued else {
+                let Some((at, _, slot)) = steady else { break };
                 self.events += 1;
                 self.on_steady(slot, at, obs);
                 continue;

@@ -1,9 +1,7 @@
 //! Steady no-cache callers leave the event queue for a side queue while every call is
 //! certain to succeed. That is an optimisation, not a model: each app must see exactly
-//! what it sees when every call goes through the event queue. (The one licence: requests
-//! of two apps in the same millisecond may reach the platform in the other order, which
-//! matters only where they compete for capacity or for the platform's random draws;
-//! the scenarios below keep such ties from mattering.)
+//! what it sees when every call goes through the event queue, down to the order of
+//! events in the same millisecond.
 
 use crate::common::model;
 use std::collections::BTreeMap;
@@ -125,6 +123,15 @@ kind = "full"
 start = "3d10h"
 duration = "40m"
 
+[[outage]]
+name = "slow"
+kind = "degraded"
+start = "8d11h"
+duration = "1h"
+success = 0.5
+latency = "2s"
+units = [1]
+
 [[segment]]
 name = "scripts"
 share = 0.5
@@ -171,19 +178,9 @@ activity = { pattern = "always-on" }
   call_interval = "2m"
 "#;
 
-/// A degraded outage draws each answer from the platform's random stream.
-const DEGRADED: &str = r#"
-[[outage]]
-name = "slow"
-kind = "degraded"
-start = "8d11h"
-duration = "1h"
-success = 0.5
-latency = "2s"
-"#;
-
-/// Sessions of every pattern, revocation events and campaigns, sign-in frequency and a
-/// full outage: the fast path hands every app back at the right call.
+/// Sessions of every pattern, revocation events and campaigns, sign-in frequency, a
+/// full and a degraded outage (answers drawn in arrival order, so same-millisecond
+/// ties must keep their order): the fast path hands every app back at the right call.
 #[test]
 fn steady_callers_match_an_event_per_call() {
     let seen = [
@@ -196,16 +193,16 @@ fn steady_callers_match_an_event_per_call() {
 }
 
 /// With capacity for about one call in three, the fast path meets refusals all the
-/// time, and a degraded outage besides: each app is handed back at the refused call
-/// itself (three users, so no ties).
+/// time: each app is handed back at the refused call itself.
 #[test]
 fn refused_calls_are_handed_back_at_that_call() {
     let s = model(
-        &format!("{MIXED}{DEGRADED}"),
+        MIXED,
         &[
             "scenario.users=3",
             "scenario.scale_units=1",
             "platform.capacity=0.006",
+            "outage.1.units=[0]",
         ],
     );
     assert_same_both_ways(&s, &["TooMany", "delay: SimDuration(2000)"]);
@@ -217,14 +214,58 @@ fn refused_calls_are_handed_back_at_that_call() {
 #[test]
 fn queued_calls_are_handed_back_at_that_call() {
     let s = model(
-        &format!("{MIXED}{DEGRADED}"),
+        MIXED,
         &[
             "scenario.users=3",
             "scenario.scale_units=1",
             "platform.capacity=0.006",
+            "outage.1.units=[0]",
             "platform.overload='queue'",
             "platform.max_queue='10m'",
         ],
     );
     assert_same_both_ways(&s, &["requests Timeout"]);
+}
+
+/// An admin revoke-all lands half a second after it is issued, between two calls a
+/// second apart: when it lands in the same millisecond as a call, the call that was
+/// due first (its wake-up scheduled a second earlier) still goes first.
+#[test]
+fn an_event_in_the_same_millisecond_as_a_call_keeps_its_place() {
+    let text = r#"
+[scenario]
+name = "same-millisecond"
+start = "2026-03-02T00:00"
+horizon = "12m"
+seed = 3
+users = 5000
+scale_units = 1
+
+[platform]
+capacity = 100000
+loop_detection = 0
+
+[events]
+admin_api_lag = "500ms"
+
+[[events.campaign]]
+name = "revoke"
+at = "10m"
+event = "admin-revoke-all"
+share = 1.0
+
+[[segment]]
+name = "pollers"
+share = 1.0
+sign_in = "password"
+activity = { pattern = "always-on" }
+
+  [[segment.app]]
+  name = "poller"
+  client = "native"
+  profile = "no-cache"
+  resources = ["graph"]
+  call_interval = "1s"
+"#;
+    assert_same_both_ways(&model(text, &[]), &["prompt Revocation"]);
 }
