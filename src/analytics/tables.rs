@@ -4,7 +4,6 @@ use super::{AnalyticsError, Result};
 use crate::metrics::RunResult;
 use crate::metrics::schema::{self, timeseries as ts, users as uc};
 use crate::metrics::summary::{Blocked, OutageImpact, Prompts};
-use crate::policy::PromptCause;
 use crate::scenario::{self, Scenario};
 use polars::prelude::*;
 use serde::Deserialize;
@@ -138,28 +137,13 @@ const TIMESERIES_READ: [&str; 7] = [
     ts::BLOCKED_USERS,
 ];
 
-/// The columns of `users.csv` the analytics use: identity, blocked minutes, prompts.
+/// The columns of `users.csv` the analytics use: all but minutes wanted and the
+/// request counters.
 fn users_read() -> Vec<String> {
-    let mut columns: Vec<String> = [
-        uc::USER,
-        uc::UNIT,
-        uc::SEGMENT,
-        uc::APP,
-        uc::PROFILE,
-        uc::CLIENT,
-        uc::SIGN_IN,
-        uc::MINUTES_BLOCKED,
-        uc::USER_MINUTES_BLOCKED,
-        uc::PROMPTS_TOTAL,
-    ]
-    .map(String::from)
-    .to_vec();
-    columns.extend(
-        PromptCause::ALL
-            .iter()
-            .map(|c| format!("{}{}", uc::PROMPTS_PREFIX, c.label())),
-    );
-    columns
+    RunResult::users_header()
+        .into_iter()
+        .filter(|c| c != uc::MINUTES_WANTED && !c.starts_with(uc::REQUESTS_PREFIX))
+        .collect()
 }
 
 /// Reads a CSV table with a header, inferring column types from the whole file.

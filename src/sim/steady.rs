@@ -165,20 +165,18 @@ impl<E: Endpoint> Simulation<'_, E> {
         obs.offered(t, s.app, s.kind, &reply);
         obs.requests(t, s.app, Outcome::Ok, 1);
         obs.call(t, s.app, CallResult::New);
+        let s = self.streams.slots[slot as usize]
+            .as_mut()
+            .expect("a live stream");
+        s.served += 1;
         let next = t + s.interval;
         if next >= s.end {
-            self.streams.slots[slot as usize]
-                .as_mut()
-                .expect("a live stream")
-                .served += 1;
-            self.leave_steady(a);
-            return;
+            return self.leave_steady(a);
         }
         let seq = self.queue.take_seq();
         let s = self.streams.slots[slot as usize]
             .as_mut()
             .expect("a live stream");
-        s.served += 1;
         (s.next, s.seq) = (next, seq);
         // The stream is at the top of the order (it was due): move it down in place.
         *self.streams.order.peek_mut().expect("the due stream") =
