@@ -1,7 +1,7 @@
 //! The headline figures of a run, one value per [`Metric`]: the row of a sweep, the
 //! lines of a comparison, the first table of a report.
 
-use super::percentiles::{BLOCKED_PER_USER, EXPOSURE, METRIC, P95};
+use super::percentiles::{BLOCKED_PER_USER, METRIC, P95};
 use super::tables::SummaryView;
 use polars::prelude::*;
 
@@ -19,7 +19,7 @@ const fn metric(key: &'static str, label: &'static str) -> Metric {
 }
 
 /// Every headline metric, in table order.
-pub const METRICS: [Metric; 12] = [
+pub const METRICS: [Metric; 13] = [
     metric("users", "users"),
     metric("blocked_users", "users blocked at least once"),
     metric("blocked_user_minutes", "blocked user-minutes"),
@@ -42,7 +42,11 @@ pub const METRICS: [Metric; 12] = [
     ),
     metric(
         "exposure_p95_minutes",
-        "p95 exposure after revocation (min)",
+        "p95 exposure of revoked sessions, headline events and attacker (min)",
+    ),
+    metric(
+        "exposure_left_alive_share",
+        "share of sessions the headline events leave alive",
     ),
 ];
 
@@ -91,7 +95,8 @@ impl Headline {
             Some(summary.prompts.per_user_month),
             Some(requests("429")),
             (issued > 0.0).then(|| requests("backup") / issued),
-            pick(percentiles, EXPOSURE, P95),
+            summary.exposure.p95_minutes,
+            summary.exposure.left_alive_share,
         ];
         Headline { values }
     }

@@ -5,13 +5,16 @@
 //! revocations, `revocations.csv`) into DataFrames. The metrics are small named
 //! expression functions ([`exprs`]) combined into lazy pipelines that are collected
 //! once per table: breakdowns by segment, app, profile, client type, sign-in method and
-//! scale unit ([`breakdown`]), percentiles ([`percentiles`]), time to recovery per outage
+//! scale unit ([`breakdown`]), percentiles ([`percentiles`]), revocation exposure per
+//! attacker model, event kind, token class, CAE, client type and segment ([`exposure`]),
+//! time to recovery per outage
 //! and unit ([`recovery`]), the headline figures shared by reports, sweeps and
 //! comparisons ([`headline`]), and the plain series the charts draw ([`series`]).
 //! Nothing outside `analytics/` and `metrics/` sees a polars type: results leave as
 //! [`Table`]s and vectors.
 
 pub mod breakdown;
+pub mod exposure;
 pub mod exprs;
 pub mod headline;
 pub mod percentiles;

@@ -4,13 +4,14 @@
 use super::breakdown::{breakdowns, per_user};
 use super::exprs::{self, num};
 use super::headline::Headline;
-use super::percentiles::{exposure_by_cae, percentiles};
+use super::exposure::{self as exp, Bar};
+use super::percentiles::percentiles;
 use super::recovery::{outage_minutes, recovery};
 use super::table::write_frame;
 use super::tables::{RunTables, SummaryView};
 use super::{Result, Table, computing};
 use crate::metrics::schema::{
-    self, revocations as rc, segments as sc, timeseries as ts, users as uc,
+    self, segments as sc, timeseries as ts, users as uc,
 };
 use crate::policy::PromptCause;
 use crate::scenario::Scenario;
@@ -55,8 +56,8 @@ pub struct ReportData {
     pub segment_blocked: Named,
     /// Blocked minutes of each blocked user, ascending.
     pub blocked_minutes: Vec<f64>,
-    /// Exposure windows in minutes (CAE, non-CAE), ascending; `None` without revocations.
-    pub exposure: Option<(Vec<f64>, Vec<f64>)>,
+    /// Exposure, when the run has revocations.
+    pub exposure: Option<ExposureReport>,
     /// Prompts per user-month by segment (name, one value per [`PromptCause::ALL`]).
     pub prompts: Named,
     /// Breakdown table.
@@ -65,8 +66,16 @@ pub struct ReportData {
     pub percentiles: Table,
     /// Recovery per outage and unit.
     pub recovery: Table,
-    /// Exposure by CAE, when the run has revocations.
-    pub exposure_table: Option<Table>,
+}
+
+/// What the report shows of exposure.
+pub struct ExposureReport {
+    /// The split chart's bars: headline event kinds × attacker models.
+    pub bars: Vec<Bar>,
+    /// The headline attacker's rows per event kind × token classes × CAE × client type.
+    pub by_class: Table,
+    /// The headline attacker's rows per event kind × segment.
+    pub by_segment: Table,
 }
 
 /// Stems of the analytics tables written into the run folder (CSV and Parquet each).
@@ -84,7 +93,7 @@ pub fn analyze(dir: &Path) -> Result<ReportData> {
     let mut b = breakdowns(&tables)?;
     let mut p = percentiles(&tables)?;
     let mut r = recovery(&tables)?;
-    let mut e = exposure_by_cae(&tables)?;
+    let mut e = exp::exposure(&tables)?;
     for (df, stem) in [Some(&mut b), Some(&mut p), Some(&mut r), e.as_mut()]
         .into_iter()
         .zip(TABLES)
@@ -106,12 +115,21 @@ pub fn analyze(dir: &Path) -> Result<ReportData> {
                 .sort([uc::USER_MINUTES_BLOCKED], SortMultipleOptions::default()),
             "the blocked minutes per user",
         )?,
-        exposure: exposure_series(&tables)?,
+        exposure: match &e {
+            Some(df) => {
+                let attacker = tables.scenario.events.exposure_attacker;
+                Some(ExposureReport {
+                    bars: exp::bars(&tables)?,
+                    by_class: exp::report_table(df, "class", attacker)?,
+                    by_segment: exp::report_table(df, "segment", attacker)?,
+                })
+            }
+            None => None,
+        },
         prompts: prompts_by_segment(&tables)?,
         breakdowns: Table::from_frame(&b, 1),
         percentiles: Table::from_frame(&p, 2),
         recovery: Table::from_frame(&r, 0),
-        exposure_table: e.as_ref().map(|e| Table::from_frame(e, 1)),
         summary: tables.summary,
         scenario: tables.scenario,
     })
@@ -211,22 +229,6 @@ fn segment_series(tables: &RunTables) -> Result<(Vec<i64>, Named)> {
         ));
     }
     Ok(((from..to).collect(), out))
-}
-
-fn exposure_series(tables: &RunTables) -> Result<Option<(Vec<f64>, Vec<f64>)>> {
-    let Some(rev) = &tables.revocations else {
-        return Ok(None);
-    };
-    let sorted = |cae: Expr| {
-        rev.clone()
-            .lazy()
-            .filter(cae)
-            .select([num(rc::EXPOSURE_MINUTES)])
-            .sort([rc::EXPOSURE_MINUTES], SortMultipleOptions::default())
-    };
-    let yes = column(sorted(exprs::is_cae(rc::CAE)), "the exposure windows")?;
-    let no = column(sorted(exprs::is_cae(rc::CAE).not()), "the exposure windows")?;
-    Ok(Some((yes, no)))
 }
 
 fn prompts_by_segment(tables: &RunTables) -> Result<Named> {

@@ -44,6 +44,9 @@ pub struct SummaryView {
     pub blocked: Blocked,
     /// One entry per outage.
     pub outages: Vec<OutageImpact>,
+    /// The exposure headline (absent in summaries older than the exposure analysis).
+    #[serde(default)]
+    pub exposure: crate::metrics::exposure::ExposureView,
 }
 
 impl RunTables {

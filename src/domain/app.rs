@@ -73,6 +73,8 @@ pub struct AppSpec {
     pub cp1: bool,
     /// Resources it calls.
     pub resources: Vec<String>,
+    /// Token Protection binds its session to the device (policy on and the app in scope).
+    pub token_protection: bool,
     /// Interval between resource calls while the user is active.
     pub call_interval: SimDuration,
     /// msal-python: the app catches MSAL's exception and keeps using its old token.

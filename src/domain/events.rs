@@ -188,6 +188,17 @@ pub struct EventModel {
     pub campaigns: Vec<Campaign>,
     /// Delay between an admin's "revoke all sessions" and its effect.
     pub admin_api_lag: SimDuration,
+    /// Event kinds the headline exposure is about (every access-cutting kind if empty).
+    pub exposure_events: Vec<EventKind>,
+    /// Attacker model of the headline exposure.
+    pub exposure_attacker: crate::domain::exposure::Attacker,
+}
+
+impl EventModel {
+    /// Whether the headline exposure counts rows of `kind`.
+    pub fn in_headline(&self, kind: EventKind) -> bool {
+        self.exposure_events.is_empty() || self.exposure_events.contains(&kind)
+    }
 }
 
 #[cfg(test)]

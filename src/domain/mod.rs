@@ -5,6 +5,7 @@
 pub mod app;
 pub mod backup;
 pub mod events;
+pub mod exposure;
 pub mod idp;
 pub mod outage;
 pub mod token;

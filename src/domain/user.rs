@@ -94,6 +94,9 @@ pub struct Segment {
     pub passwordless_share: f64,
     /// Credential and admin events per user per year.
     pub event_rates: EventRates,
+    /// Share of CAE sessions whose IP seen by the resource differs from the one the
+    /// platform saw; `None`: the tenant's `policy.cae.fallback_share`.
+    pub ip_mismatch_share: Option<f64>,
 }
 
 impl Segment {

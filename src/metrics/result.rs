@@ -5,6 +5,7 @@ use super::atomic;
 use super::recorder::Recorder;
 use super::schema::{self, revocations as rc, timeseries as ts, users as uc};
 use super::summary::Summary;
+use crate::domain::exposure::{Attacker, Fate, Window};
 use crate::engine::SimTime;
 use crate::engine::time::MS_PER_MINUTE;
 use crate::policy::PromptCause;
@@ -155,25 +156,44 @@ impl RunResult {
     fn write_revocations(&self, path: &Path) -> std::io::Result<()> {
         atomic::write_with(path, |w| {
             let mut out = csv::Writer::from_writer(w);
-            out.write_record(rc::ALL)?;
+            out.write_record(rc::all())?;
             let s = &self.scenario;
             for r in self.revocations() {
                 let segment = &s.segments[segment_of(s, r.app.user) as usize];
-                out.write_record([
+                let app = &segment.apps[r.app.slot as usize];
+                let f = &r.facts;
+                let mut row = vec![
                     r.app.user.to_string(),
                     unit_of(s, r.app.user).to_string(),
                     segment.name.clone(),
-                    segment.apps[r.app.slot as usize].name.clone(),
+                    app.name.clone(),
+                    app.client.label().to_string(),
                     r.event.label().to_string(),
                     minutes(r.t.as_millis()),
                     r.revoked.labels(),
                     r.alive.labels(),
-                    minutes(r.exposure.as_millis()),
+                    f.fate.label().to_string(),
                     r.cae.to_string(),
-                    r.campaign.map_or(String::new(), |k| {
-                        s.events.campaigns[k as usize].name.clone()
-                    }),
-                ])?;
+                    f.protected.to_string(),
+                ];
+                for a in Attacker::ALL {
+                    let (measure, value) = match f.window(a) {
+                        Window::Tail(d) => (rc::TAIL, Some(d)),
+                        Window::Alive(d) => (rc::LEFT_ALIVE, d),
+                        Window::Nothing => (rc::NOTHING, None),
+                    };
+                    row.push(measure.to_string());
+                    row.push(value.map_or(String::new(), |d| minutes(d.as_millis())));
+                }
+                row.push(if f.fate == Fate::LeftAlive {
+                    minutes(f.idle.as_millis())
+                } else {
+                    String::new()
+                });
+                row.push(r.campaign.map_or(String::new(), |k| {
+                    s.events.campaigns[k as usize].name.clone()
+                }));
+                out.write_record(&row)?;
             }
             out.flush()?;
             Ok(())

@@ -100,6 +100,8 @@ pub mod segments {
 
 /// `revocations.csv` columns: one row per access-cutting event and app of its user.
 pub mod revocations {
+    use crate::domain::exposure::Attacker;
+
     /// Global user id.
     pub const USER: &str = "user";
     /// Scale unit.
@@ -108,6 +110,8 @@ pub mod revocations {
     pub const SEGMENT: &str = "segment";
     /// App name.
     pub const APP: &str = "app";
+    /// Client type of the app.
+    pub const CLIENT: &str = "client";
     /// Event (`password-change`, `admin-reset-entra-admin-center`, ...).
     pub const EVENT: &str = "event";
     /// Minutes from the start of the run to the event.
@@ -116,27 +120,65 @@ pub mod revocations {
     pub const REVOKED: &str = "revoked";
     /// Classes of the app's tokens it left alive, `;`-separated.
     pub const ALIVE: &str = "alive";
-    /// Minutes from the event until no token minted before it is accepted any more.
-    pub const EXPOSURE_MINUTES: &str = "exposure_minutes";
+    /// What the event did to the session: `revoked`, `left-alive`, `no-session`.
+    pub const FATE: &str = "fate";
     /// Whether the app's resources enforced the event through CAE.
     pub const CAE: &str = "cae";
+    /// Whether Token Protection binds the app's session to its device.
+    pub const TOKEN_PROTECTION: &str = "token_protection";
+    /// Left-alive sessions: minutes they stay usable if nobody uses them again.
+    pub const IDLE_MINUTES: &str = "idle_minutes";
     /// Name of the scripted campaign; empty for events drawn from the rates.
     pub const CAMPAIGN: &str = "campaign";
 
+    /// Value of a measure column: (a), the tail of tokens minted before the event.
+    pub const TAIL: &str = "tail";
+    /// Value of a measure column: (b), the session survives.
+    pub const LEFT_ALIVE: &str = "left-alive";
+    /// Value of a measure column: the attacker holds nothing usable.
+    pub const NOTHING: &str = "nothing";
+
+    /// Column: which measure applies to `attacker` (`tail`, `left-alive`, `nothing`).
+    pub fn measure(attacker: Attacker) -> &'static str {
+        match attacker {
+            Attacker::StolenAccessToken => "stolen_access_token_measure",
+            Attacker::Replay => "replay_measure",
+            Attacker::CompromisedDevice => "compromised_device_measure",
+        }
+    }
+
+    /// Column: minutes of `attacker`'s window — the tail, or how long a session left
+    /// alive stays usable while used (empty: indefinitely, or nothing to use).
+    pub fn minutes(attacker: Attacker) -> &'static str {
+        match attacker {
+            Attacker::StolenAccessToken => "stolen_access_token_minutes",
+            Attacker::Replay => "replay_minutes",
+            Attacker::CompromisedDevice => "compromised_device_minutes",
+        }
+    }
+
     /// All columns in file order.
-    pub const ALL: [&str; 11] = [
-        USER,
-        UNIT,
-        SEGMENT,
-        APP,
-        EVENT,
-        TIME_MINUTES,
-        REVOKED,
-        ALIVE,
-        EXPOSURE_MINUTES,
-        CAE,
-        CAMPAIGN,
-    ];
+    pub fn all() -> Vec<&'static str> {
+        let mut out = vec![
+            USER,
+            UNIT,
+            SEGMENT,
+            APP,
+            CLIENT,
+            EVENT,
+            TIME_MINUTES,
+            REVOKED,
+            ALIVE,
+            FATE,
+            CAE,
+            TOKEN_PROTECTION,
+        ];
+        for a in Attacker::ALL {
+            out.extend([measure(a), minutes(a)]);
+        }
+        out.extend([IDLE_MINUTES, CAMPAIGN]);
+        out
+    }
 }
 
 /// `breakdowns.csv` / `.parquet` (analytics): one row per dimension and value.
@@ -180,12 +222,6 @@ pub mod percentiles {
     pub const BLOCKED_PER_USER: &str = "blocked_minutes_per_blocked_user";
     /// Row label: prompts per user per 30 days, over all users.
     pub const PROMPTS_PER_USER_MONTH: &str = "prompts_per_user_month";
-    /// Row label: exposure window after a revocation event, minutes.
-    pub const EXPOSURE: &str = "exposure_minutes";
-    /// Row label: exposure window of apps under CAE.
-    pub const EXPOSURE_CAE: &str = "exposure_minutes_cae";
-    /// Row label: exposure window of apps without CAE.
-    pub const EXPOSURE_NON_CAE: &str = "exposure_minutes_non_cae";
     /// Column names of the percentiles, with their quantile.
     pub const QUANTILES: [(&str, f64); 4] =
         [("p50", 0.5), ("p90", 0.9), (P95, 0.95), ("p99", 0.99)];
@@ -211,8 +247,8 @@ pub mod recovery {
     pub const RECOVERY: &str = "recovery_minutes";
 }
 
-/// `exposure.csv` / `.parquet` (analytics, only with revocations): one row per CAE flag,
-/// with `n` and the columns of [`percentiles`].
+/// `exposure.csv` / `.parquet` (analytics, only with revocations): one row per view,
+/// attacker, event kind, fate, measure and group (columns in `analytics::exposure`).
 pub mod exposure {
     /// File stem.
     pub const STEM: &str = "exposure";

@@ -1,5 +1,6 @@
 //! `summary.json`: the headline figures of a run, and the short text summary.
 
+pub use super::exposure::{Exposure, ExposureStats};
 use super::result::RunResult;
 use crate::engine::SimTime;
 use crate::engine::time::{MS_PER_DAY, MS_PER_MINUTE};
@@ -44,65 +45,6 @@ pub struct Summary {
     pub outages: Vec<OutageImpact>,
     /// Exposure windows after access-cutting events.
     pub exposure: Exposure,
-}
-
-/// Exposure-window statistics over rows of `revocations.csv` (one per event and app).
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct ExposureStats {
-    /// Rows: events × apps of the user hit.
-    pub events: u64,
-    /// Median exposure in minutes (`null` without events).
-    pub p50_minutes: Option<f64>,
-    /// 95th percentile (nearest rank).
-    pub p95_minutes: Option<f64>,
-    /// Longest.
-    pub max_minutes: Option<f64>,
-}
-
-impl ExposureStats {
-    /// Statistics of `minutes` (any order).
-    pub fn of(mut minutes: Vec<f64>) -> ExposureStats {
-        minutes.sort_by(f64::total_cmp);
-        let rank = |p: f64| {
-            let n = minutes.len();
-            (n > 0).then(|| minutes[((p * n as f64).ceil() as usize).clamp(1, n) - 1])
-        };
-        ExposureStats {
-            events: minutes.len() as u64,
-            p50_minutes: rank(0.5),
-            p95_minutes: rank(0.95),
-            max_minutes: minutes.last().copied(),
-        }
-    }
-}
-
-/// Exposure overall and split by whether CAE applied.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Exposure {
-    /// Every row.
-    #[serde(flatten)]
-    pub all: ExposureStats,
-    /// Rows where the app's resources enforced the event through CAE.
-    pub cae: ExposureStats,
-    /// Rows where they did not.
-    pub non_cae: ExposureStats,
-}
-
-impl Exposure {
-    fn of(run: &RunResult) -> Exposure {
-        let rows = run.revocations();
-        let minutes = |keep: &dyn Fn(bool) -> bool| {
-            rows.iter()
-                .filter(|r| keep(r.cae))
-                .map(|r| r.exposure.as_minutes_f64())
-                .collect::<Vec<_>>()
-        };
-        Exposure {
-            all: ExposureStats::of(minutes(&|_| true)),
-            cae: ExposureStats::of(minutes(&|cae| cae)),
-            non_cae: ExposureStats::of(minutes(&|cae| !cae)),
-        }
-    }
 }
 
 /// Prompt figures.
@@ -229,7 +171,7 @@ impl Summary {
             outages: (0..s.outages.len())
                 .map(|k| outage_impact(run, k))
                 .collect(),
-            exposure: Exposure::of(run),
+            exposure: Exposure::of(&run.revocations(), &s.events),
         }
     }
 }
@@ -361,15 +303,8 @@ impl fmt::Display for Summary {
             "  blocked: {} users, {:.0} user-minutes",
             self.blocked.users, self.blocked.user_minutes
         )?;
-        let e = &self.exposure;
-        if let (Some(p50), Some(p95), Some(max)) =
-            (e.all.p50_minutes, e.all.p95_minutes, e.all.max_minutes)
-        {
-            writeln!(
-                f,
-                "  exposure after {} revocation rows: p50 {p50:.0} min, p95 {p95:.0} min, max {max:.0} min ({} with CAE, {} without)",
-                e.all.events, e.cae.events, e.non_cae.events
-            )?;
+        for h in &self.exposure.headlines {
+            writeln!(f, "  exposure: {h}")?;
         }
         for o in &self.outages {
             let recovery = o.recovery_text();
@@ -389,21 +324,5 @@ impl fmt::Display for Summary {
             )?;
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nearest_rank_percentiles() {
-        let s = ExposureStats::of((1..=20).rev().map(f64::from).collect());
-        assert_eq!(s.events, 20);
-        assert_eq!(s.p50_minutes, Some(10.0));
-        assert_eq!(s.p95_minutes, Some(19.0));
-        assert_eq!(s.max_minutes, Some(20.0));
-        let none = ExposureStats::of(vec![]);
-        assert_eq!((none.events, none.p50_minutes), (0, None));
     }
 }

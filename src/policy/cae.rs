@@ -17,12 +17,35 @@ pub struct CaePolicy {
     /// Longest one (drawn uniformly between the two).
     pub lifetime_max: SimDuration,
     /// Share of CAE sessions that fall back to short tokens (IP seen by the platform and
-    /// the resource differ, too many IP ranges in location policies, ...).
+    /// the resource differ, too many IP ranges in location policies, ...), unless a
+    /// segment sets its own share of sessions whose IPs differ.
     pub fallback_share: f64,
+    /// How the resources enforce location policies when the IPs differ.
+    pub location: LocationMode,
     /// Access-token lifetime of a fallback session.
     pub fallback_lifetime: SimDuration,
     /// Longest delay for a critical event to reach the resource (uniform from zero).
     pub propagation_max: SimDuration,
+}
+
+/// CAE location enforcement (Conditional Access "strictly enforce location policies").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LocationMode {
+    /// A session whose IP seen by the resource differs from the one the platform saw
+    /// gets 1 h fallback tokens (DESIGN §1.1); the resource accepts them from any IP.
+    #[default]
+    Standard,
+    /// The resource rejects a token presented from an IP other than the one the
+    /// platform saw: such sessions are blocked, and a stolen token is useless elsewhere.
+    Strict,
+}
+
+impl LocationMode {
+    /// Strict enforcement.
+    pub fn is_strict(self) -> bool {
+        self == LocationMode::Strict
+    }
 }
 
 /// What kind of access tokens an app session gets.
@@ -34,6 +57,8 @@ pub enum CaeSession {
     Long,
     /// CAE, but the platform issues short tokens (the resource still enforces events).
     Fallback,
+    /// CAE with strict location enforcement while the IPs differ: every call is rejected.
+    Blocked,
 }
 
 impl CaeSession {
@@ -61,12 +86,18 @@ pub fn enforces(event: EventKind, spec: &AppSpec) -> bool {
 }
 
 impl CaePolicy {
-    /// The session kind of an app; draws the fallback only for CAE-capable apps.
-    pub fn session(&self, spec: &AppSpec, rng: &mut Rng) -> CaeSession {
+    /// The session kind of an app whose segment has `ip_mismatch` (its own share of
+    /// sessions whose IPs differ, else the tenant's fallback share); draws only for
+    /// CAE-capable apps.
+    pub fn session(&self, spec: &AppSpec, ip_mismatch: Option<f64>, rng: &mut Rng) -> CaeSession {
+        let share = ip_mismatch.unwrap_or(self.fallback_share);
         if !capable(spec) {
             CaeSession::Off
-        } else if self.fallback_share > 0.0 && rng.chance(self.fallback_share) {
-            CaeSession::Fallback
+        } else if share > 0.0 && rng.chance(share) {
+            match self.location {
+                LocationMode::Standard => CaeSession::Fallback,
+                LocationMode::Strict => CaeSession::Blocked,
+            }
         } else {
             CaeSession::Long
         }
@@ -81,7 +112,7 @@ impl CaePolicy {
     ) -> SimDuration {
         match session {
             CaeSession::Off => policy.draw_lifetime(rng),
-            CaeSession::Long => {
+            CaeSession::Long | CaeSession::Blocked => {
                 SimDuration(rng.range_inclusive(self.lifetime_min.0, self.lifetime_max.0))
             }
             CaeSession::Fallback => self.fallback_lifetime,
@@ -131,6 +162,7 @@ mod tests {
             lifetime_min: SimDuration::from_hours(20),
             lifetime_max: SimDuration::from_hours(28),
             fallback_share: 0.0,
+            location: LocationMode::Standard,
             fallback_lifetime: SimDuration::from_hours(1),
             propagation_max: SimDuration::from_mins(15),
         }

@@ -113,10 +113,15 @@ impl TokenPolicy {
             .min(age)
     }
 
+    /// The last instant `c` signs the user in silently if it is used more often than the
+    /// inactivity window: its max age or sign-in frequency.
+    pub fn cookie_deadline_in_use(&self, c: &SessionCookie) -> SimTime {
+        self.age_deadline(c.auth_time, c.multi_factor, self.session_max_age)
+    }
+
     /// The last instant `c` signs the user in silently if nobody uses it again.
     pub fn cookie_deadline(&self, c: &SessionCookie) -> SimTime {
-        let age = self.age_deadline(c.auth_time, c.multi_factor, self.session_max_age);
-        (c.last_used + self.cookie_inactive).min(age)
+        (c.last_used + self.cookie_inactive).min(self.cookie_deadline_in_use(c))
     }
 
     fn age_deadline(

@@ -6,6 +6,7 @@ pub mod cause;
 pub mod client_profile;
 pub mod lifetimes;
 pub mod revocation;
+pub mod token_protection;
 
 pub use cause::PromptCause;
 pub use client_profile::{Failure, Jitter, Profile, Reaction, RefreshMode, RetryPolicy};

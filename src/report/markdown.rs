@@ -5,6 +5,7 @@
 use super::chart_names as names;
 use crate::analytics::headline::format_value;
 use crate::analytics::{METRICS, ReportData, Table};
+use crate::domain::exposure::Attacker;
 use crate::scenario::raw::{Limit, RawModel};
 use std::fmt::Write;
 
@@ -155,21 +156,7 @@ pub fn report(d: &ReportData) -> String {
         let _ = writeln!(out, "\nBy {}:\n", dim.replace('_', "-"));
         out += &dimension(&d.breakdowns, dim).markdown();
     }
-    out += "\n## Revocation exposure\n\n";
-    match (&d.exposure_table, &d.exposure) {
-        (Some(t), Some(_)) => {
-            chart(
-                &mut out,
-                names::EXPOSURE_CDF,
-                "CDF of exposure windows, CAE and not",
-            );
-            out += "Exposure window by CAE (minutes):\n\n";
-            out += &t.markdown();
-        }
-        _ => {
-            out += "This run has no `revocations.csv`: no revocation events were simulated, so there is no exposure to report.\n"
-        }
-    }
+    exposure(&mut out, d);
     out += "\n## Friction\n\n";
     let _ = writeln!(
         out,
@@ -194,6 +181,51 @@ pub fn report(d: &ReportData) -> String {
     out += &causes.markdown();
     out += "\nTables: `breakdowns`, `percentiles`, `recovery` and (with revocations) `exposure`, each as CSV and Parquet in this folder.\n";
     out
+}
+
+fn exposure(out: &mut String, d: &ReportData) {
+    out.push_str("\n## Revocation exposure\n\n");
+    let Some(e) = &d.exposure else {
+        out.push_str("This run has no `revocations.csv`: no revocation events were simulated, so there is no exposure to report.\n");
+        return;
+    };
+    for h in &d.summary.exposure.headlines {
+        let _ = writeln!(out, "- {}{}.", h[..1].to_uppercase(), &h[1..]);
+    }
+    let events = &d.scenario.events;
+    let kinds = if events.exposure_events.is_empty() {
+        "every access-cutting event kind".to_string()
+    } else {
+        events
+            .exposure_events
+            .iter()
+            .map(|k| k.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(
+        out,
+        "\nTwo measures, never pooled: **(a)** for a session the event revoked, how long tokens minted before it stay usable (access token to expiry, CAE cut-off after propagation); **(b)** for a session the revocation matrix leaves alive, the share of such sessions and how long they stay usable. Headline: {kinds}, attacker model `{}`. The attacker models:\n",
+        events.exposure_attacker.label()
+    );
+    for a in Attacker::ALL {
+        let _ = writeln!(out, "- `{}`: {}.", a.label(), a.description());
+    }
+    out.push('\n');
+    chart(
+        out,
+        names::EXPOSURE,
+        "share of apps by how long an attacker's tokens stay usable after each event",
+    );
+    let _ = writeln!(
+        out,
+        "By event, token classes, CAE and client type (`{}`; `tail` rows are measure (a), `left-alive` rows measure (b)):\n",
+        events.exposure_attacker.label()
+    );
+    out.push_str(&e.by_class.markdown());
+    out.push_str("\nBy event and segment:\n\n");
+    out.push_str(&e.by_segment.markdown());
+    out.push_str("\nEvery attacker model is in `exposure.csv` (column `attacker`).\n");
 }
 
 fn outages(out: &mut String, d: &ReportData) {

@@ -3,6 +3,7 @@
 //! can be rebuilt at any time without re-running the simulation.
 
 pub mod charts;
+pub mod exposure;
 pub mod frontier;
 pub mod markdown;
 pub mod prompts;
@@ -53,8 +54,8 @@ pub mod chart_names {
     pub const BLOCKED_SEGMENTS: &str = "blocked-by-segment";
     /// CDF of blocked minutes per blocked user.
     pub const BLOCKED_CDF: &str = "blocked-minutes-cdf";
-    /// CDF of exposure windows, CAE and not.
-    pub const EXPOSURE_CDF: &str = "exposure-cdf";
+    /// Exposure after each headline event kind, per attacker model, split by duration.
+    pub const EXPOSURE: &str = "exposure";
     /// Prompts per user-month by segment and cause.
     pub const PROMPTS: &str = "prompts";
     /// Load around outage `k` (1-based): `load-outage-k`.
@@ -106,15 +107,9 @@ fn draw_charts(data: &ReportData, dir: &Path) -> Result<(), ReportError> {
         empty: "no user was blocked in this run",
     };
     save(&blocked, dir, chart_names::BLOCKED_CDF)?;
-    if let Some((cae, non_cae)) = &data.exposure {
-        let exposure = CdfChart {
-            title: "Exposure after revocation events (CDF)",
-            x_desc: "minutes until no token minted before the event is accepted",
-            y_desc: "share of revocation events",
-            samples: vec![("CAE".into(), cae), ("no CAE".into(), non_cae)],
-            empty: "no revocation events in this run",
-        };
-        save(&exposure, dir, chart_names::EXPOSURE_CDF)?;
+    if let Some(e) = &data.exposure {
+        let chart = exposure::ExposureChart { bars: &e.bars };
+        save(&chart, dir, chart_names::EXPOSURE)?;
     }
     save(
         &prompts::PromptsChart {

@@ -4,6 +4,8 @@
 
 use crate::domain::{ClientType, EventKind, SignIn, idp::Overload};
 use crate::engine::SimDuration;
+use crate::domain::exposure::Attacker;
+use crate::policy::cae::LocationMode;
 use crate::policy::{Jitter, MatrixVariant, Profile};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -145,6 +147,10 @@ pub struct RawCae {
     /// Longest delay for a critical event to reach the resource ("up to 15 minutes").
     #[serde(default = "fifteen_min")]
     pub propagation_max: Dur,
+    /// `standard` (IP mismatch: 1 h fallback tokens) or `strict` (the resource rejects
+    /// tokens presented from another IP: mismatched sessions are blocked).
+    #[serde(default)]
+    pub location: LocationMode,
 }
 
 impl Default for RawCae {
@@ -155,6 +161,7 @@ impl Default for RawCae {
             fallback_share: 0.0,
             fallback_lifetime: one_hour(),
             propagation_max: fifteen_min(),
+            location: LocationMode::Standard,
         }
     }
 }
@@ -193,6 +200,14 @@ pub struct RawEvents {
     /// `[[events.campaign]]`: scripted events.
     #[serde(default)]
     pub campaign: Vec<RawCampaign>,
+    /// Event kinds the headline exposure (report, sweep, compare, TUI) is about; empty:
+    /// every access-cutting kind the run has.
+    #[serde(default)]
+    pub exposure_events: Vec<EventKind>,
+    /// Attacker model of the headline exposure: `stolen-access-token`, `replay` or
+    /// `compromised-device` (the report shows all three).
+    #[serde(default)]
+    pub exposure_attacker: Attacker,
 }
 
 impl Default for RawEvents {
@@ -202,6 +217,8 @@ impl Default for RawEvents {
             admin_api_lag: admin_api_lag(),
             rates: RawRates::new(),
             campaign: Vec::new(),
+            exposure_events: Vec::new(),
+            exposure_attacker: Attacker::default(),
         }
     }
 }
@@ -536,6 +553,14 @@ pub struct RawSegment {
     /// kind by kind.
     #[serde(default)]
     pub event_rates: RawRates,
+    /// Share of CAE sessions whose IP seen by the resource differs from the one Entra
+    /// saw (split tunnels, IPv4/IPv6); default `policy.cae.fallback_share`.
+    #[serde(default)]
+    pub ip_mismatch_share: Option<f64>,
+    /// Token Protection for the segment's apps in its scope (native apps calling only
+    /// Exchange, SharePoint, Teams); an app's own `token_protection` overrides it.
+    #[serde(default)]
+    pub token_protection: bool,
 }
 
 /// Activity patterns.
@@ -611,6 +636,10 @@ pub struct RawApp {
     /// Resources the app calls.
     #[serde(default = "graph")]
     pub resources: Vec<String>,
+    /// Token Protection for this app (default: the segment's switch); `true` is an
+    /// error for an app outside the policy's scope.
+    #[serde(default)]
+    pub token_protection: Option<bool>,
     /// The app calls its resource this often while its user is active.
     #[serde(default = "call_interval")]
     pub call_interval: Dur,

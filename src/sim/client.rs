@@ -15,7 +15,7 @@ use crate::domain::backup::{SessionFacts, eligibility};
 use crate::domain::idp::{Answer, RequestKind};
 use crate::domain::token::{AccessToken, RefreshToken, SessionCookie};
 use crate::engine::{SimDuration, SimTime};
-use crate::policy::cae;
+use crate::policy::cae::{self, CaeSession};
 use crate::policy::client_profile::{Context, react};
 use crate::policy::lifetimes::SPA_REFRESH_LIFETIME;
 use crate::policy::{Failure, PromptCause, RefreshMode};
@@ -310,6 +310,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         app.prompt_none_failed = false;
         self.apps[a].revocation.claims = None;
         if !caches {
+            self.apps[a].revocation.handed_out = Some(t);
             return Ok(());
         }
         let lifetime = scenario
@@ -409,6 +410,9 @@ impl<E: Endpoint> Simulation<'_, E> {
     }
 
     fn served<O: Observer>(&mut self, a: usize, t: SimTime, how: CallResult, obs: &mut O) {
+        if self.apps[a].revocation.cae == CaeSession::Blocked {
+            return self.failed(a, t, obs); // strict location: the resource rejects the call
+        }
         if self.users[self.apps[a].user as usize].active {
             obs.call(t, self.app_ref(a), how);
             self.unblock(a, t, obs);

@@ -5,6 +5,7 @@ mod activity;
 mod client;
 pub mod endpoint;
 pub mod event;
+mod exposure;
 pub mod observer;
 mod revocation;
 pub mod run;

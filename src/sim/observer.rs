@@ -3,8 +3,9 @@
 
 use crate::domain::events::EventKind;
 use crate::domain::idp::{Reply, RequestKind};
+use crate::domain::exposure::Facts;
 use crate::domain::token::TokenClasses;
-use crate::engine::{SimDuration, SimTime};
+use crate::engine::SimTime;
 use crate::policy::PromptCause;
 
 /// An app of the unit: its local index, its user's global id, its index in the segment.
@@ -82,7 +83,8 @@ pub enum CallResult {
 }
 
 /// The effect of one access-cutting event on one app of the user: which of its
-/// refresh token and cookie the matrix revoked or left alive, and the exposure window.
+/// refresh token and cookie the matrix revoked or left alive, and what an attacker
+/// holding its tokens can still do ([`Facts::window`] per [`Attacker`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RevocationRecord {
     /// When the event happened (for an admin revoke-all: when the admin asked).
@@ -95,10 +97,8 @@ pub struct RevocationRecord {
     pub revoked: TokenClasses,
     /// Classes of the app's tokens it left alive.
     pub alive: TokenClasses,
-    /// From the event until the last moment a token minted before it is still accepted:
-    /// the access token to expiry or to the CAE cut-off, a surviving refresh token or
-    /// cookie to its own timeout.
-    pub exposure: SimDuration,
+    /// How long the app's tokens stay usable after the event.
+    pub facts: Facts,
     /// The app's resources enforced the event through CAE.
     pub cae: bool,
     /// The scripted campaign it belongs to (index); `None`: drawn from the rates.

@@ -1,11 +1,12 @@
 //! Credential and admin events in a unit: drawing them per user (rates and scripted
 //! campaigns), applying the revocation matrix to the user's refresh tokens and cookies,
-//! measuring each app's exposure window, and CAE enforcement at the resources — the
+//! recording each app's exposure facts ([`super::exposure`]), and CAE enforcement at the resources — the
 //! resource rejects access tokens minted before a critical event once it has learnt of
 //! it, and the app's next request carries the claims challenge.
 
 use super::endpoint::Endpoint;
 use super::event::Event;
+use crate::domain::exposure::Fate;
 use super::observer::{Observer, RevocationRecord};
 use super::world::Simulation;
 use crate::domain::ClientType;
@@ -32,6 +33,8 @@ pub(super) struct AppEvents {
     pub claims: Option<EventKind>,
     /// When an event last revoked one of its tokens (backup eligibility).
     pub revoked_at: Option<SimTime>,
+    /// Apps without a cache: when the last token was handed out (exposure counts it).
+    pub handed_out: Option<SimTime>,
 }
 
 impl UnitEvents {
@@ -49,6 +52,7 @@ impl AppEvents {
             cae,
             claims: None,
             revoked_at: None,
+            handed_out: None,
         }
     }
 }
@@ -208,46 +212,23 @@ impl<E: Endpoint> Simulation<'_, E> {
                 self.queue.schedule(cut_off, Event::CaeEnforce(mark));
             }
             if kind.cuts_access() {
-                let exposure = self.exposure_end(a, t, cut_off).since(at);
+                let fate = match (revoked.is_empty(), alive.is_empty()) {
+                    (_, false) => Fate::LeftAlive,
+                    (false, true) => Fate::Revoked,
+                    (true, true) => Fate::NoSession,
+                };
                 obs.revocation(&RevocationRecord {
                     t: at,
                     app: self.app_ref(a),
                     event: kind,
                     revoked,
                     alive,
-                    exposure,
+                    facts: self.exposure_facts(a, at, t, cut_off, fate),
                     cae: enforced,
                     campaign,
                 });
             }
         }
-    }
-
-    /// The last moment a token of app `a` minted before the revocation at `at` is still
-    /// accepted (and at least `at`): its access token until expiry (or the CAE cut-off),
-    /// a refresh token or cookie the event left alive until its own timeout if nobody
-    /// uses it again.
-    fn exposure_end(&self, a: usize, at: SimTime, cut_off: Option<SimTime>) -> SimTime {
-        let policy = self.policy();
-        let cache = &self.apps[a].cache;
-        let access = cache
-            .access
-            .filter(|t| t.issued <= at)
-            .map(|t| cut_off.map_or(t.expires, |c| c.min(t.expires)));
-        let refresh = cache
-            .refresh
-            .filter(|rt| !rt.revoked)
-            .map(|rt| policy.refresh_deadline(&rt));
-        let cookie = cache
-            .cookie
-            .filter(|c| !c.revoked)
-            .map(|c| policy.cookie_deadline(&c));
-        [access, refresh, cookie]
-            .into_iter()
-            .flatten()
-            .max()
-            .unwrap_or(at)
-            .max(at)
     }
 
     /// A critical event reaches the resources of app `a`: an access token minted before

@@ -214,6 +214,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         let last = s.first + s.interval * (s.served - 1);
         let app = &mut self.apps[a];
         app.last_primary_auth = Some(last);
+        app.revocation.handed_out = Some(last);
         app.call_started = last;
         if let (RequestKind::Refresh, Some(rt)) = (s.kind, app.cache.refresh.as_mut()) {
             rt.last_used = last;

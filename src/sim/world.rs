@@ -243,7 +243,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                 ((seed.id as u64) << 8) | slot as u64,
                 Purpose::Client,
             );
-            let cae = s.cae.session(spec, &mut rng);
+            let cae = s.cae.session(spec, segment.ip_mismatch_share, &mut rng);
             let mut cache = self.warm_cache(spec, segment, cae, &mut rng);
             let mut phase = SimDuration(rng.range_inclusive(0, spec.call_interval.as_millis() - 1));
             if self.trace {

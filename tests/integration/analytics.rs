@@ -117,37 +117,48 @@ fn breakdowns_and_percentiles_match_a_plain_computation() {
 }
 
 #[test]
-fn exposure_is_read_from_revocations_when_present() {
+fn exposure_table_never_pools_revoked_tails_with_sessions_left_alive() {
     let dir = small_run("analytics-exposure", &[]);
-    let cae = [3.0, 7.5, 15.0];
-    let non_cae = [40.0, 75.0, 90.0, 61.0];
-    let mut text = "user,unit,segment,app,event,time_minutes,exposure_minutes,cae\n".to_string();
-    for (i, (m, c)) in cae
-        .iter()
-        .map(|m| (m, true))
-        .chain(non_cae.iter().map(|m| (m, false)))
-        .enumerate()
-    {
+    let header = schema::revocations::all().join(",");
+    let mut text = format!("{header}\n");
+    // Revoked sessions with tails of 40, 61, 75, 90 minutes; sessions left alive, two
+    // usable indefinitely while used and one for 30 days; one protected against replay.
+    let cases = [
+        ("revoked", "tail", "40", "tail", "90"),
+        ("revoked", "tail", "61", "tail", "90"),
+        ("revoked", "tail", "75", "tail", "90"),
+        ("revoked", "tail", "90", "nothing", ""),
+        ("left-alive", "tail", "5", "left-alive", ""),
+        ("left-alive", "tail", "7", "left-alive", ""),
+        ("left-alive", "tail", "9", "left-alive", "43200"),
+    ];
+    for (i, (fate, m1, v1, m2, v2)) in cases.iter().enumerate() {
         text += &format!(
-            "{i},0,office-eu,outlook,password-change,{},{m},{c}\n",
+            "{i},0,office-eu,outlook,native,password-change,{},pwd_token,,{fate},false,false,{m1},{v1},{m2},{v2},{m2},{v2},,\n",
             100 + i
         );
     }
     std::fs::write(dir.join(schema::REVOCATIONS_CSV), text).unwrap();
-    let data = analyze(&dir).unwrap();
-    let mut all: Vec<f64> = cae.iter().chain(&non_cae).copied().collect();
-    all.sort_by(f64::total_cmp);
-    let p95 = data.headline.get("exposure_p95_minutes").unwrap().unwrap();
-    assert!(close(p95, quantile(&all, 0.95)));
-    let (yes, no) = data.exposure.unwrap();
-    assert_eq!(yes, vec![3.0, 7.5, 15.0]);
-    assert_eq!(no, vec![40.0, 61.0, 75.0, 90.0]);
-    let by_cae = rows(&dir.join("exposure.csv"));
-    let row = by_cae.iter().find(|r| r["cae"] == "false").unwrap();
-    assert_eq!(num(row, "n"), 4.0);
-    assert!(close(
-        num(row, "p50"),
-        quantile(&[40.0, 61.0, 75.0, 90.0], 0.5)
-    ));
-    assert!(close(num(row, "max"), 90.0));
+    analyze(&dir).unwrap();
+    let table = rows(&dir.join("exposure.csv"));
+    assert!(!table.is_empty());
+    for row in &table {
+        let tail = row["measure"] == "tail";
+        let alive = row["measure"] == "left-alive";
+        assert!(tail || alive || row["measure"] == "nothing", "{row:?}");
+        // A group is one fate and one measure: its max never mixes the two measures.
+        if tail && row["fate"] == "revoked" && row["attacker"] == "stolen-access-token" {
+            assert_eq!(num(row, "rows"), 4.0);
+            assert!(close(num(row, "p50_minutes"), quantile(&[40.0, 61.0, 75.0, 90.0], 0.5)));
+            assert!(close(num(row, "max_minutes"), 90.0));
+        }
+        if alive {
+            assert_eq!(row["fate"], "left-alive", "{row:?}");
+            assert_eq!(num(row, "indefinitely"), 2.0);
+            assert!(close(num(row, "max_minutes"), 43200.0));
+        }
+        if row["attacker"] == "replay" && row["measure"] == "nothing" {
+            assert_eq!(num(row, "rows"), 1.0, "the protected session gives nothing");
+        }
+    }
 }

@@ -49,7 +49,10 @@ fn incident_response_runs_small_and_identically_on_any_thread_count() {
         "app",
         "event",
         "time_minutes",
-        "exposure_minutes",
+        "fate",
+        "stolen_access_token_minutes",
+        "replay_measure",
+        "compromised_device_minutes",
         "cae",
     ] {
         assert!(header.split(',').any(|c| c == column), "{header}");

@@ -204,15 +204,14 @@ pub fn check(c: &Case) -> Result<(), String> {
                 _ => {}
             }
         }
-        // Every use of an access token minted before the event falls in the exposure
-        // window; with CAE within the propagation bound, without within its lifetime
-        // unless a live refresh token or cookie extends the window.
+        // Every use of an access token minted before the event falls in the stolen-token
+        // window; with CAE within the propagation bound, without within its lifetime.
         let mut minted = None;
         for e in seen.iter() {
             match *e {
                 Seen::Grant(g, _) => minted = Some(g),
                 Seen::Served(u) if minted.is_some_and(|m| m <= r.t) && u > r.t => {
-                    if u > r.t + r.exposure {
+                    if u > r.t + r.facts.access {
                         return Err(format!(
                             "{here}: pre-event token accepted at {u}, after the exposure window"
                         ));
@@ -227,9 +226,9 @@ pub fn check(c: &Case) -> Result<(), String> {
             }
         }
         // (An admin revoke-all adds its API lag, during which the session still mints tokens.)
-        if !r.cae && r.alive.is_empty() && r.exposure > at_max + t.since(r.t) {
+        if r.facts.access.max(r.facts.fresh) > at_max + t.since(r.t) {
             return Err(format!(
-                "{here}: exposure beyond the access-token lifetime with nothing alive"
+                "{here}: exposure beyond the access-token lifetime"
             ));
         }
     }

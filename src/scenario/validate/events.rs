@@ -1,6 +1,7 @@
 //! Credential and admin event rates and scripted campaigns.
 
 use super::*;
+use crate::domain::EventKind;
 
 /// Event rates of `field` on top of `base`: each given kind replaces the base rate.
 pub(super) fn validate_rates(
@@ -71,8 +72,25 @@ pub(super) fn validate_events(
             })
         })
         .collect::<Checked<Vec<_>>>()?;
+    if let Some(k) = e.exposure_events.iter().find(|k| !k.cuts_access()) {
+        return c.fail(
+            "events.exposure_events",
+            format!(
+                "'{}' does not cut access, so it has no exposure (use one of {})",
+                k.label(),
+                EventKind::ALL
+                    .iter()
+                    .filter(|k| k.cuts_access())
+                    .map(|k| k.label())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    }
     Ok(EventModel {
         campaigns,
         admin_api_lag,
+        exposure_events: e.exposure_events.clone(),
+        exposure_attacker: e.exposure_attacker,
     })
 }

@@ -396,6 +396,7 @@ fn validate_cae(c: &Checker, r: &RawCae) -> Checked<CaePolicy> {
         lifetime_min,
         lifetime_max,
         fallback_share: c.share("policy.cae.fallback_share", r.fallback_share, false)?,
+        location: r.location,
         fallback_lifetime: c.range(
             "policy.cae.fallback_lifetime",
             r.fallback_lifetime.0,

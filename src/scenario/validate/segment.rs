@@ -1,6 +1,7 @@
 //! Segments and their apps, and how users are allocated to segments.
 
 use super::*;
+use crate::policy::token_protection;
 
 pub(super) fn validate_segments(
     c: &Checker,
@@ -119,7 +120,7 @@ fn validate_segment(c: &Checker, i: usize, s: &RawSegment, rates: EventRates) ->
         .app
         .iter()
         .enumerate()
-        .map(|(k, a)| validate_app(c, &f(&format!("app[{k}]")), a))
+        .map(|(k, a)| validate_app(c, &f(&format!("app[{k}]")), a, s.token_protection))
         .collect::<Checked<Vec<_>>>()?;
     Ok(Segment {
         name: s.name.clone(),
@@ -137,11 +138,27 @@ fn validate_segment(c: &Checker, i: usize, s: &RawSegment, rates: EventRates) ->
             None => 0.0,
         },
         event_rates: validate_rates(c, &f("event_rates"), &s.event_rates, rates)?,
+        ip_mismatch_share: s
+            .ip_mismatch_share
+            .map(|v| c.share(&f("ip_mismatch_share"), v, false))
+            .transpose()?,
     })
 }
 
-fn validate_app(c: &Checker, prefix: &str, a: &RawApp) -> Checked<AppSpec> {
+fn validate_app(c: &Checker, prefix: &str, a: &RawApp, segment_tp: bool) -> Checked<AppSpec> {
     let f = |name: &str| format!("{prefix}.{name}");
+    let in_scope = token_protection::covers(a.client, &a.resources);
+    if a.token_protection == Some(true) && !in_scope {
+        return c.fail(
+            f("token_protection"),
+            format!(
+                "'true' for a {} app calling {}: Token Protection covers only {}",
+                a.client.label(),
+                a.resources.join(", "),
+                token_protection::SCOPE
+            ),
+        );
+    }
     let call_interval = c.range(
         &f("call_interval"),
         a.call_interval.0,
@@ -198,6 +215,7 @@ fn validate_app(c: &Checker, prefix: &str, a: &RawApp) -> Checked<AppSpec> {
         persistent_cache: a.persistent_cache,
         cp1: a.cp1,
         resources: a.resources.clone(),
+        token_protection: in_scope && a.token_protection.unwrap_or(segment_tp),
         call_interval,
         catches_errors: a.catches_errors,
         timeout: a.timeout.map(|d| d.0).or(a.profile.default_timeout()),
