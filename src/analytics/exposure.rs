@@ -105,7 +105,11 @@ pub fn exposure(tables: &RunTables) -> Result<Option<DataFrame>> {
                 }
             }));
             select.push(col(ROWS));
-            select.extend(QUANTILES.iter().map(|(n, _)| col(*n).cast(DataType::Float64)));
+            select.extend(
+                QUANTILES
+                    .iter()
+                    .map(|(n, _)| col(*n).cast(DataType::Float64)),
+            );
             select.push(col(MAX).cast(DataType::Float64));
             select.push(col(INDEFINITELY));
             long.clone()
@@ -125,10 +129,9 @@ pub fn exposure(tables: &RunTables) -> Result<Option<DataFrame>> {
     let share = (col(ROWS).cast(DataType::Float64) / per_event).alias(SHARE);
     let mut order = vec![VIEW];
     order.extend(KEYS);
-    let sorted = all.with_column(share).sort(
-        order,
-        SortMultipleOptions::default().with_nulls_last(false),
-    );
+    let sorted = all
+        .with_column(share)
+        .sort(order, SortMultipleOptions::default().with_nulls_last(false));
     computing("the exposure table", sorted.collect()).map(Some)
 }
 
@@ -144,7 +147,17 @@ pub fn report_table(df: &DataFrame, view: &str, attacker: Attacker) -> Result<Ta
         .chain(cols)
         .map(|c| col(*c))
         .collect();
-    keep.extend([ROWS, SHARE, QUANTILES[0].0, QUANTILES[1].0, MAX, INDEFINITELY].map(col));
+    keep.extend(
+        [
+            ROWS,
+            SHARE,
+            QUANTILES[0].0,
+            QUANTILES[1].0,
+            MAX,
+            INDEFINITELY,
+        ]
+        .map(col),
+    );
     let df = df
         .clone()
         .lazy()

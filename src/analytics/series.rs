@@ -2,17 +2,15 @@
 //! handed over as plain vectors and [`Table`]s.
 
 use super::breakdown::{breakdowns, per_user};
+use super::exposure::{self as exp, Bar};
 use super::exprs::{self, num};
 use super::headline::Headline;
-use super::exposure::{self as exp, Bar};
 use super::percentiles::percentiles;
 use super::recovery::{outage_minutes, recovery};
 use super::table::write_frame;
 use super::tables::{RunTables, SummaryView};
 use super::{Result, Table, computing};
-use crate::metrics::schema::{
-    self, segments as sc, timeseries as ts, users as uc,
-};
+use crate::metrics::schema::{self, segments as sc, timeseries as ts, users as uc};
 use crate::policy::PromptCause;
 use crate::scenario::Scenario;
 use polars::prelude::*;

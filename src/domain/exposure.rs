@@ -169,7 +169,10 @@ mod tests {
         }
         let alive = facts(Fate::LeftAlive, true);
         assert_eq!(alive.window(Attacker::Replay), Window::Nothing);
-        assert_eq!(alive.window(Attacker::CompromisedDevice), Window::Alive(None));
+        assert_eq!(
+            alive.window(Attacker::CompromisedDevice),
+            Window::Alive(None)
+        );
     }
 
     #[test]

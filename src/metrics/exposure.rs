@@ -4,8 +4,8 @@
 
 use super::units::{duration, percent};
 use crate::domain::EventKind;
-use crate::domain::exposure::{Attacker, Fate, Window};
 use crate::domain::events::EventModel;
+use crate::domain::exposure::{Attacker, Fate, Window};
 use crate::sim::RevocationRecord;
 use serde::{Deserialize, Serialize};
 
@@ -169,14 +169,22 @@ fn left_alive(rows: &[&RevocationRecord]) -> LeftAlive {
     LeftAlive {
         sessions: alive.len() as u64,
         share: (with_session > 0).then(|| alive.len() as f64 / with_session as f64),
-        indefinitely: alive.iter().filter(|r| r.facts.while_used.is_none()).count() as u64,
+        indefinitely: alive
+            .iter()
+            .filter(|r| r.facts.while_used.is_none())
+            .count() as u64,
         while_used: ExposureStats::of(
             alive
                 .iter()
                 .filter_map(|r| r.facts.while_used.map(|d| d.as_minutes_f64()))
                 .collect(),
         ),
-        idle: ExposureStats::of(alive.iter().map(|r| r.facts.idle.as_minutes_f64()).collect()),
+        idle: ExposureStats::of(
+            alive
+                .iter()
+                .map(|r| r.facts.idle.as_minutes_f64())
+                .collect(),
+        ),
     }
 }
 

@@ -37,7 +37,10 @@ fn short(a: Attacker) -> &'static str {
 
 impl Chart for ExposureChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let area = titled(root, "After each event: how long an attacker's tokens stay usable")?;
+        let area = titled(
+            root,
+            "After each event: how long an attacker's tokens stay usable",
+        )?;
         if self.bars.is_empty() {
             return note(&area, "no revocation events in this run");
         }

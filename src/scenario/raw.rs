@@ -2,9 +2,9 @@
 //! tagged enums. Nothing here is checked beyond its type; [`super::validate`] turns a
 //! [`RawModel`] into a [`super::Scenario`] and enforces the cross-field rules.
 
+use crate::domain::exposure::Attacker;
 use crate::domain::{ClientType, EventKind, SignIn, idp::Overload};
 use crate::engine::SimDuration;
-use crate::domain::exposure::Attacker;
 use crate::policy::cae::LocationMode;
 use crate::policy::{Jitter, MatrixVariant, Profile};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

@@ -63,14 +63,18 @@ impl<E: Endpoint> Simulation<'_, E> {
         };
         let cache = &self.apps[a].cache;
         let surviving = [
-            cache
-                .refresh
-                .filter(|rt| !rt.revoked)
-                .map(|rt| (policy.refresh_deadline_in_use(&rt), policy.refresh_deadline(&rt))),
-            cache
-                .cookie
-                .filter(|c| !c.revoked)
-                .map(|c| (policy.cookie_deadline_in_use(&c), policy.cookie_deadline(&c))),
+            cache.refresh.filter(|rt| !rt.revoked).map(|rt| {
+                (
+                    policy.refresh_deadline_in_use(&rt),
+                    policy.refresh_deadline(&rt),
+                )
+            }),
+            cache.cookie.filter(|c| !c.revoked).map(|c| {
+                (
+                    policy.cookie_deadline_in_use(&c),
+                    policy.cookie_deadline(&c),
+                )
+            }),
         ];
         let (in_use, idle) = surviving
             .into_iter()

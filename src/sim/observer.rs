@@ -2,8 +2,8 @@
 //! results itself. The metrics recorder, the trace printer and tests implement it.
 
 use crate::domain::events::EventKind;
-use crate::domain::idp::{Reply, RequestKind};
 use crate::domain::exposure::Facts;
+use crate::domain::idp::{Reply, RequestKind};
 use crate::domain::token::TokenClasses;
 use crate::engine::SimTime;
 use crate::policy::PromptCause;

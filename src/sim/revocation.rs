@@ -6,11 +6,11 @@
 
 use super::endpoint::Endpoint;
 use super::event::Event;
-use crate::domain::exposure::Fate;
 use super::observer::{Observer, RevocationRecord};
 use super::world::Simulation;
 use crate::domain::ClientType;
 use crate::domain::events::EventKind;
+use crate::domain::exposure::Fate;
 use crate::domain::token::{TokenClass, TokenClasses};
 use crate::engine::{Purpose, Rng, SimDuration, SimTime};
 use crate::policy::cae::{self, CaeSession};

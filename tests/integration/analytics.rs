@@ -149,7 +149,10 @@ fn exposure_table_never_pools_revoked_tails_with_sessions_left_alive() {
         // A group is one fate and one measure: its max never mixes the two measures.
         if tail && row["fate"] == "revoked" && row["attacker"] == "stolen-access-token" {
             assert_eq!(num(row, "rows"), 4.0);
-            assert!(close(num(row, "p50_minutes"), quantile(&[40.0, 61.0, 75.0, 90.0], 0.5)));
+            assert!(close(
+                num(row, "p50_minutes"),
+                quantile(&[40.0, 61.0, 75.0, 90.0], 0.5)
+            ));
             assert!(close(num(row, "max_minutes"), 90.0));
         }
         if alive {

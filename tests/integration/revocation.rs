@@ -227,9 +227,7 @@ pub fn check(c: &Case) -> Result<(), String> {
         }
         // (An admin revoke-all adds its API lag, during which the session still mints tokens.)
         if r.facts.access.max(r.facts.fresh) > at_max + t.since(r.t) {
-            return Err(format!(
-                "{here}: exposure beyond the access-token lifetime"
-            ));
+            return Err(format!("{here}: exposure beyond the access-token lifetime"));
         }
     }
     // Password expiry revokes nothing: nobody is prompted for it.
