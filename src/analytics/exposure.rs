@@ -20,7 +20,8 @@ pub const ATTACKER: &str = "attacker";
 pub const MEASURE: &str = "measure";
 /// Column: rows in the group.
 pub const ROWS: &str = "rows";
-/// Column: the group's share of the rows of its event kind (and view and attacker).
+/// Column: the group's share of the rows of its event kind (and view, attacker and, in
+/// the segment view, segment).
 pub const SHARE: &str = "share";
 /// Column: left-alive sessions usable indefinitely while used.
 pub const INDEFINITELY: &str = "indefinitely";
@@ -121,10 +122,12 @@ pub fn exposure(tables: &RunTables) -> Result<Option<DataFrame>> {
     let all = computing("the exposure table", concat(frames, UnionArgs::default()))?;
     let per_event = computing(
         "the exposure table",
-        col(ROWS)
-            .sum()
-            .cast(DataType::Float64)
-            .over([col(VIEW), col(ATTACKER), col(rc::EVENT)]),
+        col(ROWS).sum().cast(DataType::Float64).over([
+            col(VIEW),
+            col(ATTACKER),
+            col(rc::EVENT),
+            col(rc::SEGMENT),
+        ]),
     )?;
     let share = (col(ROWS).cast(DataType::Float64) / per_event).alias(SHARE);
     let mut order = vec![VIEW];

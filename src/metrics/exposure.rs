@@ -72,8 +72,10 @@ pub struct Tail {
     pub cae: ExposureStats,
     /// The other revoked sessions.
     pub non_cae: ExposureStats,
-    /// Sessions from which this attacker gets nothing usable (Token Protection).
+    /// Revoked sessions from which this attacker gets nothing usable (Token Protection).
     pub nothing: u64,
+    /// Sessions left alive that this attacker cannot use (Token Protection).
+    pub alive_bound: u64,
 }
 
 /// Exposure of one event kind.
@@ -154,6 +156,11 @@ fn tail(rows: &[&RevocationRecord], attacker: Attacker) -> Tail {
             .iter()
             .filter(|r| r.facts.window(attacker) == Window::Nothing)
             .count() as u64,
+        alive_bound: rows
+            .iter()
+            .filter(|r| r.facts.fate == Fate::LeftAlive)
+            .filter(|r| r.facts.window(attacker) == Window::Nothing)
+            .count() as u64,
     }
 }
 
@@ -223,6 +230,13 @@ impl EventExposure {
         } else {
             format!("after {event}, {who} from a revoked session stays usable {s}")
         };
+        let revoked = t.cae.events + t.non_cae.events + t.nothing;
+        if t.nothing > 0 && revoked > t.nothing {
+            s += &format!(
+                " and gives nothing for the {} bound by Token Protection",
+                percent(t.nothing as f64 / revoked as f64)
+            );
+        }
         let a = &self.left_alive;
         if let Some(share) = a.share.filter(|s| *s > 0.0) {
             let how = if a.indefinitely == a.sessions {
@@ -234,9 +248,15 @@ impl EventExposure {
                 }
             };
             s += &format!(
-                "; {} of sessions are not revoked by it (passwordless, confidential or untouched by the matrix) and stay usable {how}",
+                "; {} of sessions are kept by the revocation matrix (passwordless, confidential or not covered by this event) and stay usable {how}",
                 percent(share)
             );
+            if t.alive_bound > 0 {
+                s += &format!(
+                    ", though not to this attacker for the {} bound by Token Protection",
+                    percent(t.alive_bound as f64 / a.sessions as f64)
+                );
+            }
         }
         s
     }

@@ -3,9 +3,7 @@
 //! the exposure rows. Built on the worker thread, so the UI thread only draws.
 
 use crate::engine::time::MS_PER_MINUTE;
-use crate::metrics::summary::ExposureStats;
 use crate::metrics::{RunResult, Summary};
-use crate::policy::cae;
 use crate::scenario::population::unit_of;
 use crate::sim::Outcome;
 use std::collections::BTreeMap;
@@ -67,19 +65,6 @@ pub struct UserRow {
     pub prompts: u64,
 }
 
-/// Revocation exposure of one group of apps.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExposureRow {
-    /// `CAE` (cp1 app calling a CAE-capable resource) or `non-CAE`.
-    pub group: &'static str,
-    /// Apps in the group.
-    pub apps: u64,
-    /// Revocation events that hit the group.
-    pub events: u64,
-    /// Exposure percentiles p50, p95 and max, in minutes, when there were events.
-    pub percentiles: Option<[f64; 3]>,
-}
-
 /// Everything the tabs show about one run.
 pub struct Digest {
     /// The run itself (for `e`, export, and for tracing one user).
@@ -94,8 +79,6 @@ pub struct Digest {
     pub profiles: Vec<GroupRow>,
     /// The most blocked users, worst first.
     pub worst: Vec<UserRow>,
-    /// Exposure rows.
-    pub exposure: Vec<ExposureRow>,
     /// Wall time of the simulation.
     pub simulated: Duration,
     /// Wall time of building this digest.
@@ -120,7 +103,6 @@ impl Digest {
                     .to_string()
             }),
             worst: worst_users(&run),
-            exposure: exposure_rows(&run, &summary),
             summary,
             simulated,
             digested: Duration::ZERO,
@@ -233,32 +215,4 @@ fn worst_users(run: &RunResult) -> Vec<UserRow> {
             prompts,
         })
         .collect()
-}
-
-/// The Exposure tab's rows: apps split into CAE-capable (cp1 and only CAE-capable
-/// resources, [`cae::capable`]) and the rest, with the exposure statistics of
-/// the run's summary for each group.
-pub fn exposure_rows(run: &RunResult, summary: &Summary) -> Vec<ExposureRow> {
-    let (mut cae, mut other) = (0u64, 0u64);
-    for unit in &run.units {
-        for row in &unit.rows {
-            let app = &run.scenario.segments[row.segment as usize].apps[row.slot as usize];
-            if cae::capable(app) {
-                cae += 1;
-            } else {
-                other += 1;
-            }
-        }
-    }
-    let row = |group, apps, stats: &ExposureStats| ExposureRow {
-        group,
-        apps,
-        events: stats.events,
-        percentiles: match (stats.p50_minutes, stats.p95_minutes, stats.max_minutes) {
-            (Some(p50), Some(p95), Some(max)) => Some([p50, p95, max]),
-            _ => None,
-        },
-    };
-    let e = &summary.exposure;
-    vec![row("CAE", cae, &e.cae), row("non-CAE", other, &e.non_cae)]
 }

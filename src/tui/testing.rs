@@ -11,12 +11,18 @@ use std::time::Duration;
 
 /// The default model, made small: 300 users over 2 days, the outage on day 1 at 09:00.
 pub fn small_base() -> Base {
+    small_base_with(&[])
+}
+
+/// [`small_base`] with more overrides.
+pub fn small_base_with(extra: &[&str]) -> Base {
     let sets: Vec<Override> = [
         "scenario.users=300",
         "scenario.horizon=2d",
         "outage.0.start=1d9h",
     ]
     .iter()
+    .chain(extra)
     .map(|s| s.parse().expect("valid override"))
     .collect();
     Base::new(DEFAULT_MODEL.into(), "default.toml".into(), sets).expect("valid model")
@@ -30,8 +36,13 @@ pub fn digest_of(model: &Model) -> Arc<Digest> {
 
 /// A model that has asked for and received its baseline run.
 pub fn model_with_baseline() -> Model {
+    model_with_baseline_of(small_base())
+}
+
+/// A model of `base` that has asked for and received its baseline run.
+pub fn model_with_baseline_of(base: Base) -> Model {
     let mut model = Model::new(
-        small_base(),
+        base,
         Paths {
             export: std::env::temp_dir().join("tokensim-tui-export"),
             save: std::env::temp_dir().join("tokensim-tui-save.toml"),

@@ -3,7 +3,7 @@
 
 use crate::tui::model::{Model, Tab};
 use crate::tui::msg::Msg;
-use crate::tui::testing::model_with_baseline;
+use crate::tui::testing::{model_with_baseline, model_with_baseline_of, small_base_with};
 use crate::tui::trace::trace_user;
 use crate::tui::update::update;
 use crate::tui::view::view;
@@ -134,13 +134,28 @@ fn exposure_tab_says_when_there_are_no_revocation_events() {
     for size in [SMALL, LARGE] {
         assert_shows(
             &screen(&model, size),
-            &[
-                "CAE vs non-CAE",
-                "non-CAE",
-                "no revocation events in this scenario",
-            ],
+            &["revoked sessions", "no revocation events in this scenario"],
         );
     }
+}
+
+#[test]
+fn exposure_tab_shows_both_measures_per_event_and_attacker() {
+    let mut model = model_with_baseline_of(small_base_with(&["events.rates.password-change=200"]));
+    model.tab = Tab::Exposure;
+    let s = screen(&model, LARGE);
+    assert_shows(
+        &s,
+        &[
+            "password-change",
+            "stolen AT",
+            "replay",
+            "device",
+            "alive",
+            "after password-change",
+        ],
+    );
+    assert!(s.contains(" min"), "windows in human units:\n{s}");
 }
 
 #[test]
