@@ -13,12 +13,14 @@ pub(super) const HELP: &str = "\
 Outputs (in --out, default reports/<scenario name>/), each written atomically:
   summary.json     headline figures: requests by outcome, prompts by cause, blocked users
                    and user-minutes, per outage: users blocked, recovery time, peak load,
-                   and exposure after revocation events (p50/p95/max, with and without CAE)
+                   and exposure: measure (a) for revoked sessions, (b) share left alive,
+                   per event kind and attacker model, with the headline sentences
   users.csv        one row per user and app: minutes wanted and blocked, requests, prompts
   timeseries.csv   one row per minute and scale unit: offered/admitted load, capacity,
                    429s, failures, backup-served, active and blocked users
   revocations.csv  one row per access-cutting event and app of its user: token classes
-                   revoked and left alive, exposure window, whether CAE applied
+                   revoked and left alive, fate, CAE, Token Protection, and per
+                   attacker model the measure (tail / left-alive / nothing) and minutes
   segment_timeseries.csv, model.toml   blocked users per segment; the effective model
   report.md        the report, with charts (PNG, SVG) and analytics tables (CSV, Parquet)
 

@@ -23,7 +23,8 @@ Outputs (in --out, default reports/sweep-<scenario name>/):
 Metrics for --x and --y: users, blocked_users, blocked_user_minutes,
 outage_users_blocked, outage_blocked_user_minutes, recovery_minutes, peak_load_ratio,
 blocked_p95_minutes, prompts_per_user_month, requests_429, backup_share,
-exposure_p95_minutes.
+exposure_p95_minutes (measure a of the headline events, `events.exposure_events`),
+exposure_left_alive_share (measure b).
 
 Example:
   tokensim sweep models/sweep-global-outage.toml \\

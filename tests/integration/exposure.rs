@@ -241,3 +241,41 @@ fn strict_location_blocks_mismatched_sessions_and_rejects_stolen_tokens() {
     );
     assert!(stolen_tails(&standard.rows, true).iter().any(|t| *t > 0.0));
 }
+
+/// The sweep and compare headline: measure (a) of the events `events.exposure_events`
+/// selects, with measure (b) beside it. Revoke-all revokes every class, so choosing it
+/// alone leaves no session alive; a password change leaves passwordless and confidential
+/// sessions alive.
+#[test]
+fn headline_exposure_follows_the_chosen_event_kinds() {
+    let headline = |events: &str| {
+        let dir = crate::common::temp_dir(&format!("exposure-headline-{}", events.len()));
+        let text =
+            std::fs::read_to_string(crate::common::root().join("models/incident-response.toml"))
+                .unwrap();
+        let sets = [
+            "scenario.users=200",
+            "scenario.horizon=14d",
+            &format!("events.exposure_events={events}"),
+        ];
+        let s = model(&text, &sets);
+        let run = tokensim::metrics::RunResult::simulate(s, 2, &|_| true).unwrap();
+        run.write_all(&dir).unwrap();
+        let summary = tokensim::metrics::Summary::from_run(&run);
+        let h = tokensim::analytics::headline::of_run(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        (summary.exposure, h)
+    };
+    let (revoke_all, h) = headline(r#"["admin-revoke-all"]"#);
+    assert_eq!(h.get("exposure_left_alive_share").unwrap(), Some(0.0));
+    assert_eq!(
+        h.get("exposure_p95_minutes").unwrap(),
+        revoke_all.all.p95_minutes
+    );
+    assert_eq!(revoke_all.headlines.len(), 1);
+    assert!(revoke_all.headlines[0].starts_with("after admin-revoke-all"));
+    let (changes, h) = headline(r#"["password-change", "admin-reset-azure-portal"]"#);
+    let alive = h.get("exposure_left_alive_share").unwrap().unwrap();
+    assert!(alive > 0.2 && alive < 1.0, "{alive}");
+    assert_eq!(changes.headlines.len(), 2);
+}
