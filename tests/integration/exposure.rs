@@ -163,7 +163,7 @@ fn tokens_handed_to_a_no_cache_app_count_as_exposure() {
     let text = always_on("", "", 60)
         .replace("profile = \"msal-dotnet\"", "profile = \"no-cache\"")
         .replace("call_interval = \"1m\"", "call_interval = \"5m\"");
-    let mut tails = stolen_tails(&run(&model(&text, &[])).rows, false);
+    let tails = stolen_tails(&run(&model(&text, &[])).rows, false);
     let n = tails.len();
     assert!(n > 500, "too few revoked sessions: {n}");
     assert!(tails.iter().all(|t| *t > 55.0 && *t <= 90.0), "{tails:?}");
