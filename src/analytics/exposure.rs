@@ -5,6 +5,7 @@
 
 use super::exprs::{self, num};
 use super::{Result, RunTables, Table, computing};
+use crate::domain::events::EventModel;
 use crate::domain::exposure::Attacker;
 use crate::metrics::schema::revocations as rc;
 use crate::metrics::units;
@@ -138,9 +139,16 @@ pub fn exposure(tables: &RunTables) -> Result<Option<DataFrame>> {
     computing("the exposure table", sorted.collect()).map(Some)
 }
 
-/// The rows of `view` for `attacker`, for a report: its own key columns, the rows and
-/// share, and the windows in human units (`indefinitely while used` where they are).
-pub fn report_table(df: &DataFrame, view: &str, attacker: Attacker) -> Result<Table> {
+/// The rows of `view` for the headline attacker and event kinds of `events`, for a
+/// report: its own key columns, the rows and share, and the windows in human units.
+pub fn report_table(df: &DataFrame, view: &str, events: &EventModel) -> Result<Table> {
+    let attacker = events.exposure_attacker;
+    let chosen = crate::domain::EventKind::ALL
+        .iter()
+        .filter(|k| events.in_headline(**k))
+        .map(|k| col(rc::EVENT).eq(lit(k.label())))
+        .reduce(Expr::or)
+        .unwrap_or(lit(false));
     let cols = VIEWS
         .iter()
         .find(|(v, _)| *v == view)
@@ -167,7 +175,8 @@ pub fn report_table(df: &DataFrame, view: &str, attacker: Attacker) -> Result<Ta
         .filter(
             col(VIEW)
                 .eq(lit(view))
-                .and(col(ATTACKER).eq(lit(attacker.label()))),
+                .and(col(ATTACKER).eq(lit(attacker.label())))
+                .and(chosen),
         )
         .select(keep);
     let mut t = Table::from_frame(&computing("the exposure report table", df.collect())?, 4);

@@ -70,9 +70,10 @@ pub struct ReportData {
 pub struct ExposureReport {
     /// The split chart's bars: headline event kinds × attacker models.
     pub bars: Vec<Bar>,
-    /// The headline attacker's rows per event kind × token classes × CAE × client type.
+    /// The headline attacker's rows per headline event kind × token classes × CAE ×
+    /// client type.
     pub by_class: Table,
-    /// The headline attacker's rows per event kind × segment.
+    /// The headline attacker's rows per headline event kind × segment.
     pub by_segment: Table,
 }
 
@@ -115,11 +116,11 @@ pub fn analyze(dir: &Path) -> Result<ReportData> {
         )?,
         exposure: match &e {
             Some(df) => {
-                let attacker = tables.scenario.events.exposure_attacker;
+                let events = &tables.scenario.events;
                 Some(ExposureReport {
                     bars: exp::bars(&tables)?,
-                    by_class: exp::report_table(df, "class", attacker)?,
-                    by_segment: exp::report_table(df, "segment", attacker)?,
+                    by_class: exp::report_table(df, "class", events)?,
+                    by_segment: exp::report_table(df, "segment", events)?,
                 })
             }
             None => None,

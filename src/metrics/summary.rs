@@ -251,7 +251,9 @@ impl OutageImpact {
     /// Recovery time as a person reads it.
     pub fn recovery_text(&self) -> String {
         self.recovery_minutes
-            .map_or("not within the horizon".to_string(), |m| format!("{m} min"))
+            .map_or("not within the horizon".to_string(), |m| {
+                super::units::duration(m as f64)
+            })
     }
 }
 

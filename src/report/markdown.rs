@@ -225,7 +225,7 @@ fn exposure(out: &mut String, d: &ReportData) {
     out.push_str(&e.by_class.markdown());
     out.push_str("\nBy event and segment:\n\n");
     out.push_str(&e.by_segment.markdown());
-    out.push_str("\nEvery attacker model is in `exposure.csv` (column `attacker`).\n");
+    out.push_str("\nEvery event kind and attacker model is in `exposure.csv`.\n");
 }
 
 fn outages(out: &mut String, d: &ReportData) {
