@@ -68,11 +68,12 @@ pub struct LeftAlive {
 pub struct Tail {
     /// Attacker model.
     pub attacker: Attacker,
-    /// Revoked sessions whose resources enforced the event through CAE.
+    /// Revoked sessions whose resources enforced the event through CAE (one from which
+    /// the attacker gets nothing counts as zero minutes).
     pub cae: ExposureStats,
     /// The other revoked sessions.
     pub non_cae: ExposureStats,
-    /// Revoked sessions from which this attacker gets nothing usable (Token Protection).
+    /// Of those, the sessions from which this attacker gets nothing (Token Protection).
     pub nothing: u64,
     /// Sessions left alive that this attacker cannot use (Token Protection).
     pub alive_bound: u64,
@@ -127,10 +128,13 @@ pub struct ExposureView {
     pub headlines: Vec<String>,
 }
 
+/// Measure (a) of a revoked session in minutes: its tail, or zero when the attacker
+/// holds nothing usable (Token Protection), so the policy shows in the percentiles.
 fn minutes(w: Window) -> Option<f64> {
     match w {
         Window::Tail(d) => Some(d.as_minutes_f64()),
-        _ => None,
+        Window::Nothing => Some(0.0),
+        Window::Alive(_) => None,
     }
 }
 
@@ -215,14 +219,13 @@ impl EventExposure {
         let who = match attacker {
             Attacker::StolenAccessToken => "a stolen access token",
             Attacker::Replay => "a replayed refresh token or cookie",
-            Attacker::CompromisedDevice => "a compromised device",
+            Attacker::CompromisedDevice => "a token taken from a compromised device",
         };
         let event = self.event.label();
         let mut s = match (t.non_cae.text(), t.cae.text()) {
             (Some(n), Some(c)) => format!("{n} (with CAE: {c})"),
             (Some(n), None) => n,
             (None, Some(c)) => format!("{c} (all of them with CAE)"),
-            (None, None) if t.nothing > 0 => "for no time: Token Protection".into(),
             (None, None) => String::new(),
         };
         s = if s.is_empty() {
@@ -230,8 +233,8 @@ impl EventExposure {
         } else {
             format!("after {event}, {who} from a revoked session stays usable {s}")
         };
-        let revoked = t.cae.events + t.non_cae.events + t.nothing;
-        if t.nothing > 0 && revoked > t.nothing {
+        let revoked = t.cae.events + t.non_cae.events;
+        if t.nothing > 0 {
             s += &format!(
                 " and gives nothing for the {} bound by Token Protection",
                 percent(t.nothing as f64 / revoked as f64)

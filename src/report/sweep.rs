@@ -218,6 +218,7 @@ fn markdown(
             METRICS[xi].label,
             METRICS[yi].label,
             "users blocked during outages",
+            "share of sessions the headline events leave alive",
             "Pareto-optimal",
         ]
         .map(String::from)
@@ -233,6 +234,8 @@ fn markdown(
                     format_value(h.values[xi]),
                     format_value(h.values[yi]),
                     format_value(h.values[metric_index("outage_users_blocked").unwrap_or(0)]),
+                    // Measure (b) beside the frontier's measure (a), never folded into it.
+                    format_value(h.get("exposure_left_alive_share").ok().flatten()),
                     if *p { "yes".into() } else { String::new() },
                 ]
             })

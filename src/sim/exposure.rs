@@ -87,7 +87,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             while_used: (in_use != SimTime::NEVER).then(|| in_use.max(at).since(at)),
             idle: idle.max(at).since(at),
             protected: self.spec(a).token_protection,
-            strict_location: cut_off.is_some() && s.cae.location.is_strict(),
+            strict_location: session.enforced() && s.cae.location.is_strict(),
         }
     }
 }
