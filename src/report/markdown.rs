@@ -211,6 +211,19 @@ fn exposure(out: &mut String, d: &ReportData) {
     for a in Attacker::ALL {
         let _ = writeln!(out, "- `{}`: {}.", a.label(), a.description());
     }
+    let protected = d
+        .scenario
+        .segments
+        .iter()
+        .flat_map(|s| &s.apps)
+        .any(|a| a.token_protection);
+    if protected {
+        let _ = writeln!(
+            out,
+            "\nToken Protection binds a session to its device for {}; apps have no device in this model yet, so each is taken to run on a registered Windows device (the policy's generally available platform).",
+            crate::policy::token_protection::SCOPE
+        );
+    }
     out.push('\n');
     chart(
         out,

@@ -56,14 +56,14 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
     let table = Table::new(
         rows,
         [
-            Constraint::Length(30),
+            Constraint::Max(30),
             Constraint::Length(9),
             Constraint::Length(7),
-            Constraint::Length(8),
-            Constraint::Length(8),
-            Constraint::Length(8),
-            Constraint::Length(8),
-            Constraint::Min(6),
+            Constraint::Length(7),
+            Constraint::Length(7),
+            Constraint::Length(7),
+            Constraint::Length(7),
+            Constraint::Min(5),
         ],
     )
     .header(
