@@ -12,9 +12,10 @@
 //! admin events (password resets, revocations, sign-out, ...) apply the revocation matrix
 //! (`datasets/revocation-matrix.csv`) to each token class, and CAE-capable resources cut
 //! older access tokens once a critical event reaches them. The core reports every
-//! request, prompt, blocked interval and revocation (with its exposure window) to an
-//! [`sim::Observer`]; the [`metrics`] recorder turns that into per-user tables,
-//! per-minute time series, exposure windows and the run summary.
+//! request, prompt, blocked interval and revocation (with the facts of its exposure:
+//! [`domain::exposure`]) to an [`sim::Observer`]; the [`metrics`] recorder turns that
+//! into per-user tables, per-minute time series, the revocations table (two measures
+//! per attacker model, never pooled) and the run summary.
 //!
 //! Layers, bottom up (dependencies point down only):
 //! - [`engine`]: integer time, the event queue, seeded random streams;
