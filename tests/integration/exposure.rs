@@ -129,6 +129,25 @@ fn stolen_token_tail_without_cae_is_uniform_between_margin_and_lifetime() {
     assert!(d < ks_bound(n), "KS distance {d:.4} ≥ {:.4}", ks_bound(n));
 }
 
+/// With proactive refresh: a fixed 4 h lifetime makes the platform send `refresh_in` = 2 h,
+/// and msal-python refreshes inline at the first call strictly after `refresh_on`, one
+/// call (1 min) later, so a token is replaced L/2 + 1 min after issue and the tail is
+/// uniform on (L/2 − 1 min, L] = (119, 240] min.
+#[test]
+fn stolen_token_tail_with_proactive_refresh_is_uniform_from_half_the_lifetime() {
+    let text = always_on(
+        "[policy.access_token]\nlifetime_min = \"4h\"\nlifetime_max = \"4h\"",
+        "",
+        80,
+    )
+    .replace("profile = \"msal-dotnet\"", "profile = \"msal-python\"");
+    let mut tails = stolen_tails(&run(&model(&text, &[])).rows, false);
+    let n = tails.len();
+    assert!(n > 800, "too few revoked sessions: {n}");
+    let d = ks_distance(&mut tails, |x| ((x - 119.0) / 121.0).clamp(0.0, 1.0));
+    assert!(d < ks_bound(n), "KS distance {d:.4} ≥ {:.4}", ks_bound(n));
+}
+
 /// CAE with propagation uniform on [0, P], P = 15 min, and 20 min CAE tokens: the
 /// resource cuts the stolen token at min(D, R), with D uniform on [0, P] and the remaining
 /// life R uniform on (5, 20] min (as above, L = 20, m = 5), independent: the survival is
