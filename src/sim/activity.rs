@@ -106,7 +106,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             if let Some(key) = self.apps[a].wake.take() {
                 self.queue.cancel(key);
             }
-            self.apps[a].retry_pending = false;
+            self.apps[a].retry_pending = None;
             self.apps[a].attempts = 0;
             self.unblock(a, t, obs);
         }

@@ -37,8 +37,8 @@ impl<E: Endpoint> Simulation<'_, E> {
         if !self.users[u].active || self.apps[a].in_flight.is_some() {
             return;
         }
-        if std::mem::take(&mut self.apps[a].retry_pending) {
-            self.send(a, t, false, obs);
+        if let Some(background) = self.apps[a].retry_pending.take() {
+            self.send(a, t, background, obs);
         } else {
             self.call(a, t, obs);
         }
@@ -390,7 +390,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         if let Some(delay) = reaction.retry_in.filter(|_| active) {
             let app = &mut self.apps[a];
             app.prev_delay = delay;
-            app.retry_pending = true;
+            app.retry_pending = Some(flight.background);
             if !flight.background && !usable {
                 let since = app.call_started;
                 self.block(a, since);

@@ -265,7 +265,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                 first_call: SimTime::ZERO,
                 call_started: SimTime::ZERO,
                 in_flight: None,
-                retry_pending: false,
+                retry_pending: None,
                 ui_required: None,
                 prompted: false,
                 prompt_none_failed: false,

@@ -382,3 +382,43 @@ answer = "invalid_grant"
         "one prompt per need, however often the sign-in fails"
     );
 }
+
+fn model_script(name: &str) -> Script {
+    let path = crate::common::root().join("models/traces").join(name);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let none = RawSettings {
+        expires_in: None,
+        refresh_in: None,
+        call_every: None,
+        duration: None,
+    };
+    parse_script(&text, &path.display().to_string(), false, &none).unwrap()
+}
+
+/// Issue 10, defect 1: the 1 s retry of a failed background refresh went out as a
+/// foreground request, so a call got no token although a 24 h token was cached.
+#[test]
+fn msal_dotnet_background_refresh_retry_stays_in_background() {
+    let lines = run_trace(
+        &model_script("long-lived-token-5xx.toml"),
+        app(Profile::MsalDotnet),
+    )
+    .unwrap();
+    assert!(
+        calls(&lines).iter().all(|(_, r)| *r != CallResult::None),
+        "every call keeps the cached 24 h token"
+    );
+    // The refresh due since ~1 h (±300 s jitter) fails from 2 h: each background attempt
+    // is retried once after 1 s and then throttled 60 s, so attempts come in pairs.
+    let in_outage: Vec<f64> = request_times(&lines)
+        .into_iter()
+        .filter(|t| (7200.0..10800.0).contains(t))
+        .collect();
+    assert!(
+        in_outage.len() >= 2 && in_outage.len() % 2 == 0,
+        "{in_outage:?}"
+    );
+    for pair in in_outage.chunks(2) {
+        assert_eq!(pair[1] - pair[0], 1.0, "{in_outage:?}");
+    }
+}
