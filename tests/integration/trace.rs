@@ -48,7 +48,8 @@ fn calls(lines: &[TraceLine]) -> Vec<(f64, CallResult)> {
         .collect()
 }
 
-/// 1 h tokens (usable until 55:00), calls every minute; 5xx from 50:00, with
+/// 1 h tokens (served until 55:00 with exactly 300 s left, so the first refresh is at
+/// 56:00), calls every minute; 5xx from 50:00, with
 /// Retry-After 300 s from 60:00, healthy again from 70:00.
 const OUTAGE: &str = r#"
 expires_in = "1h"
@@ -71,19 +72,17 @@ fn msal_python_requests_every_minute_then_honours_retry_after_to_the_second() {
     let lines = run_trace(&script(OUTAGE), app(Profile::MsalPython)).unwrap();
     assert_eq!(
         request_times(&lines),
-        vec![
-            0.0, 3300.0, 3360.0, 3420.0, 3480.0, 3540.0, 3600.0, 3900.0, 4200.0
-        ]
+        vec![0.0, 3360.0, 3420.0, 3480.0, 3540.0, 3600.0, 3900.0, 4200.0]
     );
-    // No call between 55:00 and 70:00 gets a token; the throttled ones do not reach the platform.
+    // No call between 56:00 and 70:00 gets a token; the throttled ones do not reach the platform.
     let blocked: Vec<f64> = calls(&lines)
         .iter()
         .filter(|(_, r)| *r == CallResult::None)
         .map(|(t, _)| *t)
         .collect();
-    assert_eq!(blocked.first(), Some(&3300.0));
+    assert_eq!(blocked.first(), Some(&3360.0));
     assert_eq!(blocked.last(), Some(&4140.0));
-    assert_eq!(blocked.len(), 15);
+    assert_eq!(blocked.len(), 14);
 }
 
 #[test]
@@ -98,7 +97,7 @@ fn msal_python_confidential_throttles_five_seconds() {
     let lines = run_trace(&script(&text), app).unwrap();
     assert_eq!(
         request_times(&lines),
-        vec![0.0, 3300.0, 3305.0, 3310.0, 3315.0]
+        vec![0.0, 3301.0, 3306.0, 3311.0, 3316.0]
     );
 }
 
@@ -107,9 +106,7 @@ fn msal_dotnet_retries_once_after_a_second_then_throttles_a_minute() {
     let lines = run_trace(&script(OUTAGE), app(Profile::MsalDotnet)).unwrap();
     assert_eq!(
         request_times(&lines),
-        vec![
-            0.0, 3300.0, 3301.0, 3420.0, 3421.0, 3540.0, 3541.0, 3660.0, 3960.0, 4260.0
-        ]
+        vec![0.0, 3360.0, 3361.0, 3480.0, 3481.0, 3600.0, 3900.0, 4200.0]
     );
 }
 
@@ -119,10 +116,10 @@ fn guided_backs_off_exponentially_and_gives_up_after_six_attempts() {
     let lines = run_trace(&script(&text), app(Profile::Guided)).unwrap();
     let loop_at = |t: f64| vec![t, t + 5.0, t + 15.0, t + 35.0, t + 75.0, t + 155.0];
     let mut expected = vec![0.0];
-    for start in [3300.0, 3480.0, 3660.0, 3840.0, 4020.0] {
+    // The fifth loop's last retry, at 4235 s, falls after the outage and succeeds.
+    for start in [3360.0, 3540.0, 3720.0, 3900.0, 4080.0] {
         expected.extend(loop_at(start));
     }
-    expected.push(4200.0);
     assert_eq!(request_times(&lines), expected);
 }
 
@@ -157,16 +154,16 @@ expires_in = "1h"
 call_every = "60s"
 duration = "1h"
 [[window]]
-from = "55m"
+from = "56m"
 answer = "429"
 retry_after = "300s"
 [[window]]
-from = "56m"
+from = "57m"
 answer = "ok"
 "#;
     let times = request_times(&run_trace(&script(text), app(Profile::FastRetry)).unwrap());
     let expected: Vec<f64> = std::iter::once(0.0)
-        .chain((3300..=3360).map(|s| s as f64))
+        .chain((3360..=3420).map(|s| s as f64))
         .collect();
     assert_eq!(times, expected);
 }
@@ -185,10 +182,7 @@ from = "58m"
 answer = "ok"
 "#;
     let times = request_times(&run_trace(&script(text), app(Profile::FixedRetry)).unwrap());
-    assert_eq!(
-        times,
-        vec![0.0, 3300.0, 3330.0, 3360.0, 3390.0, 3420.0, 3450.0, 3480.0]
-    );
+    assert_eq!(times, vec![0.0, 3360.0, 3390.0, 3420.0, 3450.0, 3480.0]);
 }
 
 /// 2 h tokens with refresh_in 1 h: msal-python refreshes inline from the first call after 1 h.
@@ -269,10 +263,10 @@ from = "70m"
 answer = "ok"
 "#;
     let dotnet = request_times(&run_trace(&script(text), app(Profile::MsalDotnet)).unwrap());
-    // 3300 times out at 3400, retried at 3401 (times out at 3501); timeouts are not throttled.
-    assert_eq!(&dotnet[..5], &[0.0, 3300.0, 3401.0, 3540.0, 3641.0]);
+    // 3360 times out at 3460, retried at 3461 (times out at 3561); timeouts are not throttled.
+    assert_eq!(&dotnet[..5], &[0.0, 3360.0, 3461.0, 3600.0, 3701.0]);
     let python = request_times(&run_trace(&script(text), app(Profile::MsalPython)).unwrap());
-    assert_eq!(python, vec![0.0, 3300.0, 3660.0, 4020.0, 4380.0]);
+    assert_eq!(python, vec![0.0, 3360.0, 3720.0, 4080.0, 4440.0]);
 }
 
 #[test]
@@ -281,14 +275,14 @@ fn msal_python_retries_a_refused_connection_once_at_once() {
 expires_in = "1h"
 duration = "1h"
 [[window]]
-from = "55m"
+from = "56m"
 answer = "refused"
 [[window]]
-from = "56m"
+from = "57m"
 answer = "ok"
 "#;
     let times = request_times(&run_trace(&script(text), app(Profile::MsalPython)).unwrap());
-    assert_eq!(times, vec![0.0, 3300.0, 3300.0, 3360.0]);
+    assert_eq!(times, vec![0.0, 3360.0, 3360.0, 3420.0]);
 }
 
 #[test]
@@ -354,9 +348,9 @@ answer = "invalid_grant"
         ..app(Profile::MsalJs)
     };
     let lines = run_trace(&script(text), web).unwrap();
-    let at_55: Vec<String> = lines
+    let at_56: Vec<String> = lines
         .iter()
-        .filter(|l| l.time().as_millis() == 3_300_000)
+        .filter(|l| l.time().as_millis() == 3_360_000)
         .map(|l| match l {
             TraceLine::Request { kind, .. } => format!("{kind:?}"),
             TraceLine::Prompt { cause, .. } => format!("prompt {}", cause.label()),
@@ -364,7 +358,7 @@ answer = "invalid_grant"
         })
         .collect();
     assert_eq!(
-        at_55,
+        at_56,
         vec![
             "Refresh",
             "PromptNone",
