@@ -1,6 +1,7 @@
 //! `tokensim trace`: one client app against a scripted timeline of platform answers.
 
 use crate::domain::idp::{Answer, RequestKind};
+use crate::engine::SimDuration;
 use crate::metrics::atomic;
 use crate::policy::{Jitter, Profile};
 use crate::scenario::raw::Dur;
@@ -151,14 +152,18 @@ fn row(line: &TraceLine) -> Row {
             r.event = "prompt";
             r.why = cause.label().to_string();
         }
+        TraceLine::Blocked { from, t } => {
+            r.event = "blocked";
+            r.answer = format!("since {from}");
+            r.result = "blocked";
+            r.why = t.since(*from).to_string();
+        }
     }
     r
 }
 
 fn describe(answer: &Answer) -> String {
-    let ra = |r: &Option<crate::engine::SimDuration>| {
-        r.map_or(String::new(), |d| format!(" (Retry-After {d})"))
-    };
+    let ra = |r: &Option<SimDuration>| r.map_or(String::new(), |d| format!(" (Retry-After {d})"));
     match answer {
         Answer::Ok => "ok".into(),
         Answer::TooMany { retry_after } => format!("429{}", ra(retry_after)),
@@ -212,11 +217,19 @@ pub fn trace(args: TraceArgs) -> anyhow::Result<()> {
             result.trim()
         );
     }
-    let requests = rows.iter().filter(|r| r.event == "request").count();
+    let count = |event: &str| rows.iter().filter(|r| r.event == event).count();
     let failed = rows.iter().filter(|r| r.result == "none").count();
+    let blocked = lines
+        .iter()
+        .map(|l| match l {
+            TraceLine::Blocked { from, t } => t.since(*from),
+            _ => SimDuration::ZERO,
+        })
+        .fold(SimDuration::ZERO, |a, b| a + b);
     println!(
-        "{} calls, {requests} requests reached the platform, {failed} calls got no token",
-        rows.len() - requests
+        "{} calls, {} requests reached the platform, {failed} calls got no token, blocked {blocked}",
+        count("call"),
+        count("request")
     );
     if let Some(dir) = args.out {
         std::fs::create_dir_all(&dir)

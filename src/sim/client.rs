@@ -181,6 +181,9 @@ impl<E: Endpoint> Simulation<'_, E> {
             background,
             result,
         };
+        if !background {
+            self.block_caller(a, t + after);
+        }
         if after == SimDuration::ZERO {
             self.complete(a, t, flight, obs);
         } else {
@@ -360,7 +363,10 @@ impl<E: Endpoint> Simulation<'_, E> {
     ) {
         obs.requests(t, self.app_ref(a), outcome_of(f), 1);
         let active = self.users[self.apps[a].user as usize].active;
-        let usable = self.spec(a).profile.caches() && self.token_usable(a, t);
+        // MSAL reads the clock once, when the call starts: the token it found servable
+        // then is what it falls back to, even if the margin passed while a request hung.
+        let started = self.apps[a].call_started;
+        let usable = self.spec(a).profile.caches() && self.token_usable(a, started);
         let reaction = self.reaction(a, f, flight.background);
         if let Some(d) = reaction.throttle {
             self.apps[a].throttle = Some(Throttle {
@@ -391,9 +397,8 @@ impl<E: Endpoint> Simulation<'_, E> {
             let app = &mut self.apps[a];
             app.prev_delay = delay;
             app.retry_pending = Some(flight.background);
-            if !flight.background && !usable {
-                let since = app.call_started;
-                self.block(a, since);
+            if !flight.background {
+                self.block_caller(a, t + delay);
             }
             return self.set_wake(a, t + delay);
         }
@@ -418,13 +423,22 @@ impl<E: Endpoint> Simulation<'_, E> {
     fn failed<O: Observer>(&mut self, a: usize, t: SimTime, obs: &mut O) {
         if self.users[self.apps[a].user as usize].active {
             obs.call(t, self.app_ref(a), CallResult::None);
-            let since = self.apps[a].call_started;
-            self.block(a, since);
+            self.block_caller(a, SimTime::NEVER);
         }
     }
 
-    fn block(&mut self, a: usize, since: SimTime) {
-        if self.apps[a].blocked_since.is_some() {
+    /// The one definition of "blocked" (DESIGN §2): a call blocks its app from the moment
+    /// it needed a token — the call's start — until a token is handed over. So the app is
+    /// blocked while a foreground call waits (on a hanging server, in the platform's
+    /// queue, for a retry timer), if that wait ends after the call began, and after a
+    /// call got no token until a later one gets one (`until` is then never). A background
+    /// refresh never blocks: its caller was served the old token.
+    fn block_caller(&mut self, a: usize, until: SimTime) {
+        let since = self.apps[a].call_started;
+        if self.apps[a].blocked_since.is_some()
+            || until <= since
+            || !self.users[self.apps[a].user as usize].active
+        {
             return;
         }
         self.apps[a].blocked_since = Some(since);

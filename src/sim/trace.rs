@@ -53,6 +53,14 @@ pub enum TraceLine {
         /// Why.
         cause: PromptCause,
     },
+    /// The app was blocked (a call waited for a token or got none) during `[from, t)`;
+    /// logged when it ends, so the timeline stays ordered.
+    Blocked {
+        /// Since when.
+        from: SimTime,
+        /// Until when.
+        t: SimTime,
+    },
 }
 
 impl TraceLine {
@@ -61,7 +69,8 @@ impl TraceLine {
         match self {
             TraceLine::Call { t, .. }
             | TraceLine::Request { t, .. }
-            | TraceLine::Prompt { t, .. } => *t,
+            | TraceLine::Prompt { t, .. }
+            | TraceLine::Blocked { t, .. } => *t,
         }
     }
 }
@@ -146,6 +155,9 @@ impl Observer for TraceLog {
             }
         };
         self.lines.push(TraceLine::Call { t, result, why });
+    }
+    fn app_blocked(&mut self, _app: AppRef, from: SimTime, t: SimTime) {
+        self.lines.push(TraceLine::Blocked { from, t });
     }
 }
 

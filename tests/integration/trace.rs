@@ -355,6 +355,7 @@ answer = "invalid_grant"
             TraceLine::Request { kind, .. } => format!("{kind:?}"),
             TraceLine::Prompt { cause, .. } => format!("prompt {}", cause.label()),
             TraceLine::Call { result, .. } => format!("call {result:?}"),
+            TraceLine::Blocked { from, .. } => format!("blocked since {from}"),
         })
         .collect();
     assert_eq!(
@@ -409,10 +410,95 @@ fn msal_dotnet_background_refresh_retry_stays_in_background() {
         .filter(|t| (7200.0..10800.0).contains(t))
         .collect();
     assert!(
-        in_outage.len() >= 2 && in_outage.len() % 2 == 0,
+        in_outage.len() >= 2 && in_outage.len().is_multiple_of(2),
         "{in_outage:?}"
     );
     for pair in in_outage.chunks(2) {
         assert_eq!(pair[1] - pair[0], 1.0, "{in_outage:?}");
     }
+}
+
+/// Blocked intervals of a trace, in seconds.
+fn blocked(lines: &[TraceLine]) -> Vec<(f64, f64)> {
+    lines
+        .iter()
+        .filter_map(|l| match l {
+            TraceLine::Blocked { from, t } => Some((
+                from.as_millis() as f64 / 1000.0,
+                t.as_millis() as f64 / 1000.0,
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// 2 h tokens with refresh_in 1 h; the server hangs 2 min on every request from 50 min
+/// to 70 min, then drops the connection.
+const HANG_WITH_VALID_TOKEN: &str = r#"
+expires_in = "2h"
+refresh_in = "1h"
+call_every = "60s"
+duration = "75m"
+[[window]]
+from = "50m"
+answer = "timeout"
+hang = "120s"
+[[window]]
+from = "70m"
+answer = "ok"
+"#;
+
+/// Issue 10, defect 4: an inline refresh against a hanging server stalled the caller
+/// for the whole hang but added no blocked time, because the call ended with its old
+/// token. A call is blocked from its start until it has a token.
+#[test]
+fn waiting_on_a_hanging_server_counts_as_blocked() {
+    let lines = run_trace(&script(HANG_WITH_VALID_TOKEN), app(Profile::MsalPython)).unwrap();
+    // Refresh due from 60:01: the attempts at 61:00, 64:00 and 67:00 each hang 2 min and
+    // fall back to the old token (the next call is the first after the hang); the one at
+    // 70:00 succeeds at once.
+    assert_eq!(
+        blocked(&lines),
+        vec![(3660.0, 3780.0), (3840.0, 3960.0), (4020.0, 4140.0)]
+    );
+    assert!(calls(&lines).iter().all(|(_, r)| *r != CallResult::None));
+    // A background refresh that waits does not block: the app serves its old token.
+    for profile in [Profile::MsalDotnet, Profile::MsalJs] {
+        let lines = run_trace(&script(HANG_WITH_VALID_TOKEN), app(profile)).unwrap();
+        assert_eq!(blocked(&lines), vec![], "{profile:?}");
+    }
+}
+
+/// Issue 10, defect 10: MSAL takes the time once, at the start of a call. A 1 h token
+/// with refresh_in 50 min is servable up to 55:00; the refresh at 51:00 hangs 10 min and
+/// fails at 61:00, and the call still gets the token it found at its start.
+#[test]
+fn old_token_is_judged_at_the_start_of_the_call_not_when_a_hanging_refresh_fails() {
+    let text = r#"
+expires_in = "1h"
+refresh_in = "50m"
+call_every = "60s"
+duration = "65m"
+[[window]]
+from = "50m"
+answer = "timeout"
+hang = "10m"
+[[window]]
+from = "60m"
+answer = "ok"
+"#;
+    let lines = run_trace(&script(text), app(Profile::MsalPython)).unwrap();
+    assert_eq!(
+        calls(&lines)
+            .into_iter()
+            .filter(|(t, _)| *t > 3000.0)
+            .collect::<Vec<_>>(),
+        vec![
+            (3660.0, CallResult::Old),
+            (3720.0, CallResult::New),
+            (3780.0, CallResult::Cached),
+            (3840.0, CallResult::Cached)
+        ]
+    );
+    assert_eq!(blocked(&lines), vec![(3060.0, 3660.0)]);
 }
