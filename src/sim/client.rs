@@ -88,6 +88,16 @@ impl<E: Endpoint> Simulation<'_, E> {
         }
         if let Some(replay) = self.throttled(a, t) {
             obs.requests(t, self.app_ref(a), Outcome::Throttled, 1);
+            // A replayed invalid_grant is "UI required" like the answer it replays
+            // (msal-python returns its error, MSAL.NET throws MsalUiRequiredException):
+            // without a usable token the app moves on in the chain at once.
+            if let Failure::InvalidGrant(cause) = replay
+                && !usable
+                && !self.spec(a).client.is_service()
+            {
+                self.needs_interaction(a, RequestKind::Refresh, cause);
+                return self.send(a, t, false, obs);
+            }
             let background =
                 usable && self.spec(a).profile.refresh_mode() == RefreshMode::Background;
             let old_token = usable && (background || self.reaction(a, replay, false).old_token);
@@ -213,6 +223,9 @@ impl<E: Endpoint> Simulation<'_, E> {
         let app = &mut self.apps[a];
         app.attempts = 0;
         app.prev_delay = SimDuration::ZERO;
+        // Throttle entries are keyed by the request, refresh token included: after a
+        // success none of them matches the app's next request.
+        app.throttle = None;
         if !by_backup {
             app.last_primary_auth = Some(t);
         }
@@ -384,13 +397,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             && !usable
             && !self.spec(a).client.is_service()
         {
-            // The prompt is blamed on the last barrier: the cookie when prompt=none failed.
-            let app = &mut self.apps[a];
-            let prompt_none = flight.kind == RequestKind::PromptNone;
-            app.prompt_none_failed |= prompt_none;
-            if prompt_none || app.ui_required.is_none() {
-                app.ui_required = Some(cause);
-            }
+            self.needs_interaction(a, flight.kind, cause);
             return self.send(a, t, false, obs);
         }
         if let Some(delay) = reaction.retry_in.filter(|_| active) {
@@ -411,6 +418,18 @@ impl<E: Endpoint> Simulation<'_, E> {
             }
         }
         self.schedule_next(a, t, obs);
+    }
+
+    /// A silent step of kind `failed` was rejected for `cause`: the next request of the
+    /// chain is `prompt=none` or interactive. The prompt is blamed on the last barrier:
+    /// the cookie when `prompt=none` failed.
+    fn needs_interaction(&mut self, a: usize, failed: RequestKind, cause: PromptCause) {
+        let app = &mut self.apps[a];
+        let prompt_none = failed == RequestKind::PromptNone;
+        app.prompt_none_failed |= prompt_none;
+        if prompt_none || app.ui_required.is_none() {
+            app.ui_required = Some(cause);
+        }
     }
 
     fn served<O: Observer>(&mut self, a: usize, t: SimTime, how: CallResult, obs: &mut O) {

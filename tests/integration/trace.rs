@@ -502,3 +502,47 @@ answer = "ok"
     );
     assert_eq!(blocked(&lines), vec![(3060.0, 3660.0)]);
 }
+
+/// Issue 10, defect 11: after a refresh failed with `invalid_grant` while the old token
+/// was still valid, the library's throttle cache replays that error (msal-python 60 s,
+/// MSAL.NET 120 s). Once the old token is no longer usable, the replay is "UI required"
+/// like a fresh answer: the app goes interactive at once instead of failing its calls
+/// for the rest of the window. Refresh due from 45:15; the token is served up to 55:00;
+/// the refresh token is rejected until 55:05.
+#[test]
+fn throttled_invalid_grant_replay_moves_on_to_interactive_once_no_token_is_usable() {
+    let text = r#"
+expires_in = "1h"
+refresh_in = "2715s"
+call_every = "10s"
+duration = "3400s"
+[[window]]
+from = "2400s"
+answer = "invalid_grant"
+[[window]]
+from = "3305s"
+answer = "ok"
+"#;
+    for profile in [Profile::MsalPython, Profile::MsalDotnet] {
+        let lines = run_trace(&script(text), app(profile)).unwrap();
+        let at_3310: Vec<String> = lines
+            .iter()
+            .filter(|l| l.time().as_millis() == 3_310_000)
+            .map(|l| match l {
+                TraceLine::Request { kind, .. } => format!("{kind:?}"),
+                TraceLine::Prompt { cause, .. } => format!("prompt {}", cause.label()),
+                TraceLine::Call { result, .. } => format!("call {result:?}"),
+                TraceLine::Blocked { from, .. } => format!("blocked since {from}"),
+            })
+            .collect();
+        assert_eq!(
+            at_3310,
+            vec!["prompt inactivity", "Interactive", "call New"],
+            "{profile:?}"
+        );
+        assert!(
+            calls(&lines).iter().all(|(_, r)| *r != CallResult::None),
+            "{profile:?}"
+        );
+    }
+}
