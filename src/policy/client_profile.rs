@@ -202,6 +202,9 @@ impl RetryPolicy {
 pub enum Failure {
     /// HTTP 429 (JSON body).
     TooMany(Option<SimDuration>),
+    /// HTTP 429 whose body is not JSON: msal-python fails to parse it and raises; the
+    /// other libraries go by the status code and treat it as [`Failure::TooMany`].
+    TooManyNotJson(Option<SimDuration>),
     /// HTTP 5xx.
     ServerError(Option<SimDuration>),
     /// 400 `invalid_grant`: the refresh token or cookie was rejected, for this reason;
@@ -255,6 +258,10 @@ pub fn react(
 ) -> Reaction {
     use Failure::*;
     let minute = SimDuration::from_secs(60);
+    let failure = match failure {
+        TooManyNotJson(ra) if profile != Profile::MsalPython => TooMany(ra),
+        f => f,
+    };
     match profile {
         Profile::MsalPython => {
             let default = if ctx.public {
@@ -263,7 +270,8 @@ pub fn react(
                 SimDuration::from_secs(5)
             };
             match failure {
-                ServerError(ra) => Reaction {
+                // The throttle cache goes by the status code, whatever the body.
+                ServerError(ra) | TooManyNotJson(ra) => Reaction {
                     throttle: Some(throttle_for(ra, default)),
                     old_token: ctx.catches_errors,
                     retry_in: None,

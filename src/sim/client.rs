@@ -166,6 +166,9 @@ impl<E: Endpoint> Simulation<'_, E> {
         let (mut result, mut after) = match reply.answer {
             Answer::Ok => (Ok(reply.by_backup), reply.delay),
             Answer::TooMany { retry_after } => (Err(Failure::TooMany(retry_after)), reply.delay),
+            Answer::TooManyNotJson { retry_after } => {
+                (Err(Failure::TooManyNotJson(retry_after)), reply.delay)
+            }
             Answer::ServerError { retry_after } => {
                 (Err(Failure::ServerError(retry_after)), reply.delay)
             }
@@ -513,6 +516,9 @@ impl<E: Endpoint> Simulation<'_, E> {
 
     /// The first call of the app's current session at or after `x`.
     pub(super) fn next_call_at(&self, a: usize, x: SimTime) -> SimTime {
+        if let Some(schedule) = &self.calls {
+            return schedule.next_at(x);
+        }
         let start = self.apps[a].first_call;
         if x <= start {
             return start;
@@ -559,7 +565,7 @@ impl<E: Endpoint> Simulation<'_, E> {
 
 fn outcome_of(f: Failure) -> Outcome {
     match f {
-        Failure::TooMany(_) => Outcome::TooMany,
+        Failure::TooMany(_) | Failure::TooManyNotJson(_) => Outcome::TooMany,
         Failure::ServerError(_) => Outcome::ServerError,
         Failure::InvalidGrant(_) => Outcome::InvalidGrant,
         Failure::Timeout | Failure::Dropped | Failure::Refused => Outcome::Timeout,

@@ -191,6 +191,7 @@ profile = "{profile}"
 call_interval = "{every}"
 catches_errors = {catches}
 retry = {{ jitter = "{jitter}" }}
+{timeout}
 "#,
         duration = script.duration,
         lifetime = script.expires_in,
@@ -198,6 +199,9 @@ retry = {{ jitter = "{jitter}" }}
         profile = app.profile.label(),
         catches = app.catches_errors,
         jitter = app.jitter.label(),
+        timeout = script
+            .timeout
+            .map_or(String::new(), |t| format!("timeout = \"{t}\"")),
     );
     let scenario = parse_model(&model, "trace script", &[])?;
     let mut log = TraceLog::default();
@@ -205,6 +209,7 @@ retry = {{ jitter = "{jitter}" }}
         .endpoint(ScriptedEndpoint { script })
         .users(vec![UserSeed { id: 0, segment: 0 }])
         .trace()
+        .calls(script.calls.clone())
         .build();
     sim.run(&mut log);
     Ok(log.lines)

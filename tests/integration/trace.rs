@@ -9,12 +9,7 @@ use tokensim::sim::CallResult;
 use tokensim::sim::trace::{TraceLine, TracedApp, run_trace};
 
 fn script(text: &str) -> Script {
-    let none = RawSettings {
-        expires_in: None,
-        refresh_in: None,
-        call_every: None,
-        duration: None,
-    };
+    let none = RawSettings::default();
     parse_script(text, "test-script.toml", false, &none).unwrap()
 }
 
@@ -294,12 +289,7 @@ fn no_cache_asks_for_a_token_on_every_call() {
 
 #[test]
 fn scripts_reject_bad_answers_with_the_field_and_the_choices() {
-    let none = RawSettings {
-        expires_in: None,
-        refresh_in: None,
-        call_every: None,
-        duration: None,
-    };
+    let none = RawSettings::default();
     let err = parse_script(
         "[[window]]\nfrom = \"1m\"\nanswer = \"503\"\n",
         "s.toml",
@@ -381,12 +371,7 @@ answer = "invalid_grant"
 fn model_script(name: &str) -> Script {
     let path = crate::common::root().join("models/traces").join(name);
     let text = std::fs::read_to_string(&path).unwrap();
-    let none = RawSettings {
-        expires_in: None,
-        refresh_in: None,
-        call_every: None,
-        duration: None,
-    };
+    let none = RawSettings::default();
     parse_script(&text, &path.display().to_string(), false, &none).unwrap()
 }
 
@@ -545,4 +530,113 @@ answer = "ok"
             "{profile:?}"
         );
     }
+}
+
+#[test]
+fn scripts_call_only_inside_call_windows_and_never_in_a_skip_window() {
+    let text = r#"
+expires_in = "1h"
+duration = "2h"
+[[calls]]
+from = "0s"
+until = "3m"
+every = "60s"
+[[calls]]
+from = "1h"
+until = "1h2m"
+every = "20s"
+[[skip]]
+from = "1h30s"
+until = "1h1m30s"
+"#;
+    let times: Vec<f64> = calls(&run_trace(&script(text), app(Profile::MsalPython)).unwrap())
+        .iter()
+        .map(|(t, _)| *t)
+        .collect();
+    assert_eq!(times, vec![0.0, 60.0, 120.0, 3600.0, 3620.0, 3700.0]);
+    let none = RawSettings::default();
+    let err = parse_script(
+        "[[skip]]\nfrom = \"2h\"\nuntil = \"1h\"\n",
+        "s.toml",
+        false,
+        &none,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        "s.toml: skip[0].until: '1h' must be later than from ('2h')"
+    );
+}
+
+/// msal-python's `timeout=`: a 30 s timeout ends each 5 min hang after 30 s; timeouts
+/// are not throttled, so every call from 56:00 goes out again until 70:00.
+#[test]
+fn msal_python_timeout_from_the_script_ends_each_hang() {
+    let text = r#"
+expires_in = "1h"
+call_every = "60s"
+duration = "71m"
+timeout = "30s"
+[[window]]
+from = "55m"
+answer = "timeout"
+hang = "300s"
+[[window]]
+from = "70m"
+answer = "ok"
+"#;
+    let lines = run_trace(&script(text), app(Profile::MsalPython)).unwrap();
+    let expected: Vec<f64> = std::iter::once(0.0)
+        .chain((56..=70).map(|m| m as f64 * 60.0))
+        .collect();
+    assert_eq!(request_times(&lines), expected);
+    assert!(calls(&lines).contains(&(3390.0, CallResult::None)));
+    assert_eq!(blocked(&lines), vec![(3360.0, 4200.0)]);
+}
+
+/// A 429 whose body is not JSON (an HTML page from a proxy): msal-python cannot parse
+/// it and raises although the old token is valid, and its throttle cache replays the
+/// raise for Retry-After; MSAL.NET goes by the status code and keeps its old token.
+#[test]
+fn msal_python_raises_on_a_429_whose_body_is_not_json() {
+    let text = PROACTIVE.replace("answer = \"429\"", "answer = \"429-not-json\"");
+    let python = run_trace(&script(&text), app(Profile::MsalPython)).unwrap();
+    let failed: Vec<f64> = calls(&python)
+        .iter()
+        .filter(|(_, r)| *r == CallResult::None)
+        .map(|(t, _)| *t)
+        .collect();
+    // Every call from the first refresh at 3601 s to the end of the window at 3650 s.
+    assert_eq!(failed, (3601..3650).map(|s| s as f64).collect::<Vec<_>>());
+    let dotnet = run_trace(&script(&text), app(Profile::MsalDotnet)).unwrap();
+    assert!(calls(&dotnet).iter().all(|(_, r)| *r != CallResult::None));
+}
+
+#[test]
+fn the_harness_example_times_out_then_raises_on_the_html_429() {
+    let lines = run_trace(
+        &model_script("msal-python-harness.toml"),
+        app(Profile::MsalPython),
+    )
+    .unwrap();
+    // Refresh due from 25:00, first call after the 20–30 min pause at 30:00; each hang
+    // ends after the 30 s timeout with the old token; the HTML 429 at 33:20 raises, and
+    // its throttle entry (Retry-After 120 s) raises again until the answer is ok.
+    assert!(calls(&lines).contains(&(1830.0, CallResult::Old)));
+    assert!(
+        !calls(&lines)
+            .iter()
+            .any(|(t, _)| (1200.0..1800.0).contains(t))
+    );
+    let failed: Vec<f64> = calls(&lines)
+        .iter()
+        .filter(|(_, r)| *r == CallResult::None)
+        .map(|(t, _)| *t)
+        .collect();
+    assert_eq!(failed.first(), Some(&2000.0));
+    assert_eq!(failed.last(), Some(&2470.0));
+    assert_eq!(
+        blocked(&lines).iter().map(|(f, t)| t - f).sum::<f64>(),
+        630.0
+    );
 }
