@@ -33,6 +33,20 @@ fn request_times(lines: &[TraceLine]) -> Vec<f64> {
         .collect()
 }
 
+/// The lines at second `secs`, in a short form.
+fn lines_at(lines: &[TraceLine], secs: u64) -> Vec<String> {
+    lines
+        .iter()
+        .filter(|l| l.time().as_millis() == secs * 1000)
+        .map(|l| match l {
+            TraceLine::Request { kind, .. } => format!("{kind:?}"),
+            TraceLine::Prompt { cause, .. } => format!("prompt {}", cause.label()),
+            TraceLine::Call { result, .. } => format!("call {result:?}"),
+            TraceLine::Blocked { from, .. } => format!("blocked since {from}"),
+        })
+        .collect()
+}
+
 fn calls(lines: &[TraceLine]) -> Vec<(f64, CallResult)> {
     lines
         .iter()
@@ -338,18 +352,8 @@ answer = "invalid_grant"
         ..app(Profile::MsalJs)
     };
     let lines = run_trace(&script(text), web).unwrap();
-    let at_56: Vec<String> = lines
-        .iter()
-        .filter(|l| l.time().as_millis() == 3_360_000)
-        .map(|l| match l {
-            TraceLine::Request { kind, .. } => format!("{kind:?}"),
-            TraceLine::Prompt { cause, .. } => format!("prompt {}", cause.label()),
-            TraceLine::Call { result, .. } => format!("call {result:?}"),
-            TraceLine::Blocked { from, .. } => format!("blocked since {from}"),
-        })
-        .collect();
     assert_eq!(
-        at_56,
+        lines_at(&lines, 3360),
         vec![
             "Refresh",
             "PromptNone",
@@ -510,18 +514,8 @@ answer = "ok"
 "#;
     for profile in [Profile::MsalPython, Profile::MsalDotnet] {
         let lines = run_trace(&script(text), app(profile)).unwrap();
-        let at_3310: Vec<String> = lines
-            .iter()
-            .filter(|l| l.time().as_millis() == 3_310_000)
-            .map(|l| match l {
-                TraceLine::Request { kind, .. } => format!("{kind:?}"),
-                TraceLine::Prompt { cause, .. } => format!("prompt {}", cause.label()),
-                TraceLine::Call { result, .. } => format!("call {result:?}"),
-                TraceLine::Blocked { from, .. } => format!("blocked since {from}"),
-            })
-            .collect();
         assert_eq!(
-            at_3310,
+            lines_at(&lines, 3310),
             vec!["prompt inactivity", "Interactive", "call New"],
             "{profile:?}"
         );
