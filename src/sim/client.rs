@@ -226,8 +226,9 @@ impl<E: Endpoint> Simulation<'_, E> {
         let app = &mut self.apps[a];
         app.attempts = 0;
         app.prev_delay = SimDuration::ZERO;
-        // Throttle entries are keyed by the request, refresh token included: after a
-        // success none of them matches the app's next request.
+        // msal-python keys throttle entries by the request, refresh token included, so
+        // after a success none matches the app's next request (the other libraries find
+        // the new token in their cache first).
         app.throttle = None;
         if !by_backup {
             app.last_primary_auth = Some(t);
