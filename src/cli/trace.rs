@@ -1,6 +1,7 @@
 //! `tokensim trace`: one client app against a scripted timeline of platform answers.
 
 use crate::domain::idp::{Answer, RequestKind};
+use crate::engine::SimDuration;
 use crate::metrics::atomic;
 use crate::policy::{Jitter, Profile};
 use crate::scenario::raw::Dur;
@@ -18,16 +19,24 @@ Script (TOML) — token settings, call schedule and answer windows:
   refresh_in = \"30m\"       # optional: the server's refresh_in
   call_every = \"60s\"       # the app calls its resource this often
   duration = \"3h\"          # for this long
+  timeout = \"30s\"          # optional: the client's request timeout (msal-python's timeout=)
+  [[calls]]                # optional: calls only inside these windows, each at its pace
+  from = \"1h\"
+  until = \"2h\"
+  every = \"10s\"
+  [[skip]]                 # optional: no calls in [from, until)
+  from = \"1h20m\"
+  until = \"1h30m\"
   [[window]]
   from = \"40m\"             # from 40 minutes in, until the next window
-  answer = \"5xx\"           # ok, 5xx, 429, invalid_grant, timeout, refused
+  answer = \"5xx\"           # ok, 5xx, 429, 429-not-json, invalid_grant, timeout, refused
   retry_after = \"120s\"     # optional, 5xx and 429 only
   [[window]]
   from = \"50m\"
   answer = \"timeout\"
   hang = \"30s\"             # the server hangs this long, then drops the connection
 A CSV script has the columns from,answer,retry_after,hang; settings then come from
---expires-in, --refresh-in, --call-every and --duration.
+--expires-in, --refresh-in, --call-every, --duration and --timeout.
 
 Examples:
   tokensim trace --profile msal-python --script models/traces/5xx-with-retry-after.toml
@@ -73,6 +82,10 @@ pub struct TraceArgs {
     /// Trace length when the script does not set it (default 3h).
     #[arg(long, value_parser = parse_dur)]
     duration: Option<Dur>,
+    /// Client request timeout when the script does not set it (msal-python's `timeout=`;
+    /// default: the profile's).
+    #[arg(long, value_parser = parse_dur)]
+    timeout: Option<Dur>,
     /// Also write trace.csv and trace.json into this folder.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -151,17 +164,22 @@ fn row(line: &TraceLine) -> Row {
             r.event = "prompt";
             r.why = cause.label().to_string();
         }
+        TraceLine::Blocked { from, t } => {
+            r.event = "blocked";
+            r.answer = format!("since {from}");
+            r.result = "blocked";
+            r.why = t.since(*from).to_string();
+        }
     }
     r
 }
 
 fn describe(answer: &Answer) -> String {
-    let ra = |r: &Option<crate::engine::SimDuration>| {
-        r.map_or(String::new(), |d| format!(" (Retry-After {d})"))
-    };
+    let ra = |r: &Option<SimDuration>| r.map_or(String::new(), |d| format!(" (Retry-After {d})"));
     match answer {
         Answer::Ok => "ok".into(),
         Answer::TooMany { retry_after } => format!("429{}", ra(retry_after)),
+        Answer::TooManyNotJson { retry_after } => format!("429, not JSON{}", ra(retry_after)),
         Answer::ServerError { retry_after } => format!("5xx{}", ra(retry_after)),
         Answer::Hang(h) => format!("hangs {h}, then drops"),
         Answer::Refused => "refused".into(),
@@ -183,6 +201,7 @@ pub fn trace(args: TraceArgs) -> anyhow::Result<()> {
         refresh_in: args.refresh_in,
         call_every: args.call_every,
         duration: args.duration,
+        timeout: args.timeout,
     };
     let script = parse_script(&text, &file, csv, &defaults).map_err(anyhow::Error::msg)?;
     let app = TracedApp {
@@ -212,11 +231,19 @@ pub fn trace(args: TraceArgs) -> anyhow::Result<()> {
             result.trim()
         );
     }
-    let requests = rows.iter().filter(|r| r.event == "request").count();
+    let count = |event: &str| rows.iter().filter(|r| r.event == event).count();
     let failed = rows.iter().filter(|r| r.result == "none").count();
+    let blocked = lines
+        .iter()
+        .map(|l| match l {
+            TraceLine::Blocked { from, t } => t.since(*from),
+            _ => SimDuration::ZERO,
+        })
+        .fold(SimDuration::ZERO, |a, b| a + b);
     println!(
-        "{} calls, {requests} requests reached the platform, {failed} calls got no token",
-        rows.len() - requests
+        "{} calls, {} requests reached the platform, {failed} calls got no token, blocked {blocked}",
+        count("call"),
+        count("request")
     );
     if let Some(dir) = args.out {
         std::fs::create_dir_all(&dir)

@@ -93,6 +93,11 @@ pub enum Answer {
     Hang(SimDuration),
     /// Connection refused (scripted traces).
     Refused,
+    /// HTTP 429 whose body is not JSON, e.g. an HTML page from a proxy (scripted traces).
+    TooManyNotJson {
+        /// Retry-After, if sent.
+        retry_after: Option<SimDuration>,
+    },
     /// `invalid_grant` for this reason (scripted traces; the simulation's own identity
     /// checks produce it after an `Ok`).
     InvalidGrant(PromptCause),

@@ -14,14 +14,15 @@ pub struct AccessToken {
 }
 
 impl AccessToken {
-    /// Whether a cache keeping `margin` of lifetime in reserve still serves it at `t`.
+    /// Whether a cache keeping `margin` of lifetime in reserve still serves it at `t`:
+    /// while at least `margin` remains, as MSAL does (served with exactly 300 s left).
     pub fn usable_at(&self, t: SimTime, margin: SimDuration) -> bool {
         t < self.usable_until(margin)
     }
 
-    /// The first instant the cache no longer serves it.
+    /// The first instant the cache no longer serves it: less than `margin` remains.
     pub fn usable_until(&self, margin: SimDuration) -> SimTime {
-        self.expires.saturating_sub(margin)
+        self.expires.saturating_sub(margin) + SimDuration(1)
     }
 }
 
@@ -158,4 +159,27 @@ pub struct TokenCache {
     pub refresh: Option<RefreshToken>,
     /// Session cookie (browser apps).
     pub cookie: Option<SessionCookie>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 10, defect 9: a token with exactly the margin left was treated as expired.
+    #[test]
+    fn cached_token_is_served_with_exactly_the_margin_left() {
+        let at = AccessToken {
+            issued: SimTime::ZERO,
+            expires: SimTime::ZERO + SimDuration::from_hours(1),
+            refresh_on: None,
+        };
+        let margin = SimDuration::from_secs(300);
+        let at_secs = |s: u64| SimTime::ZERO + SimDuration::from_secs(s);
+        assert!(at.usable_at(at_secs(3300), margin), "300 s left: served");
+        assert!(
+            !at.usable_at(at_secs(3301), margin),
+            "299 s left: refreshed"
+        );
+        assert!(!at.usable_at(at_secs(3300) + SimDuration(1), margin));
+    }
 }

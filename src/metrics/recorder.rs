@@ -169,7 +169,7 @@ impl Observer for Recorder {
             self.minute.backup[m] += 1;
         } else {
             match reply.answer {
-                Answer::TooMany { .. } => self.minute.shed[m] += 1,
+                Answer::TooMany { .. } | Answer::TooManyNotJson { .. } => self.minute.shed[m] += 1,
                 Answer::ServerError { .. } | Answer::Hang(_) | Answer::Refused => {
                     self.minute.failed[m] += 1
                 }

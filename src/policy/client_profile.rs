@@ -161,24 +161,34 @@ pub const GUIDED_MIN_DELAY: SimDuration = SimDuration::from_secs(5);
 pub const THROTTLE_CAP: SimDuration = SimDuration::from_secs(3600);
 
 impl RetryPolicy {
-    /// Delay before retry number `attempt + 1` after `attempt` failed, given the previous delay.
-    pub fn backoff(&self, attempt: u32, previous: SimDuration, rng: &mut Rng) -> SimDuration {
+    /// Delay before retry number `attempt + 1` after `attempt` failed, given the previous
+    /// delay, never below `floor`. The floor moves the jitter's window up instead of
+    /// clamping it: clamping would put every draw below the floor on the floor itself, so
+    /// many clients would retry in lock-step, the opposite of what jitter is for.
+    pub fn backoff(
+        &self,
+        attempt: u32,
+        previous: SimDuration,
+        floor: SimDuration,
+        rng: &mut Rng,
+    ) -> SimDuration {
         let exp = self
             .base
             .0
             .saturating_mul(1u64 << attempt.min(40))
             .min(self.cap.0);
-        let ms = match self.jitter {
-            Jitter::None => exp,
-            Jitter::Full => rng.range_inclusive(0, exp),
-            Jitter::Equal => exp / 2 + rng.range_inclusive(0, exp - exp / 2),
+        let (low, high) = match self.jitter {
+            Jitter::None => (exp, exp),
+            Jitter::Full => (0, exp),
+            Jitter::Equal => (exp / 2, exp),
             Jitter::Decorrelated => {
                 let prev = previous.0.max(self.base.0);
-                rng.range_inclusive(self.base.0, prev.saturating_mul(3))
-                    .min(self.cap.0)
+                (self.base.0, prev.saturating_mul(3))
             }
         };
-        SimDuration(ms)
+        let shift = floor.0.saturating_sub(low);
+        let ms = rng.range_inclusive(low + shift, high.saturating_add(shift));
+        SimDuration(ms.min(self.cap.0.max(floor.0)))
     }
 
     /// Whether a call that has made `attempts` requests may make another.
@@ -192,6 +202,9 @@ impl RetryPolicy {
 pub enum Failure {
     /// HTTP 429 (JSON body).
     TooMany(Option<SimDuration>),
+    /// HTTP 429 whose body is not JSON: msal-python fails to parse it and raises; the
+    /// other libraries go by the status code and treat it as [`Failure::TooMany`].
+    TooManyNotJson(Option<SimDuration>),
     /// HTTP 5xx.
     ServerError(Option<SimDuration>),
     /// 400 `invalid_grant`: the refresh token or cookie was rejected, for this reason;
@@ -245,6 +258,10 @@ pub fn react(
 ) -> Reaction {
     use Failure::*;
     let minute = SimDuration::from_secs(60);
+    let failure = match failure {
+        TooManyNotJson(ra) if profile != Profile::MsalPython => TooMany(ra),
+        f => f,
+    };
     match profile {
         Profile::MsalPython => {
             let default = if ctx.public {
@@ -253,7 +270,8 @@ pub fn react(
                 SimDuration::from_secs(5)
             };
             match failure {
-                ServerError(ra) => Reaction {
+                // The throttle cache goes by the status code, whatever the body.
+                ServerError(ra) | TooManyNotJson(ra) => Reaction {
                     throttle: Some(throttle_for(ra, default)),
                     old_token: ctx.catches_errors,
                     retry_in: None,
@@ -324,9 +342,8 @@ pub fn react(
                     ..Reaction::default()
                 };
             }
-            let backoff = retry
-                .backoff(ctx.attempts - 1, ctx.previous_delay, rng)
-                .max(GUIDED_MIN_DELAY);
+            let backoff =
+                retry.backoff(ctx.attempts - 1, ctx.previous_delay, GUIDED_MIN_DELAY, rng);
             let delay = match failure {
                 TooMany(Some(ra)) | ServerError(Some(ra)) => backoff.max(ra),
                 _ => backoff,
@@ -343,6 +360,7 @@ pub fn react(
 mod tests {
     use super::*;
     use crate::engine::Purpose;
+    use proptest::prelude::{ProptestConfig, prop, prop_assert, proptest};
 
     fn ctx(attempts: u32) -> Context {
         Context {
@@ -448,7 +466,11 @@ mod tests {
     fn backoff_grows_doubles_and_caps_without_jitter() {
         let r = retry(Jitter::None);
         let delays: Vec<u64> = (0..8)
-            .map(|n| r.backoff(n, SimDuration::ZERO, &mut rng()).0 / 1000)
+            .map(|n| {
+                r.backoff(n, SimDuration::ZERO, SimDuration::ZERO, &mut rng())
+                    .0
+                    / 1000
+            })
             .collect();
         assert_eq!(delays, vec![5, 10, 20, 40, 80, 160, 300, 300]);
     }
@@ -460,15 +482,17 @@ mod tests {
             let exp = (5_000u64 << attempt).min(300_000);
             for _ in 0..200 {
                 let full = retry(Jitter::Full)
-                    .backoff(attempt, SimDuration::ZERO, &mut g)
+                    .backoff(attempt, SimDuration::ZERO, SimDuration::ZERO, &mut g)
                     .0;
                 assert!(full <= exp);
                 let equal = retry(Jitter::Equal)
-                    .backoff(attempt, SimDuration::ZERO, &mut g)
+                    .backoff(attempt, SimDuration::ZERO, SimDuration::ZERO, &mut g)
                     .0;
                 assert!(equal >= exp / 2 && equal <= exp);
                 let prev = SimDuration::from_secs(20);
-                let dec = retry(Jitter::Decorrelated).backoff(attempt, prev, &mut g).0;
+                let dec = retry(Jitter::Decorrelated)
+                    .backoff(attempt, prev, SimDuration::ZERO, &mut g)
+                    .0;
                 assert!((5_000..=60_000).contains(&dec));
             }
         }
@@ -508,5 +532,33 @@ mod tests {
             &mut rng(),
         );
         assert_eq!(done.retry_in, None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Issue 10, defect 6: clamping the jittered backoff at the 5 s floor put every
+        /// client's first retry at exactly +5 s under full and equal jitter. 64 cases of
+        /// 400 clients each: every retry is at least 5 s after the response, and no single
+        /// instant holds more than a tenth of them (the narrowest window, equal jitter on
+        /// a 1 s base, is 500 ms wide: about one client per millisecond).
+        #[test]
+        fn guided_floor_does_not_erase_the_jitter(
+            jitter in prop::sample::select(vec![Jitter::Full, Jitter::Equal, Jitter::Decorrelated]),
+            base_s in 1u64..=20,
+            failure in prop::sample::select(vec![Failure::ServerError(None), Failure::Timeout]),
+            seed in 0u64..1000,
+        ) {
+            let r = RetryPolicy { base: SimDuration::from_secs(base_s), ..retry(jitter) };
+            let mut counts = std::collections::BTreeMap::new();
+            for client in 0..400 {
+                let mut g = Rng::stream(seed, 0, client, Purpose::Client);
+                let d = react(Profile::Guided, failure, ctx(1), &r, &mut g).retry_in.unwrap();
+                prop_assert!(d >= GUIDED_MIN_DELAY && d <= r.cap, "{d:?}");
+                *counts.entry(d).or_insert(0u32) += 1;
+            }
+            let spike = counts.values().max().copied().unwrap_or(0);
+            prop_assert!(spike <= 40, "{spike} of 400 clients retry at the same instant");
+        }
     }
 }

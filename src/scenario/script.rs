@@ -3,7 +3,7 @@
 
 use super::raw::Dur;
 use crate::domain::idp::Answer;
-use crate::engine::SimDuration;
+use crate::engine::{SimDuration, SimTime};
 use crate::policy::PromptCause;
 use serde::Deserialize;
 
@@ -23,16 +23,65 @@ pub struct Script {
     pub expires_in: SimDuration,
     /// `refresh_in` sent with every token, if any.
     pub refresh_in: Option<SimDuration>,
-    /// The app calls its resource this often ...
+    /// The app calls its resource this often (outside `[[calls]]` windows' own pace) ...
     pub call_every: SimDuration,
     /// ... for this long.
     pub duration: SimDuration,
+    /// The client's request timeout (msal-python's `timeout=`); `None`: the profile's.
+    pub timeout: Option<SimDuration>,
+    /// When the app calls.
+    pub calls: CallSchedule,
     /// Answer windows, sorted by start; before the first, requests succeed.
     pub windows: Vec<Window>,
 }
 
+/// Calls every `every` inside `[from, until)`, on the grid `from + k × every`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallWindow {
+    /// First call.
+    pub from: SimDuration,
+    /// No call from here on.
+    pub until: SimDuration,
+    /// Interval between calls.
+    pub every: SimDuration,
+}
+
+/// When a traced app calls: the union of its call windows, less the skip windows
+/// (a harness that pauses, a laptop asleep).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallSchedule {
+    /// Call windows.
+    pub windows: Vec<CallWindow>,
+    /// `[from, until)` spans without calls.
+    pub skips: Vec<(SimDuration, SimDuration)>,
+}
+
+impl CallSchedule {
+    /// The first call at or after `x`; [`SimTime::NEVER`] if none.
+    pub fn next_at(&self, x: SimTime) -> SimTime {
+        let mut x = x.since(SimTime::ZERO);
+        loop {
+            let Some(next) = self.windows.iter().filter_map(|w| w.next_at(x)).min() else {
+                return SimTime::NEVER;
+            };
+            match self.skips.iter().find(|(s, e)| *s <= next && next < *e) {
+                Some((_, end)) => x = *end,
+                None => return SimTime::ZERO + next,
+            }
+        }
+    }
+}
+
+impl CallWindow {
+    fn next_at(&self, x: SimDuration) -> Option<SimDuration> {
+        let k = x.0.saturating_sub(self.from.0).div_ceil(self.every.0);
+        let at = SimDuration(self.from.0 + k * self.every.0);
+        (at < self.until).then_some(at)
+    }
+}
+
 /// Token and schedule settings; in a TOML script or from the command line.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSettings {
     /// Access-token lifetime (`expires_in`).
@@ -43,6 +92,8 @@ pub struct RawSettings {
     pub call_every: Option<Dur>,
     /// Length of the trace.
     pub duration: Option<Dur>,
+    /// The client's request timeout (msal-python's `timeout=`).
+    pub timeout: Option<Dur>,
 }
 
 /// One answer window as written.
@@ -51,12 +102,21 @@ pub struct RawSettings {
 pub struct RawWindow {
     /// Start, from the beginning of the trace.
     pub from: Dur,
-    /// `ok`, `5xx`, `429`, `invalid_grant`, `timeout` or `refused`.
+    /// `ok`, `5xx`, `429`, `429-not-json`, `invalid_grant`, `timeout` or `refused`.
     pub answer: String,
     /// Retry-After for `5xx` and `429`.
     pub retry_after: Option<Dur>,
     /// How long the server hangs for `timeout`.
     pub hang: Option<Dur>,
+}
+
+/// A `[[calls]]` or `[[skip]]` span as written (`every` only for calls).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpan {
+    from: Dur,
+    until: Dur,
+    every: Option<Dur>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -66,6 +126,10 @@ struct RawScript {
     settings: RawSettings,
     #[serde(default)]
     window: Vec<RawWindow>,
+    #[serde(default)]
+    calls: Vec<RawSpan>,
+    #[serde(default)]
+    skip: Vec<RawSpan>,
 }
 
 /// Reads a script (TOML, or CSV with columns `from,answer,retry_after,hang`);
@@ -76,16 +140,16 @@ pub fn parse_script(
     csv: bool,
     defaults: &RawSettings,
 ) -> Result<Script, String> {
-    let (settings, raw_windows) = if csv {
+    let (settings, raw_windows, raw_calls, raw_skips) = if csv {
         let windows = csv::Reader::from_reader(text.as_bytes())
             .deserialize::<RawWindow>()
             .enumerate()
             .map(|(i, w)| w.map_err(|e| format!("{file}: row {}: {e}", i + 2)))
             .collect::<Result<Vec<_>, _>>()?;
-        (None, windows)
+        (None, windows, Vec::new(), Vec::new())
     } else {
         let raw: RawScript = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
-        (Some(raw.settings), raw.window)
+        (Some(raw.settings), raw.window, raw.calls, raw.skip)
     };
     let pick = |f: fn(&RawSettings) -> Option<Dur>| {
         settings
@@ -100,6 +164,8 @@ pub fn parse_script(
     if call_every == SimDuration::ZERO {
         return Err(format!("{file}: call_every: '0s' must be longer than zero"));
     }
+    let calls = schedule(&raw_calls, &raw_skips, call_every, duration)
+        .map_err(|e| format!("{file}: {e}"))?;
     let mut windows = raw_windows
         .iter()
         .enumerate()
@@ -111,8 +177,59 @@ pub fn parse_script(
         refresh_in: pick(|s| s.refresh_in),
         call_every,
         duration,
+        timeout: pick(|s| s.timeout),
+        calls,
         windows,
     })
+}
+
+/// The call schedule: the `[[calls]]` windows, or calls every `call_every` over the
+/// whole trace when there are none; less the `[[skip]]` spans.
+fn schedule(
+    calls: &[RawSpan],
+    skips: &[RawSpan],
+    call_every: SimDuration,
+    duration: SimDuration,
+) -> Result<CallSchedule, String> {
+    let span = |field: &str, i: usize, s: &RawSpan| {
+        if s.until.0 <= s.from.0 {
+            return Err(format!(
+                "{field}[{i}].until: '{}' must be later than from ('{}')",
+                s.until.0, s.from.0
+            ));
+        }
+        Ok((s.from.0, s.until.0))
+    };
+    let mut windows = calls
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (from, until) = span("calls", i, c)?;
+            let every = c.every.map_or(call_every, |d| d.0);
+            if every == SimDuration::ZERO {
+                return Err(format!("calls[{i}].every: '0s' must be longer than zero"));
+            }
+            Ok(CallWindow { from, until, every })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    if windows.is_empty() {
+        windows.push(CallWindow {
+            from: SimDuration::ZERO,
+            until: duration,
+            every: call_every,
+        });
+    }
+    let skips = skips
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            if s.every.is_some() {
+                return Err(format!("skip[{i}].every: a skip window has no calls"));
+            }
+            span("skip", i, s)
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(CallSchedule { windows, skips })
 }
 
 fn window(w: &RawWindow) -> Result<Window, String> {
@@ -121,17 +238,21 @@ fn window(w: &RawWindow) -> Result<Window, String> {
         "ok" => Answer::Ok,
         "5xx" => Answer::ServerError { retry_after },
         "429" => Answer::TooMany { retry_after },
+        "429-not-json" => Answer::TooManyNotJson { retry_after },
         "invalid_grant" => Answer::InvalidGrant(PromptCause::Inactivity),
         "timeout" => Answer::Hang(w.hang.map_or(SimDuration::from_secs(120), |d| d.0)),
         "refused" => Answer::Refused,
         other => {
             return Err(format!(
-                "answer: '{other}' is not an answer (use ok, 5xx, 429, invalid_grant, timeout or refused)"
+                "answer: '{other}' is not an answer (use ok, 5xx, 429, 429-not-json, invalid_grant, timeout or refused)"
             ));
         }
     };
     if retry_after.is_some()
-        && !matches!(answer, Answer::ServerError { .. } | Answer::TooMany { .. })
+        && !matches!(
+            answer,
+            Answer::ServerError { .. } | Answer::TooMany { .. } | Answer::TooManyNotJson { .. }
+        )
     {
         return Err(format!(
             "retry_after: only 5xx and 429 answers carry Retry-After, not '{}'",

@@ -69,7 +69,11 @@ impl<E: Endpoint> Simulation<'_, E> {
             let phased = t + self.apps[a].phase;
             let first_call = if phased < end { phased } else { t };
             self.apps[a].first_call = first_call;
-            self.set_wake(a, first_call);
+            // A trace's call schedule may have no call in the session at all.
+            let wake = self.next_call_at(a, first_call);
+            if wake == first_call || wake < end.min(self.horizon) {
+                self.set_wake(a, wake);
+            }
         }
         self.queue
             .schedule(end.min(self.horizon), Event::SessionEnd(u as u32));
@@ -106,7 +110,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             if let Some(key) = self.apps[a].wake.take() {
                 self.queue.cancel(key);
             }
-            self.apps[a].retry_pending = false;
+            self.apps[a].retry_pending = None;
             self.apps[a].attempts = 0;
             self.unblock(a, t, obs);
         }

@@ -37,8 +37,8 @@ impl<E: Endpoint> Simulation<'_, E> {
         if !self.users[u].active || self.apps[a].in_flight.is_some() {
             return;
         }
-        if std::mem::take(&mut self.apps[a].retry_pending) {
-            self.send(a, t, false, obs);
+        if let Some(background) = self.apps[a].retry_pending.take() {
+            self.send(a, t, background, obs);
         } else {
             self.call(a, t, obs);
         }
@@ -88,6 +88,16 @@ impl<E: Endpoint> Simulation<'_, E> {
         }
         if let Some(replay) = self.throttled(a, t) {
             obs.requests(t, self.app_ref(a), Outcome::Throttled, 1);
+            // A replayed invalid_grant is "UI required" like the answer it replays
+            // (msal-python returns its error, MSAL.NET throws MsalUiRequiredException):
+            // without a usable token the app moves on in the chain at once.
+            if let Failure::InvalidGrant(cause) = replay
+                && !usable
+                && !self.spec(a).client.is_service()
+            {
+                self.needs_interaction(a, RequestKind::Refresh, cause);
+                return self.send(a, t, false, obs);
+            }
             let background =
                 usable && self.spec(a).profile.refresh_mode() == RefreshMode::Background;
             let old_token = usable && (background || self.reaction(a, replay, false).old_token);
@@ -156,6 +166,9 @@ impl<E: Endpoint> Simulation<'_, E> {
         let (mut result, mut after) = match reply.answer {
             Answer::Ok => (Ok(reply.by_backup), reply.delay),
             Answer::TooMany { retry_after } => (Err(Failure::TooMany(retry_after)), reply.delay),
+            Answer::TooManyNotJson { retry_after } => {
+                (Err(Failure::TooManyNotJson(retry_after)), reply.delay)
+            }
             Answer::ServerError { retry_after } => {
                 (Err(Failure::ServerError(retry_after)), reply.delay)
             }
@@ -181,6 +194,9 @@ impl<E: Endpoint> Simulation<'_, E> {
             background,
             result,
         };
+        if !background {
+            self.block_caller(a, t + after);
+        }
         if after == SimDuration::ZERO {
             self.complete(a, t, flight, obs);
         } else {
@@ -210,6 +226,10 @@ impl<E: Endpoint> Simulation<'_, E> {
         let app = &mut self.apps[a];
         app.attempts = 0;
         app.prev_delay = SimDuration::ZERO;
+        // msal-python keys throttle entries by the request, refresh token included, so
+        // after a success none matches the app's next request (the other libraries find
+        // the new token in their cache first).
+        app.throttle = None;
         if !by_backup {
             app.last_primary_auth = Some(t);
         }
@@ -361,7 +381,10 @@ impl<E: Endpoint> Simulation<'_, E> {
     ) {
         obs.requests(t, self.app_ref(a), outcome_of(f), 1);
         let active = self.users[self.apps[a].user as usize].active;
-        let usable = self.spec(a).profile.caches() && self.token_usable(a, t);
+        // MSAL reads the clock once, when the call starts: the token it found servable
+        // then is what it falls back to, even if the margin passed while a request hung.
+        let started = self.apps[a].call_started;
+        let usable = self.spec(a).profile.caches() && self.token_usable(a, started);
         let reaction = self.reaction(a, f, flight.background);
         if let Some(d) = reaction.throttle {
             self.apps[a].throttle = Some(Throttle {
@@ -379,22 +402,15 @@ impl<E: Endpoint> Simulation<'_, E> {
             && !usable
             && !self.spec(a).client.is_service()
         {
-            // The prompt is blamed on the last barrier: the cookie when prompt=none failed.
-            let app = &mut self.apps[a];
-            let prompt_none = flight.kind == RequestKind::PromptNone;
-            app.prompt_none_failed |= prompt_none;
-            if prompt_none || app.ui_required.is_none() {
-                app.ui_required = Some(cause);
-            }
+            self.needs_interaction(a, flight.kind, cause);
             return self.send(a, t, false, obs);
         }
         if let Some(delay) = reaction.retry_in.filter(|_| active) {
             let app = &mut self.apps[a];
             app.prev_delay = delay;
-            app.retry_pending = true;
-            if !flight.background && !usable {
-                let since = app.call_started;
-                self.block(a, since);
+            app.retry_pending = Some(flight.background);
+            if !flight.background {
+                self.block_caller(a, t + delay);
             }
             return self.set_wake(a, t + delay);
         }
@@ -407,6 +423,18 @@ impl<E: Endpoint> Simulation<'_, E> {
             }
         }
         self.schedule_next(a, t, obs);
+    }
+
+    /// A silent step of kind `failed` was rejected for `cause`: the next request of the
+    /// chain is `prompt=none` or interactive. The prompt is blamed on the last barrier:
+    /// the cookie when `prompt=none` failed.
+    fn needs_interaction(&mut self, a: usize, failed: RequestKind, cause: PromptCause) {
+        let app = &mut self.apps[a];
+        let prompt_none = failed == RequestKind::PromptNone;
+        app.prompt_none_failed |= prompt_none;
+        if prompt_none || app.ui_required.is_none() {
+            app.ui_required = Some(cause);
+        }
     }
 
     fn served<O: Observer>(&mut self, a: usize, t: SimTime, how: CallResult, obs: &mut O) {
@@ -422,13 +450,22 @@ impl<E: Endpoint> Simulation<'_, E> {
     fn failed<O: Observer>(&mut self, a: usize, t: SimTime, obs: &mut O) {
         if self.users[self.apps[a].user as usize].active {
             obs.call(t, self.app_ref(a), CallResult::None);
-            let since = self.apps[a].call_started;
-            self.block(a, since);
+            self.block_caller(a, SimTime::NEVER);
         }
     }
 
-    fn block(&mut self, a: usize, since: SimTime) {
-        if self.apps[a].blocked_since.is_some() {
+    /// The one definition of "blocked" (DESIGN §2): a call blocks its app from the moment
+    /// it needed a token — the call's start — until a token is handed over. So the app is
+    /// blocked while a foreground call waits (on a hanging server, in the platform's
+    /// queue, for a retry timer), if that wait ends after the call began, and after a
+    /// call got no token until a later one gets one (`until` is then never). A background
+    /// refresh never blocks: its caller was served the old token.
+    fn block_caller(&mut self, a: usize, until: SimTime) {
+        let since = self.apps[a].call_started;
+        if self.apps[a].blocked_since.is_some()
+            || until <= since
+            || !self.users[self.apps[a].user as usize].active
+        {
             return;
         }
         self.apps[a].blocked_since = Some(since);
@@ -484,6 +521,9 @@ impl<E: Endpoint> Simulation<'_, E> {
 
     /// The first call of the app's current session at or after `x`.
     pub(super) fn next_call_at(&self, a: usize, x: SimTime) -> SimTime {
+        if let Some(schedule) = &self.calls {
+            return schedule.next_at(x);
+        }
         let start = self.apps[a].first_call;
         if x <= start {
             return start;
@@ -530,7 +570,7 @@ impl<E: Endpoint> Simulation<'_, E> {
 
 fn outcome_of(f: Failure) -> Outcome {
     match f {
-        Failure::TooMany(_) => Outcome::TooMany,
+        Failure::TooMany(_) | Failure::TooManyNotJson(_) => Outcome::TooMany,
         Failure::ServerError(_) => Outcome::ServerError,
         Failure::InvalidGrant(_) => Outcome::InvalidGrant,
         Failure::Timeout | Failure::Dropped | Failure::Refused => Outcome::Timeout,

@@ -250,7 +250,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         // A pending retry or request, or a throttle window, already decides the next wake.
         if active
             && app.in_flight.is_none()
-            && !app.retry_pending
+            && app.retry_pending.is_none()
             && app.throttle.is_none_or(|th| th.until <= t)
         {
             let next = self.next_call_at(a, t);

@@ -76,8 +76,9 @@ pub(super) struct AppState {
     pub call_started: SimTime,
     /// A request awaiting its answer.
     pub in_flight: Option<InFlight>,
-    /// A retry timer is what the pending wake is for.
-    pub retry_pending: bool,
+    /// A retry timer is what the pending wake is for: `Some(background)`, whether the
+    /// retry continues a background refresh (it stays one: the caller has its token).
+    pub retry_pending: Option<bool>,
     /// Interaction required, and why.
     pub ui_required: Option<PromptCause>,
     /// The user has been prompted for the current interaction need.

@@ -53,6 +53,14 @@ pub enum TraceLine {
         /// Why.
         cause: PromptCause,
     },
+    /// The app was blocked (a call waited for a token or got none) during `[from, t)`;
+    /// logged when it ends, so the timeline stays ordered.
+    Blocked {
+        /// Since when.
+        from: SimTime,
+        /// Until when.
+        t: SimTime,
+    },
 }
 
 impl TraceLine {
@@ -61,7 +69,8 @@ impl TraceLine {
         match self {
             TraceLine::Call { t, .. }
             | TraceLine::Request { t, .. }
-            | TraceLine::Prompt { t, .. } => *t,
+            | TraceLine::Prompt { t, .. }
+            | TraceLine::Blocked { t, .. } => *t,
         }
     }
 }
@@ -147,6 +156,9 @@ impl Observer for TraceLog {
         };
         self.lines.push(TraceLine::Call { t, result, why });
     }
+    fn app_blocked(&mut self, _app: AppRef, from: SimTime, t: SimTime) {
+        self.lines.push(TraceLine::Blocked { from, t });
+    }
 }
 
 /// Runs `app` against `script` and returns the timeline, ordered by time.
@@ -179,6 +191,7 @@ profile = "{profile}"
 call_interval = "{every}"
 catches_errors = {catches}
 retry = {{ jitter = "{jitter}" }}
+{timeout}
 "#,
         duration = script.duration,
         lifetime = script.expires_in,
@@ -186,6 +199,9 @@ retry = {{ jitter = "{jitter}" }}
         profile = app.profile.label(),
         catches = app.catches_errors,
         jitter = app.jitter.label(),
+        timeout = script
+            .timeout
+            .map_or(String::new(), |t| format!("timeout = \"{t}\"")),
     );
     let scenario = parse_model(&model, "trace script", &[])?;
     let mut log = TraceLog::default();
@@ -193,6 +209,7 @@ retry = {{ jitter = "{jitter}" }}
         .endpoint(ScriptedEndpoint { script })
         .users(vec![UserSeed { id: 0, segment: 0 }])
         .trace()
+        .calls(script.calls.clone())
         .build();
     sim.run(&mut log);
     Ok(log.lines)

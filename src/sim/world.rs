@@ -17,6 +17,7 @@ use crate::policy::lifetimes::SPA_REFRESH_LIFETIME;
 use crate::policy::{RefreshMode, TokenPolicy};
 use crate::scenario::Scenario;
 use crate::scenario::population::{UserSeed, users_of_unit};
+use crate::scenario::script::CallSchedule;
 
 /// One row per app of the unit, in the order the observer's `AppRef::local` indexes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +38,7 @@ pub struct SimulationBuilder<'a, E> {
     users: Option<Vec<UserSeed>>,
     trace: bool,
     steady_streams: bool,
+    calls: Option<CallSchedule>,
 }
 
 impl<'a> SimulationBuilder<'a, PlatformUnit> {
@@ -50,6 +52,7 @@ impl<'a> SimulationBuilder<'a, PlatformUnit> {
             users: None,
             trace: false,
             steady_streams: true,
+            calls: None,
         }
     }
 }
@@ -64,6 +67,7 @@ impl<'a, E: Endpoint> SimulationBuilder<'a, E> {
             users: self.users,
             trace: self.trace,
             steady_streams: self.steady_streams,
+            calls: self.calls,
         }
     }
 
@@ -80,6 +84,13 @@ impl<'a, E: Endpoint> SimulationBuilder<'a, E> {
     /// the same outputs, slower; the reference the fast path is tested against.
     pub fn event_per_call(mut self) -> Self {
         self.steady_streams = false;
+        self
+    }
+
+    /// Every app calls on this schedule instead of every call interval from its session
+    /// start (trace scripts that replay a harness).
+    pub fn calls(mut self, schedule: CallSchedule) -> Self {
+        self.calls = Some(schedule);
         self
     }
 
@@ -106,6 +117,7 @@ impl<'a, E: Endpoint> SimulationBuilder<'a, E> {
             events: 0,
             trace: self.trace,
             steady_streams: self.steady_streams,
+            calls: self.calls,
             unit_events: UnitEvents::default(),
             streams: Streams::default(),
         };
@@ -132,6 +144,7 @@ pub struct Simulation<'a, E> {
     pub(super) events: u64,
     pub(super) trace: bool,
     pub(super) steady_streams: bool,
+    pub(super) calls: Option<CallSchedule>,
     pub(super) unit_events: UnitEvents,
     pub(super) streams: Streams,
 }
@@ -265,7 +278,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                 first_call: SimTime::ZERO,
                 call_started: SimTime::ZERO,
                 in_flight: None,
-                retry_pending: false,
+                retry_pending: None,
                 ui_required: None,
                 prompted: false,
                 prompt_none_failed: false,

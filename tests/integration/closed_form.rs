@@ -75,9 +75,10 @@ profile = "no-cache"
 }
 
 /// Always-on demand with uniform 60–90 min lifetimes and no proactive refresh: the app
-/// refreshes at the first call (every second) once less than the 5 min margin remains,
-/// so refresh intervals are (L − 5 min) rounded up to the call grid: every interval lies
-/// in [55 min, 85 min + 1 s], and their mean is 70 min + 0.5 s with the variance of a
+/// refreshes at the first call (every second) with less than the 5 min margin left (a
+/// token with exactly 5 min left is still served), so a refresh interval is the first
+/// whole second strictly after L − 5 min, ⌊L − 5 min⌋ + 1 s: every interval lies in
+/// (55 min, 85 min + 1 s], and their mean is 70 min + 0.5 s with the variance of a
 /// uniform over 30 min, (30 min)²/12.
 #[test]
 fn refresh_intervals_follow_the_uniform_lifetime() {
@@ -124,7 +125,7 @@ call_interval = "1s"
     assert!(
         obs.minutes
             .iter()
-            .all(|m| (55.0..=85.0 + 1.0 / 60.0).contains(m))
+            .all(|m| *m > 55.0 && *m <= 85.0 + 1.0 / 60.0)
     );
     let mean = obs.minutes.iter().sum::<f64>() / n;
     let var = obs.minutes.iter().map(|m| (m - mean).powi(2)).sum::<f64>() / (n - 1.0);
@@ -239,34 +240,35 @@ fn outage_blocks_d_over_l_minus_margin_for_d_plus_r_over_two() {
 
 /// The same with proactive refresh at half-life (2 h tokens, refresh_in 1 h) and the old
 /// token kept on failure (msal-python in an app that catches its exception): attempts
-/// start at u, uniform over the 1 h refresh period, recur every 60 s (the throttle
-/// cache's window after a 5xx) and the old token dies 1 s before the 56th, at
-/// w = u + 55 min − 1 s. The app is blocked iff an attempt that failed inside the outage
-/// still throttles the call at w: iff u + 54 min < end, i.e. u ∈ [start, start + D − 54 min).
-/// So the share is (D − (L/2 − margin) + 1 min)/(L/2): the throttle cache stretches the
-/// outage by one window for this client. Blocked time is then k min + 1 s with k uniform
-/// on 0..=D−55 minutes: mean (D − 55)/2 min + 1 s.
+/// start at u = issue + 1 h + 1 s (the first call strictly after `refresh_on`), uniform
+/// over the 1 h refresh period, and recur every 60 s (the throttle cache's window after
+/// a 5xx). The old token is served up to issue + 115 min (exactly 5 min left), so the
+/// first call without it is the 56th attempt, at w = u + 55 min. The app is blocked iff
+/// that attempt fails inside the outage: iff u ∈ [start, end − 55 min). So the share is
+/// (D − (L/2 − margin))/(L/2). Blocked time runs from w to the first attempt at or after
+/// the end, ⌈(end − w)/1 min⌉ min with end − w uniform on (0, D − 55 min]: k min with k
+/// uniform on 1..=D−55, mean (D − 54)/2 min.
 #[test]
 fn proactive_refresh_with_old_token_fallback_blocks_only_outages_longer_than_the_slack() {
     let users = 2000;
     let app = "client = \"native\"\nprofile = \"msal-python\"\ncatches_errors = true";
     let blocked = outage_run(app, "2h", 90, users);
     let (share, mean, hit) = share_and_mean(&blocked);
-    let p = (90.0 - 55.0 + 1.0) / 60.0;
+    let p = (90.0 - 55.0) / 60.0;
     let se = (p * (1.0 - p) / users as f64).sqrt();
     assert!(
         (share - p).abs() < Z * se,
         "blocked share {share:.4}, expected {p:.4} ± {:.4}",
         Z * se
     );
-    let expected = 35.0 / 2.0 + 1.0 / 60.0;
-    let se_mean = ((36.0f64 * 36.0 - 1.0) / 12.0).sqrt() / (hit as f64).sqrt();
+    let expected = 36.0 / 2.0;
+    let se_mean = ((35.0f64 * 35.0 - 1.0) / 12.0).sqrt() / (hit as f64).sqrt();
     assert!(
         (mean - expected).abs() < Z * se_mean + 2.0 / 60.0,
         "mean blocked {mean:.3} min, expected {expected} ± {:.3}",
         Z * se_mean
     );
-    // An outage shorter than the slack less one throttle window blocks nobody.
-    let short = outage_run(app, "2h", 53, 300);
+    // An outage no longer than the slack blocks nobody.
+    let short = outage_run(app, "2h", 55, 300);
     assert!(short.iter().all(|m| *m == 0.0));
 }

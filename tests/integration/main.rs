@@ -1,6 +1,7 @@
 //! One integration-test binary; each module tests one behaviour of tokensim.
 
 mod analytics;
+mod blocked;
 mod cae;
 mod cli;
 mod closed_form;

@@ -90,3 +90,40 @@ fn overrides_are_validated_like_the_file() {
     let s = scenario::load_default(&[good]).unwrap();
     assert_eq!(s.segments[0].apps[1].profile.label(), "guided");
 }
+
+#[test]
+fn every_trace_script_runs_with_every_profile() {
+    use tokensim::policy::{Jitter, Profile};
+    use tokensim::scenario::script::{RawSettings, parse_script};
+    use tokensim::sim::trace::{TracedApp, run_trace};
+    let scripts = files("models/traces");
+    assert!(
+        scripts.len() >= 3,
+        "models/traces/ should hold the examples"
+    );
+    for path in scripts {
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with('#'),
+            "{} must open with a comment saying what question it answers",
+            path.display()
+        );
+        let script = parse_script(
+            &text,
+            &path.display().to_string(),
+            false,
+            &RawSettings::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        for profile in Profile::ALL {
+            let app = TracedApp {
+                profile,
+                confidential: false,
+                catches_errors: false,
+                jitter: Jitter::Full,
+            };
+            let lines = run_trace(&script, app).unwrap_or_else(|e| panic!("{e}"));
+            assert!(lines.len() > 2, "{} with {profile:?}", path.display());
+        }
+    }
+}
