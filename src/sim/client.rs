@@ -252,7 +252,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                     .expect("a refresh needs a refresh token");
                 policy
                     .check_refresh(rt, t, resilience)
-                    .and_then(|()| cae::claims_met(claims, rt))
+                    .and_then(|()| cae::claims_met(claims, rt.multi_factor))
                     .map_err(|c| cae::blame(claims, c))?;
                 if !by_backup && loop_limit > 0 {
                     let window = t.as_millis() / LOOP_WINDOW.as_millis();
@@ -275,6 +275,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                     .expect("prompt=none needs a cookie");
                 policy
                     .check_cookie(cookie, t, resilience)
+                    .and_then(|()| cae::claims_met(claims, cookie.multi_factor))
                     .map_err(|c| cae::blame(claims, c))?;
                 cookie.last_used = t;
                 app.cache.refresh = Some(RefreshToken {
