@@ -8,7 +8,7 @@ use super::endpoint::Endpoint;
 use super::event::Event;
 use super::observer::{CallResult, Observer, Outcome};
 use super::state::{InFlight, Throttle};
-use super::steady::LOOP_WINDOW;
+use super::steady::{LOOP_WINDOW, NO_LOOP_WINDOW};
 use super::world::Simulation;
 use crate::domain::ClientType;
 use crate::domain::backup::{SessionFacts, eligibility};
@@ -288,6 +288,8 @@ impl<E: Endpoint> Simulation<'_, E> {
                 });
             }
             RequestKind::Interactive => {
+                // A sign-in starts a clean loop-detection count.
+                app.loop_window = NO_LOOP_WINDOW;
                 let (password_based, multi_factor) = segment.draw_credential(&mut app.rng);
                 app.cache.refresh = Some(RefreshToken {
                     auth_time: t,

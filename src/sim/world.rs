@@ -273,7 +273,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                 wake: None,
                 steady: None,
                 last_primary_auth: segment.signed_in_at_start.then_some(SimTime::ZERO),
-                loop_window: (u64::MAX, 0),
+                loop_window: super::steady::NO_LOOP_WINDOW,
                 revocation: AppEvents::new(cae),
                 rng,
             });

@@ -105,3 +105,51 @@ fn shortening_max_inactive_never_reduces_inactivity_prompts() {
     }
     assert!(previous > 0);
 }
+
+/// Defect: loop detection's count survived the interactive sign-in it forced, so a
+/// no-cache app calling every 10 s (30 tokens per 5 minutes against a limit of 20)
+/// prompted on every call for the rest of the window. A sign-in starts a clean count:
+/// at most one loop prompt per app and 5-minute window, and the first comes only
+/// after the limit's worth of tokens.
+#[test]
+fn a_sign_in_clears_the_loop_detection_count() {
+    let text = r#"
+[scenario]
+name = "loop"
+start = "2026-03-02T00:00"
+horizon = "1h"
+seed = 4
+users = 3
+[platform]
+capacity = 1000
+loop_detection = 20
+[[segment]]
+name = "scripts"
+share = 1.0
+sign_in = "password"
+activity = { pattern = "always-on" }
+  [[segment.app]]
+  name = "lob"
+  client = "native"
+  profile = "no-cache"
+  call_interval = "10s"
+"#;
+    let p = crate::common::probe(&model(text, &[]));
+    let window = 5 * 60 * 1000;
+    for seen in &p.apps {
+        let loops: Vec<u64> = seen
+            .iter()
+            .filter_map(|e| match *e {
+                crate::common::Seen::Prompt(t, tokensim::policy::PromptCause::Outage) => {
+                    Some(t.as_millis() / window)
+                }
+                _ => None,
+            })
+            .collect();
+        assert!(!loops.is_empty(), "loop detection never fired");
+        assert!(
+            loops.windows(2).all(|w| w[0] < w[1]),
+            "more than one loop prompt in a window: {loops:?}"
+        );
+    }
+}
