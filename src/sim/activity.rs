@@ -44,6 +44,9 @@ impl<E: Endpoint> Simulation<'_, E> {
     }
 
     pub(super) fn on_session_start<O: Observer>(&mut self, u: usize, t: SimTime, _obs: &mut O) {
+        if self.users[u].disabled {
+            return;
+        }
         if let Activity::Poisson {
             rate_per_day,
             session,

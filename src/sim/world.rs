@@ -292,6 +292,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             blocked_since: SimTime::ZERO,
             absence_start: SimTime::NEVER,
             absence_end: SimTime::ZERO,
+            disabled: false,
             rng: Rng::stream(s.seed, self.unit as u64, seed.id as u64, Purpose::Activity),
         });
     }
