@@ -2,10 +2,12 @@
 //! merged run result, the summary, and atomic writers for the run's output files.
 
 pub mod atomic;
+pub mod impact;
 pub mod recorder;
 pub mod result;
 pub mod schema;
 pub mod summary;
+pub mod window;
 
 pub use recorder::Recorder;
 pub use result::RunResult;

@@ -82,6 +82,15 @@ impl<E: Endpoint> Simulation<'_, E> {
         if !self.users[u].active || t < self.users[u].session_end.min(self.horizon) {
             return;
         }
+        // A call still waiting for its token (a retry, an answer) when the visit ends
+        // got none: a one-call visit that only waited was still blocked.
+        let first = self.users[u].first_app as usize;
+        for a in first..first + self.users[u].n_apps as usize {
+            let app = &self.apps[a];
+            if app.retry_pending || app.in_flight.is_some_and(|f| !f.background) {
+                obs.calls_failed(self.app_ref(a), app.call_started, SimDuration(1), 1);
+            }
+        }
         self.end_session(u, t, obs);
         match self.activity_of(u).clone() {
             Activity::AlwaysOn => {}

@@ -474,6 +474,10 @@ impl<E: Endpoint> Simulation<'_, E> {
             .div_ceil(interval.as_millis());
             if skipped > 0 {
                 obs.requests(t, self.app_ref(a), Outcome::Throttled, skipped);
+                // The skipped calls get what the call at `t` got: nothing, if it left the app blocked.
+                if self.apps[a].blocked_since.is_some() {
+                    obs.calls_failed(self.app_ref(a), grid(after), interval, skipped);
+                }
             }
         }
         if wake < end {

@@ -9,6 +9,7 @@ mod determinism;
 mod incident;
 mod models;
 mod outage;
+mod outage_totals;
 mod prompts;
 mod report;
 mod revocation;
