@@ -13,7 +13,7 @@ use super::world::Simulation;
 use crate::domain::ClientType;
 use crate::domain::backup::{SessionFacts, eligibility};
 use crate::domain::idp::{Answer, RequestKind};
-use crate::domain::token::{AccessToken, RefreshToken, SessionCookie};
+use crate::domain::token::{AccessToken, AuthTime, RefreshToken, SessionCookie};
 use crate::engine::{SimDuration, SimTime};
 use crate::policy::cae;
 use crate::policy::client_profile::{Context, react};
@@ -292,7 +292,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                 app.loop_window = NO_LOOP_WINDOW;
                 let (password_based, multi_factor) = segment.draw_credential(&mut app.rng);
                 app.cache.refresh = Some(RefreshToken {
-                    auth_time: t,
+                    auth_time: AuthTime::at(t),
                     last_used: t,
                     multi_factor,
                     fixed_expiry: fixed_expiry(t),
@@ -300,7 +300,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                     revoked: false,
                 });
                 app.cache.cookie = browser.then_some(SessionCookie {
-                    auth_time: t,
+                    auth_time: AuthTime::at(t),
                     last_used: t,
                     multi_factor,
                     password_based,
