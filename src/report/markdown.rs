@@ -213,7 +213,7 @@ fn outages(out: &mut String, d: &ReportData) {
         let recovery = o.recovery_text();
         let _ = writeln!(
             out,
-            "From {} to {} UTC on {} scale units. {} users blocked, {:.0} blocked user-minutes, {} app calls got no token (start to 24 h after the end); blocked users back to the baseline {} after the end; peak load after the end {:.2} × capacity; {} requests served by the backup service.\n",
+            "From {} to {} UTC on {} scale units. {} users blocked, {:.0} blocked user-minutes, {} app calls got no token (start to 24 h after the end); blocked users back to the baseline {} after the end; peak load after the end (of any phase) {:.2} × capacity; {} requests served by the backup service.\n",
             o.start,
             o.end,
             o.units_hit,
