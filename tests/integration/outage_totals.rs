@@ -139,3 +139,29 @@ fn a_failed_one_call_visit_is_a_blocked_user() {
     let first = blocked.i64().unwrap().get(0).unwrap();
     assert_eq!(first as u64, s.blocked.users, "breakdown by segment");
 }
+
+/// Defect (found while fixing the above): an outage's `users_blocked` counted the users
+/// of every unit blocked in its window, also in units it did not hit. Two one-unit
+/// outages at the same time: each counts only its own unit's users.
+#[test]
+fn an_outage_counts_only_the_users_of_the_units_it_hit() {
+    let text = TWO_INCIDENTS
+        .replace(
+            "preset = \"2021-03-15-key-rotation\"\nstart = \"1d09h\"",
+            "name = \"first\"\nkind = \"full\"\nstart = \"1d09h\"\nduration = \"3h\"\nunits = [0]",
+        )
+        .replace("start = \"2d01h\"", "start = \"1d10h\"\nunits = [1]");
+    let run = RunResult::simulate(model(&text, &[]), 1, &|_| true).unwrap();
+    let s = Summary::from_run(&run);
+    for (k, o) in s.outages.iter().enumerate() {
+        let unit_users = run.units[k].observer.wanted_ms.len() as u64;
+        assert_eq!(o.units_hit, 1);
+        assert!(o.users_blocked > 0, "{}: nobody blocked", o.name);
+        assert!(
+            o.users_blocked <= unit_users,
+            "{}: {} blocked of {unit_users} users in its unit",
+            o.name,
+            o.users_blocked
+        );
+    }
+}
