@@ -165,3 +165,51 @@ fn an_outage_counts_only_the_users_of_the_units_it_hit() {
         );
     }
 }
+
+/// Calls answered from msal-python's throttle cache are skipped arithmetically; with
+/// no valid token they fail too, and count. Always-on apps call every 10 s; their
+/// 60-minute tokens (served while 5 minutes remain) stop being usable uniformly over
+/// the first 55 minutes of a 3-hour full outage, after which every call fails until
+/// the outage ends (and up to one 60 s throttle window beyond): 6 × (180 − 27.5 + 0.5)
+/// failed calls per app on average, within four standard errors of the uniform draw.
+#[test]
+fn calls_answered_from_the_throttle_cache_without_a_token_count_as_failed() {
+    let text = r#"
+[scenario]
+name = "throttled"
+start = "2026-03-02T00:00"
+horizon = "2d"
+users = 400
+[policy.access_token]
+lifetime_min = "60m"
+lifetime_max = "60m"
+[platform]
+capacity = 100000
+[platform.backup]
+enabled = false
+[[outage]]
+kind = "full"
+start = "1d"
+duration = "3h"
+[[segment]]
+name = "scripts"
+share = 1.0
+activity = { pattern = "always-on" }
+  [[segment.app]]
+  name = "report"
+  client = "native"
+  profile = "msal-python"
+  call_interval = "10s"
+"#;
+    let run = RunResult::simulate(model(text, &[]), 1, &|_| true).unwrap();
+    let s = Summary::from_run(&run);
+    let apps = s.apps as f64;
+    let per_app = s.outages[0].calls_failed as f64 / apps;
+    let expected = 6.0 * (180.0 - 27.5 + 0.5);
+    let se = 6.0 * 55.0 / 12f64.sqrt() / apps.sqrt();
+    assert!(
+        (per_app - expected).abs() < 4.0 * se + 3.0,
+        "{per_app:.1} failed calls per app, expected {expected:.1} ± {:.1}",
+        4.0 * se + 3.0
+    );
+}
