@@ -23,6 +23,10 @@ pub struct OutagePhase {
     pub end: String,
     /// Units it hit.
     pub units_hit: u32,
+    /// Minutes from the phase's end until the incident's units are back to the baseline
+    /// of the hour before the incident (a hard phase may recover long before a residual
+    /// one ends); `null` if never within the horizon.
+    pub recovery_minutes: Option<u64>,
     /// Peak offered load in the two hours after the phase's end ÷ capacity, over the
     /// units it hit.
     pub peak_load_ratio: f64,
@@ -74,11 +78,22 @@ pub struct DuringOutages {
     pub calls_failed: u64,
 }
 
+/// Recovery time as a person reads it.
+fn recovery_text(minutes: Option<u64>) -> String {
+    minutes.map_or("not within the horizon".to_string(), |m| format!("{m} min"))
+}
+
+impl OutagePhase {
+    /// Recovery time after the phase as a person reads it.
+    pub fn recovery_text(&self) -> String {
+        recovery_text(self.recovery_minutes)
+    }
+}
+
 impl OutageImpact {
     /// Recovery time as a person reads it.
     pub fn recovery_text(&self) -> String {
-        self.recovery_minutes
-            .map_or("not within the horizon".to_string(), |m| format!("{m} min"))
+        recovery_text(self.recovery_minutes)
     }
 
     /// The incidents of `run`, in model order.
@@ -123,6 +138,13 @@ impl Minutes<'_> {
             .iter()
             .map(|&u| self.run.units[u as usize].observer.minute.blocked_users[m] as f64)
             .sum()
+    }
+
+    /// Minutes from minute `end` until `units` are back to `baseline` blocked users.
+    fn recovery(&self, units: &[u32], end: usize, baseline: f64) -> Option<u64> {
+        (end..self.minutes)
+            .find(|&m| self.blocked(units, m) <= baseline)
+            .map(|m| (m - end) as u64)
     }
 
     fn window(&self, start: SimTime, end: SimTime) -> (usize, usize) {
@@ -178,6 +200,10 @@ fn incident_impact(run: &RunResult, k: usize, incident: &Incident) -> OutageImpa
             .map_or(0, |u| u.observer.minute.offered.len()),
     };
     let hit = s.incident_units(incident);
+    let (start_m, end_m) = mins.window(incident.start, incident.end);
+    let baseline = (start_m.saturating_sub(60)..start_m)
+        .map(|m| mins.blocked(&hit, m))
+        .fold(0.0, f64::max);
     let phases: Vec<OutagePhase> = incident
         .phases
         .iter()
@@ -193,18 +219,13 @@ fn incident_impact(run: &RunResult, k: usize, incident: &Incident) -> OutageImpa
                 start: at(o.start),
                 end: at(o.end),
                 units_hit: units.len() as u32,
+                recovery_minutes: mins.recovery(&hit, window.1, baseline),
                 peak_load_ratio: mins.peak_load(&units, window.1),
                 backup_served: mins.backup(&units, window),
             }
         })
         .collect();
-    let (start_m, end_m) = mins.window(incident.start, incident.end);
-    let baseline = (start_m.saturating_sub(60)..start_m)
-        .map(|m| mins.blocked(&hit, m))
-        .fold(0.0, f64::max);
-    let recovery_minutes = (end_m..mins.minutes)
-        .find(|&m| mins.blocked(&hit, m) <= baseline)
-        .map(|m| (m - end_m) as u64);
+    let recovery_minutes = mins.recovery(&hit, end_m, baseline);
     let lost = tally(run, &|u| &u.observer.incidents[k]);
     let mut kinds: Vec<&str> = Vec::new();
     for p in &phases {

@@ -294,8 +294,13 @@ impl fmt::Display for Summary {
                 for p in &o.phases {
                     writeln!(
                         f,
-                        "    phase {} ({}, {} to {}, {} units)",
-                        p.phase, p.kind, p.start, p.end, p.units_hit
+                        "    phase {} ({}, {} to {}, {} units): recovery {}",
+                        p.phase,
+                        p.kind,
+                        p.start,
+                        p.end,
+                        p.units_hit,
+                        p.recovery_text()
                     )?;
                 }
             }

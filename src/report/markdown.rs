@@ -232,6 +232,7 @@ fn outages(out: &mut String, d: &ReportData) {
                     "start",
                     "end",
                     "units",
+                    "recovery after its end",
                     "peak load",
                     "backup served",
                 ]
@@ -247,6 +248,7 @@ fn outages(out: &mut String, d: &ReportData) {
                             p.start.clone(),
                             p.end.clone(),
                             p.units_hit.to_string(),
+                            p.recovery_text(),
                             format!("{:.2} ×", p.peak_load_ratio),
                             p.backup_served.to_string(),
                         ]
