@@ -2,6 +2,7 @@
 //! incident, totals over incidents are unions, and a failed one-call visit is blocked.
 
 use crate::common::{model, temp_dir};
+use tokensim::analytics::series::analyze;
 use tokensim::analytics::{RunTables, breakdown, headline};
 use tokensim::metrics::{RunResult, Summary};
 
@@ -82,6 +83,11 @@ fn outage_totals_never_exceed_population() {
         printed.contains(&format!("{} users blocked", d.users_blocked)),
         "{printed}"
     );
+    let report = tokensim::report::markdown::report(&analyze(&dir).unwrap());
+    assert!(report.contains("## Outage 1: 2021-03-15-key-rotation (signing-key+full+degraded)"));
+    assert!(report.contains("## Outage 2: second (full)") && !report.contains("## Outage 3"));
+    let row = format!("| users blocked during outages | {} |", d.users_blocked);
+    assert!(report.contains(&row), "{report}");
 }
 
 /// One short visit per hour (`session = "0s"`: one call per visit), through a six-hour
