@@ -20,7 +20,7 @@ fn unit(c: &mut Criterion) {
     group.bench_function("default_unit_30d_recorder", |b| {
         b.iter(|| {
             let mut sim = SimulationBuilder::new(&s, 0).build();
-            let mut rec = Recorder::new(&s, &sim.app_rows());
+            let mut rec = Recorder::new(&s, 0, &sim.app_rows());
             sim.run(&mut rec);
             rec.close();
             rec

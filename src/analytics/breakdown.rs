@@ -14,7 +14,7 @@ pub const USER_DIMENSIONS: [&str; 3] = [uc::SEGMENT, uc::SIGN_IN, uc::UNIT];
 pub const APP_DIMENSIONS: [&str; 3] = [uc::APP, uc::PROFILE, uc::CLIENT];
 
 /// One row per user: its unit, segment and sign-in method, its blocked minutes (any
-/// app), prompts (all apps) and number of apps.
+/// app), failed calls and prompts (all apps) and number of apps.
 pub fn per_user(tables: &RunTables) -> LazyFrame {
     tables
         .users
@@ -26,6 +26,7 @@ pub fn per_user(tables: &RunTables) -> LazyFrame {
             col(uc::SEGMENT).first(),
             col(uc::SIGN_IN).first(),
             num(uc::USER_MINUTES_BLOCKED).first(),
+            num(uc::CALLS_FAILED).sum(),
             num(uc::PROMPTS_TOTAL).sum().alias(PROMPTS),
             len().alias(APPS),
         ])

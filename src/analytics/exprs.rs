@@ -31,14 +31,19 @@ pub fn distribution(values: Expr) -> Vec<Expr> {
     out
 }
 
-/// The app was blocked at some moment.
+/// The app was blocked: some time without a token, or a call that got none (the
+/// recorder's `app_blocked`).
 pub fn app_blocked() -> Expr {
-    num(uc::MINUTES_BLOCKED).gt(lit(0.0))
+    num(uc::MINUTES_BLOCKED)
+        .gt(lit(0.0))
+        .or(num(uc::CALLS_FAILED).gt(lit(0.0)))
 }
 
-/// The user had some app blocked at some moment (per-user rows).
+/// The user had some app blocked (per-user rows, whose `calls_failed` is the user's).
 pub fn user_blocked() -> Expr {
-    num(uc::USER_MINUTES_BLOCKED).gt(lit(0.0))
+    num(uc::USER_MINUTES_BLOCKED)
+        .gt(lit(0.0))
+        .or(num(uc::CALLS_FAILED).gt(lit(0.0)))
 }
 
 /// Prompts per user per 30 days, from a prompt count over `users` users and a horizon

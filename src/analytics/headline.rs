@@ -19,10 +19,11 @@ const fn metric(key: &'static str, label: &'static str) -> Metric {
 }
 
 /// Every headline metric, in table order.
-pub const METRICS: [Metric; 13] = [
+pub const METRICS: [Metric; 14] = [
     metric("users", "users"),
     metric("blocked_users", "users blocked at least once"),
     metric("blocked_user_minutes", "blocked user-minutes"),
+    metric("calls_failed", "app calls that got no token"),
     metric("outage_users_blocked", "users blocked during outages"),
     metric(
         "outage_blocked_user_minutes",
@@ -73,6 +74,7 @@ impl Headline {
         let requests = |k: &str| summary.token_requests.get(k).copied().unwrap_or(0) as f64;
         let issued = requests("ok") + requests("backup");
         let any = !outages.is_empty();
+        let during = summary.during_outages.as_ref();
         let recovery = if outages.iter().all(|o| o.recovery_minutes.is_some()) {
             outages.iter().filter_map(|o| o.recovery_minutes).max()
         } else {
@@ -82,8 +84,9 @@ impl Headline {
             Some(summary.users as f64),
             Some(summary.blocked.users as f64),
             Some(summary.blocked.user_minutes),
-            any.then(|| outages.iter().map(|o| o.users_blocked as f64).sum()),
-            any.then(|| outages.iter().map(|o| o.blocked_user_minutes).sum()),
+            Some(summary.blocked.calls_failed as f64),
+            during.map(|d| d.users_blocked as f64),
+            during.map(|d| d.blocked_user_minutes),
             recovery.map(|m| m as f64),
             any.then(|| {
                 outages

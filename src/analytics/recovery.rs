@@ -9,19 +9,17 @@ pub use crate::metrics::schema::recovery::*;
 use crate::metrics::schema::timeseries as ts;
 use polars::prelude::*;
 
-/// The outage windows in whole minutes: `(name, start minute, end minute, units hit)`.
+/// The outage incidents in whole minutes: `(name, start minute, end minute, units hit)`
+/// (a preset's phases are one incident, from its first start to its last end).
 pub fn outage_minutes(tables: &RunTables) -> Vec<(String, i64, i64, Vec<u32>)> {
     let s = &tables.scenario;
     let minutes = tables.minutes();
-    s.outages
+    s.incidents()
         .iter()
-        .enumerate()
-        .map(|(k, o)| {
-            let hit = (0..s.scale_units)
-                .filter(|&u| s.outages_of_unit(u).contains(&k))
-                .collect();
-            let end = (o.end.as_millis().div_ceil(MS_PER_MINUTE) as i64).min(minutes);
-            (o.name.clone(), o.start.minute() as i64, end, hit)
+        .map(|i| {
+            let end = (i.end.as_millis().div_ceil(MS_PER_MINUTE) as i64).min(minutes);
+            let hit = s.incident_units(i);
+            (i.name.clone(), i.start.minute() as i64, end, hit)
         })
         .collect()
 }

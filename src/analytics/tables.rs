@@ -3,7 +3,7 @@
 use super::{AnalyticsError, Result};
 use crate::metrics::RunResult;
 use crate::metrics::schema::{self, timeseries as ts, users as uc};
-use crate::metrics::summary::{Blocked, OutageImpact, Prompts};
+use crate::metrics::summary::{Blocked, DuringOutages, OutageImpact, Prompts};
 use crate::scenario::{self, Scenario};
 use polars::prelude::*;
 use serde::Deserialize;
@@ -42,11 +42,14 @@ pub struct SummaryView {
     pub prompts: Prompts,
     /// Blocked figures.
     pub blocked: Blocked,
-    /// One entry per outage.
+    /// One entry per outage incident.
     pub outages: Vec<OutageImpact>,
     /// The exposure headline (absent in summaries older than the exposure analysis).
     #[serde(default)]
     pub exposure: crate::metrics::exposure::ExposureView,
+    /// Totals over the outages as a union (absent in summaries of older versions).
+    #[serde(default)]
+    pub during_outages: Option<DuringOutages>,
 }
 
 impl RunTables {

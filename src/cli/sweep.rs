@@ -20,7 +20,7 @@ Outputs (in --out, default reports/sweep-<scenario name>/):
   sweep.md         the frontier and a table
   runs/vNN/        each variant's run folder (tokensim report / compare work on them)
 
-Metrics for --x and --y: users, blocked_users, blocked_user_minutes,
+Metrics for --x and --y: users, blocked_users, blocked_user_minutes, calls_failed,
 outage_users_blocked, outage_blocked_user_minutes, recovery_minutes, peak_load_ratio,
 blocked_p95_minutes, prompts_per_user_month, requests_429, backup_share,
 exposure_p95_minutes (measure a of the headline events, `events.exposure_events`),

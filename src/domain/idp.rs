@@ -385,6 +385,8 @@ mod tests {
     fn full(start: u64, mins: u64) -> Outage {
         Outage {
             name: "full".into(),
+            incident: 0,
+            phase: 1,
             start: SimTime(start),
             end: SimTime(start) + SimDuration::from_mins(mins),
             kind: OutageKind::Full {

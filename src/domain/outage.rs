@@ -57,11 +57,15 @@ pub enum UnitSelection {
     Share(f64),
 }
 
-/// A validated outage.
+/// A validated outage: one phase of an incident (a preset can have several).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outage {
-    /// Name in reports.
+    /// Name of its incident, in reports.
     pub name: String,
+    /// Index of its incident: the `[[outage]]` entry it came from.
+    pub incident: usize,
+    /// Phase number within the incident, from 1.
+    pub phase: u32,
     /// Start.
     pub start: SimTime,
     /// End (exclusive).
@@ -98,6 +102,43 @@ impl Outage {
     }
 }
 
+/// One `[[outage]]` entry as a whole: a preset's phases are one incident, reported
+/// once, so that its figures never count a user or a minute twice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incident {
+    /// Name in reports.
+    pub name: String,
+    /// Its phases: indices into the scenario's outages, in phase order.
+    pub phases: Vec<usize>,
+    /// Start of the first phase.
+    pub start: SimTime,
+    /// End of the last phase to end.
+    pub end: SimTime,
+}
+
+impl Incident {
+    /// The incidents of `outages` (phases of one incident are adjacent), in model order.
+    pub fn group(outages: &[Outage]) -> Vec<Incident> {
+        let mut out: Vec<Incident> = Vec::new();
+        for (i, o) in outages.iter().enumerate() {
+            match out.last_mut() {
+                Some(last) if outages[last.phases[0]].incident == o.incident => {
+                    last.phases.push(i);
+                    last.start = last.start.min(o.start);
+                    last.end = last.end.max(o.end);
+                }
+                _ => out.push(Incident {
+                    name: o.name.clone(),
+                    phases: vec![i],
+                    start: o.start,
+                    end: o.end,
+                }),
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +146,8 @@ mod tests {
     fn outage(units: UnitSelection) -> Outage {
         Outage {
             name: "t".into(),
+            incident: 0,
+            phase: 1,
             start: SimTime(10),
             end: SimTime(20),
             kind: OutageKind::SigningKey,

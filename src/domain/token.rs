@@ -26,11 +26,39 @@ impl AccessToken {
     }
 }
 
+/// When an interactive authentication happened, in milliseconds from the run's start:
+/// negative for sessions that began before the run (the warm start), so that their age
+/// limits fall inside the run as they would in a steady state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AuthTime(i64);
+
+impl AuthTime {
+    /// An authentication at `t`.
+    pub fn at(t: SimTime) -> Self {
+        AuthTime(t.as_millis() as i64)
+    }
+
+    /// An authentication `age` before the run's start.
+    pub fn before_start(age: SimDuration) -> Self {
+        AuthTime(-(age.as_millis() as i64))
+    }
+
+    /// How long before `t` it happened (zero if later).
+    pub fn age_at(self, t: SimTime) -> SimDuration {
+        SimDuration((t.as_millis() as i64).saturating_sub(self.0).max(0) as u64)
+    }
+
+    /// The instant `d` after it (the run's start if that is earlier).
+    pub fn after(self, d: SimDuration) -> SimTime {
+        SimTime(self.0.saturating_add(d.as_millis() as i64).max(0) as u64)
+    }
+}
+
 /// A refresh token (the session an app holds at the token endpoint).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RefreshToken {
     /// Time of the interactive authentication the session descends from.
-    pub auth_time: SimTime,
+    pub auth_time: AuthTime,
     /// Last time it was redeemed; the inactivity window slides from here.
     pub last_used: SimTime,
     /// Authenticated with more than a password.
@@ -47,7 +75,7 @@ pub struct RefreshToken {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionCookie {
     /// Time of the interactive authentication.
-    pub auth_time: SimTime,
+    pub auth_time: AuthTime,
     /// Last time it was presented; inactivity slides from here.
     pub last_used: SimTime,
     /// Authenticated with more than a password.

@@ -3,11 +3,13 @@
 
 pub mod atomic;
 pub mod exposure;
+pub mod impact;
 pub mod recorder;
 pub mod result;
 pub mod schema;
 pub mod summary;
 pub mod units;
+pub mod window;
 
 pub use recorder::Recorder;
 pub use result::RunResult;

@@ -1,12 +1,13 @@
 //! The metrics recorder: one per scale unit, fed by the simulation through
 //! [`Observer`], keeping flat per-app counters and per-minute columns.
 
+use super::window::WindowTally;
 use crate::domain::idp::{Answer, Reply, RequestKind};
-use crate::engine::SimTime;
 use crate::engine::time::MS_PER_MINUTE;
+use crate::engine::{SimDuration, SimTime};
 use crate::policy::PromptCause;
 use crate::scenario::Scenario;
-use crate::sim::{AppRef, AppRow, Observer, Outcome, RevocationRecord};
+use crate::sim::{AppRef, AppRow, CallResult, Observer, Outcome, RevocationRecord};
 use std::collections::HashMap;
 
 /// Per-minute platform counters of a unit.
@@ -34,6 +35,8 @@ pub struct Recorder {
     user_index: HashMap<u32, u32>,
     /// Milliseconds each app was blocked.
     pub blocked_ms: Vec<u64>,
+    /// App calls that got no token, per app.
+    pub calls_failed: Vec<u64>,
     /// Requests by [`Outcome`] per app.
     pub requests: Vec<[u64; Outcome::ALL.len()]>,
     /// Prompts by [`PromptCause`] per app.
@@ -53,22 +56,21 @@ pub struct Recorder {
     segment_blocked_diff: Vec<Vec<i64>>,
     /// Users blocked in each minute, per segment (filled when the unit's run closes).
     pub segment_blocked_users: Vec<Vec<u32>>,
-    /// Per outage of the scenario: the impact window, users blocked in it, blocked ms in it.
-    pub outage_windows: Vec<(SimTime, SimTime)>,
-    /// Which local users were blocked during each outage window.
-    pub outage_users: Vec<Vec<bool>>,
-    /// Blocked user-milliseconds inside each outage window.
-    pub outage_blocked_ms: Vec<u64>,
+    /// Per incident of the scenario: what the unit's users lost in its impact window
+    /// (empty windows when it does not hit the unit).
+    pub incidents: Vec<WindowTally>,
+    /// The same over the union of every incident's impact window.
+    pub during_outages: WindowTally,
     /// Exposure windows of access-cutting events, in event order.
     pub revocations: Vec<RevocationRecord>,
 }
 
-/// An outage's impact is counted from its start until this long after its end.
+/// An incident's impact is counted from its start until this long after its end.
 pub const IMPACT_TAIL: crate::engine::SimDuration = crate::engine::SimDuration::from_hours(24);
 
 impl Recorder {
-    /// A recorder for a unit with these app rows.
-    pub fn new(scenario: &Scenario, rows: &[AppRow]) -> Self {
+    /// A recorder for unit `unit` with these app rows.
+    pub fn new(scenario: &Scenario, unit: u32, rows: &[AppRow]) -> Self {
         let minutes = scenario.horizon.as_millis().div_ceil(MS_PER_MINUTE) as usize;
         let mut user_index = HashMap::new();
         let mut segment_of_user = Vec::new();
@@ -82,9 +84,20 @@ impl Recorder {
         let users = user_index.len();
         let horizon = SimTime::ZERO + scenario.horizon;
         let zeros = || vec![0u32; minutes];
+        let hit = scenario.outages_of_unit(unit);
+        let windows: Vec<Vec<(SimTime, SimTime)>> = scenario
+            .incidents()
+            .iter()
+            .map(|i| {
+                let hits = i.phases.iter().any(|k| hit.contains(k));
+                let window = (i.start, (i.end + IMPACT_TAIL).min(horizon));
+                hits.then_some(window).into_iter().collect()
+            })
+            .collect();
         Recorder {
             minutes,
             blocked_ms: vec![0; rows.len()],
+            calls_failed: vec![0; rows.len()],
             requests: vec![[0; Outcome::ALL.len()]; rows.len()],
             prompts: vec![[0; PromptCause::ALL.len()]; rows.len()],
             user_blocked_ms: 0,
@@ -104,17 +117,11 @@ impl Recorder {
             blocked_diff: vec![0; minutes + 1],
             segment_blocked_diff: vec![vec![0; minutes + 1]; scenario.segments.len()],
             segment_blocked_users: Vec::new(),
-            outage_windows: scenario
-                .outages
-                .iter()
-                .map(|o| (o.start, (o.end + IMPACT_TAIL).min(horizon)))
+            during_outages: WindowTally::new(windows.concat(), users),
+            incidents: windows
+                .into_iter()
+                .map(|w| WindowTally::new(w, users))
                 .collect(),
-            outage_users: scenario
-                .outages
-                .iter()
-                .map(|_| vec![false; users])
-                .collect(),
-            outage_blocked_ms: vec![0; scenario.outages.len()],
             revocations: Vec::new(),
             user_index,
         }
@@ -123,6 +130,12 @@ impl Recorder {
     /// Local index of a user of this unit.
     pub fn local_user(&self, user: u32) -> usize {
         self.user_index[&user] as usize
+    }
+
+    /// Whether app `k` was blocked: some time without a token, or a call that got none
+    /// (a one-call visit is blocked although it loses no time).
+    pub fn app_blocked(&self, k: usize) -> bool {
+        self.blocked_ms[k] > 0 || self.calls_failed[k] > 0
     }
 
     fn add_interval(diff: &mut [i64], from: SimTime, to: SimTime) {
@@ -197,13 +210,25 @@ impl Observer for Recorder {
         self.blocked_ms_of_user[local] += to.since(from).as_millis();
         let segment = self.segment_of_user[local] as usize;
         Self::add_interval(&mut self.segment_blocked_diff[segment], from, to);
-        for (k, &(start, end)) in self.outage_windows.iter().enumerate() {
-            let overlap = to.min(end).since(from.max(start)).as_millis();
-            if overlap > 0 {
-                self.outage_users[k][local] = true;
-                self.outage_blocked_ms[k] += overlap;
-            }
+        for tally in self.incidents.iter_mut() {
+            tally.blocked(local, from, to);
         }
+        self.during_outages.blocked(local, from, to);
+    }
+
+    fn call(&mut self, t: SimTime, app: AppRef, result: CallResult) {
+        if result == CallResult::None {
+            self.calls_failed(app, t, SimDuration(1), 1);
+        }
+    }
+
+    fn calls_failed(&mut self, app: AppRef, first: SimTime, every: SimDuration, n: u64) {
+        self.calls_failed[app.local as usize] += n;
+        let local = self.local_user(app.user);
+        for tally in self.incidents.iter_mut() {
+            tally.failed(local, first, every, n);
+        }
+        self.during_outages.failed(local, first, every, n);
     }
 
     fn revocation(&mut self, record: &RevocationRecord) {

@@ -34,7 +34,7 @@ impl RunResult {
         let units = run_units(
             &scenario,
             threads,
-            |_, rows| Recorder::new(&scenario, rows),
+            |unit, rows| Recorder::new(&scenario, unit, rows),
             progress,
         )?;
         Ok(RunResult { scenario, units })
@@ -83,6 +83,7 @@ impl RunResult {
             uc::MINUTES_WANTED,
             uc::MINUTES_BLOCKED,
             uc::USER_MINUTES_BLOCKED,
+            uc::CALLS_FAILED,
         ]
         .iter()
         .map(|s| s.to_string())
@@ -130,6 +131,7 @@ impl RunResult {
                     minutes(rec.wanted_ms[rec.local_user(user)]),
                     minutes(rec.blocked_ms[k]),
                     minutes(rec.blocked_ms_of_user[rec.local_user(user)]),
+                    rec.calls_failed[k].to_string(),
                 ];
                 rec_out.extend(rec.requests[k].iter().map(u64::to_string));
                 rec_out.extend(rec.prompts[k].iter().map(u32::to_string));

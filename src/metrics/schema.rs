@@ -36,6 +36,9 @@ pub mod users {
     /// Minutes during which at least one app of the user was blocked (the same on each
     /// of the user's rows).
     pub const USER_MINUTES_BLOCKED: &str = "user_minutes_blocked";
+    /// App calls that got no token (a one-call visit that failed is blocked although
+    /// it loses no minutes).
+    pub const CALLS_FAILED: &str = "calls_failed";
     /// Prefix of request-outcome counters (`requests_ok`, `requests_429`, ...).
     pub const REQUESTS_PREFIX: &str = "requests_";
     /// Prefix of prompt counters by cause (`prompts_inactivity`, ...).

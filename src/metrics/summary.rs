@@ -1,8 +1,8 @@
 //! `summary.json`: the headline figures of a run, and the short text summary.
 
 pub use super::exposure::{Exposure, ExposureStats};
+pub use super::impact::{DuringOutages, OutageImpact, OutagePhase};
 use super::result::RunResult;
-use crate::engine::SimTime;
 use crate::engine::time::{MS_PER_DAY, MS_PER_MINUTE};
 use crate::policy::PromptCause;
 use crate::sim::Outcome;
@@ -41,8 +41,10 @@ pub struct Summary {
     pub minutes_wanted: f64,
     /// Highest requests offered to the whole platform in one minute.
     pub peak_offered_per_minute: u64,
-    /// One entry per outage.
+    /// One entry per outage incident (a preset's phases are one incident).
     pub outages: Vec<OutageImpact>,
+    /// Totals over every outage's impact window, as a union; `null` without outages.
+    pub during_outages: Option<DuringOutages>,
     /// Exposure windows after access-cutting events.
     pub exposure: Exposure,
 }
@@ -61,36 +63,13 @@ pub struct Prompts {
 /// Blocked figures.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Blocked {
-    /// Users blocked at least once.
+    /// Users blocked at least once: some time without a token, or a call that got none.
     pub users: u64,
     /// Minutes during which a user had at least one blocked app, summed over users.
     pub user_minutes: f64,
-}
-
-/// The impact of one outage (counted from its start to 24 h after its end).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct OutageImpact {
-    /// Name.
-    pub name: String,
-    /// Kind.
-    pub kind: String,
-    /// Start, UTC.
-    pub start: String,
-    /// End, UTC.
-    pub end: String,
-    /// Units it hit.
-    pub units_hit: u32,
-    /// Users blocked at least once in the impact window.
-    pub users_blocked: u64,
-    /// Blocked user-minutes in the impact window.
-    pub blocked_user_minutes: f64,
-    /// Minutes from the end until blocked users are back to the baseline of the hour
-    /// before the start; `null` if they never are within the horizon.
-    pub recovery_minutes: Option<u64>,
-    /// Peak offered load in the two hours after the end ÷ capacity, over the units hit.
-    pub peak_load_ratio: f64,
-    /// Requests served by the backup service during the outage.
-    pub backup_served: u64,
+    /// App calls that got no token.
+    #[serde(default)]
+    pub calls_failed: u64,
 }
 
 impl Summary {
@@ -100,6 +79,7 @@ impl Summary {
         let mut requests = [0u64; Outcome::ALL.len()];
         let mut prompts = [0u64; PromptCause::ALL.len()];
         let mut blocked_users = 0u64;
+        let mut calls_failed = 0u64;
         let mut apps = 0u64;
         let mut wanted_ms = 0u64;
         for unit in &run.units {
@@ -117,11 +97,12 @@ impl Summary {
             }
             let mut user_blocked = vec![false; rec.wanted_ms.len()];
             for (k, row) in unit.rows.iter().enumerate() {
-                if rec.blocked_ms[k] > 0 {
+                if rec.app_blocked(k) {
                     user_blocked[rec.local_user(row.user)] = true;
                 }
             }
             blocked_users += user_blocked.iter().filter(|b| **b).count() as u64;
+            calls_failed += rec.calls_failed.iter().sum::<u64>();
             wanted_ms += rec.wanted_ms.iter().sum::<u64>();
         }
         let blocked_ms: u64 = run.units.iter().map(|u| u.observer.user_blocked_ms).sum();
@@ -165,95 +146,14 @@ impl Summary {
             blocked: Blocked {
                 users: blocked_users,
                 user_minutes: blocked_ms as f64 / MS_PER_MINUTE as f64,
+                calls_failed,
             },
             minutes_wanted: wanted_ms as f64 / MS_PER_MINUTE as f64,
             peak_offered_per_minute: peak,
-            outages: (0..s.outages.len())
-                .map(|k| outage_impact(run, k))
-                .collect(),
+            outages: OutageImpact::of_run(run),
+            during_outages: DuringOutages::of_run(run),
             exposure: Exposure::of(&run.revocations(), &s.events),
         }
-    }
-}
-
-fn outage_impact(run: &RunResult, k: usize) -> OutageImpact {
-    let s = &run.scenario;
-    let o = &s.outages[k];
-    let hit: Vec<usize> = (0..run.units.len())
-        .filter(|&u| s.outages_of_unit(u as u32).contains(&k))
-        .collect();
-    let minutes = run
-        .units
-        .first()
-        .map_or(0, |u| u.observer.minute.offered.len());
-    let sum = |f: &dyn Fn(usize, usize) -> f64, m: usize| hit.iter().map(|&u| f(u, m)).sum::<f64>();
-    let blocked = |u: usize, m: usize| run.units[u].observer.minute.blocked_users[m] as f64;
-    let capacity: Vec<Vec<f64>> = hit
-        .iter()
-        .map(|&u| run.capacity_per_minute(u as u32))
-        .collect();
-    let (start_m, end_m) = (
-        o.start.minute() as usize,
-        (o.end.as_millis().div_ceil(MS_PER_MINUTE) as usize).min(minutes),
-    );
-    let baseline = (start_m.saturating_sub(60)..start_m)
-        .map(|m| sum(&blocked, m))
-        .fold(0.0, f64::max);
-    let recovery_minutes = (end_m..minutes)
-        .find(|&m| sum(&blocked, m) <= baseline)
-        .map(|m| (m - end_m) as u64);
-    let peak_load_ratio = (end_m..(end_m + 120).min(minutes))
-        .map(|m| {
-            let offered = sum(&|u, m| run.units[u].observer.minute.offered[m] as f64, m);
-            let cap: f64 = capacity.iter().map(|c| c[m]).sum();
-            if cap > 0.0 { offered / cap } else { 0.0 }
-        })
-        .fold(0.0, f64::max);
-    let backup_served = hit
-        .iter()
-        .map(|&u| {
-            run.units[u].observer.minute.backup[start_m..end_m]
-                .iter()
-                .map(|v| *v as u64)
-                .sum::<u64>()
-        })
-        .sum();
-    let users_blocked = run
-        .units
-        .iter()
-        .map(|u| u.observer.outage_users[k].iter().filter(|b| **b).count() as u64)
-        .sum();
-    let blocked_ms: u64 = run
-        .units
-        .iter()
-        .map(|u| u.observer.outage_blocked_ms[k])
-        .sum();
-    let at = |t: SimTime| {
-        (s.start + chrono::Duration::milliseconds(t.as_millis() as i64))
-            .format("%Y-%m-%dT%H:%M")
-            .to_string()
-    };
-    OutageImpact {
-        name: o.name.clone(),
-        kind: o.kind.label().into(),
-        start: at(o.start),
-        end: at(o.end),
-        units_hit: hit.len() as u32,
-        users_blocked,
-        blocked_user_minutes: blocked_ms as f64 / MS_PER_MINUTE as f64,
-        recovery_minutes,
-        peak_load_ratio,
-        backup_served,
-    }
-}
-
-impl OutageImpact {
-    /// Recovery time as a person reads it.
-    pub fn recovery_text(&self) -> String {
-        self.recovery_minutes
-            .map_or("not within the horizon".to_string(), |m| {
-                super::units::duration(m as f64)
-            })
     }
 }
 
@@ -302,8 +202,8 @@ impl fmt::Display for Summary {
         )?;
         writeln!(
             f,
-            "  blocked: {} users, {:.0} user-minutes",
-            self.blocked.users, self.blocked.user_minutes
+            "  blocked: {} users, {:.0} user-minutes, {} calls failed",
+            self.blocked.users, self.blocked.user_minutes, self.blocked.calls_failed
         )?;
         for h in &self.exposure.headlines {
             writeln!(f, "  exposure: {h}")?;
@@ -312,7 +212,7 @@ impl fmt::Display for Summary {
             let recovery = o.recovery_text();
             writeln!(
                 f,
-                "  outage {} ({}, {} to {}, {} units): {} users blocked, {:.0} user-minutes, recovery {}, peak load {:.2}× capacity, {} served by backup",
+                "  outage {} ({}, {} to {}, {} units): {} users blocked, {:.0} user-minutes, {} calls failed, recovery {}, peak load {:.2}× capacity, {} served by backup",
                 o.name,
                 o.kind,
                 o.start,
@@ -320,9 +220,31 @@ impl fmt::Display for Summary {
                 o.units_hit,
                 o.users_blocked,
                 o.blocked_user_minutes,
+                o.calls_failed,
                 recovery,
                 o.peak_load_ratio,
                 o.backup_served
+            )?;
+            if o.phases.len() > 1 {
+                for p in &o.phases {
+                    writeln!(
+                        f,
+                        "    phase {} ({}, {} to {}, {} units): recovery {}",
+                        p.phase,
+                        p.kind,
+                        p.start,
+                        p.end,
+                        p.units_hit,
+                        p.recovery_text()
+                    )?;
+                }
+            }
+        }
+        if let Some(d) = &self.during_outages {
+            writeln!(
+                f,
+                "  during outages (each user and minute once): {} users blocked, {:.0} user-minutes, {} calls failed",
+                d.users_blocked, d.blocked_user_minutes, d.calls_failed
             )?;
         }
         Ok(())

@@ -6,7 +6,6 @@ use super::cause::PromptCause;
 use super::lifetimes::TokenPolicy;
 use crate::domain::app::{AppSpec, CAE_RESOURCES};
 use crate::domain::events::EventKind;
-use crate::domain::token::RefreshToken;
 use crate::engine::{Rng, SimDuration};
 
 /// The tenant's CAE settings.
@@ -130,13 +129,16 @@ impl CaePolicy {
     }
 }
 
-/// Whether a silent request carrying the claims of `challenge` can succeed with `rt`
-/// (already checked against the lifetime policy). MFA enablement needs a multi-factor
-/// session; high user risk needs a fresh interactive sign-in; the other events only
-/// need a refresh token the event left alive.
-pub fn claims_met(challenge: Option<EventKind>, rt: &RefreshToken) -> Result<(), PromptCause> {
+/// Whether a silent request carrying the claims of `challenge` can succeed with a
+/// refresh token or session cookie (already checked against the lifetime policy and
+/// the revocation matrix) from a `multi_factor` authentication. MFA enablement needs a
+/// multi-factor session; high user risk needs a fresh interactive sign-in (risk
+/// remediation); the other events only need a session the event left alive. The same
+/// rule holds for the refresh token and for `prompt=none` with the cookie: the cookie
+/// carries no more proof than the authentication it came from.
+pub fn claims_met(challenge: Option<EventKind>, multi_factor: bool) -> Result<(), PromptCause> {
     match challenge {
-        Some(EventKind::MfaEnabled) if !rt.multi_factor => Err(PromptCause::Cae),
+        Some(EventKind::MfaEnabled) if !multi_factor => Err(PromptCause::Cae),
         Some(EventKind::HighUserRisk) => Err(PromptCause::Cae),
         _ => Ok(()),
     }
@@ -155,7 +157,7 @@ pub fn blame(challenge: Option<EventKind>, cause: PromptCause) -> PromptCause {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Purpose, SimTime};
+    use crate::engine::Purpose;
 
     fn cae() -> CaePolicy {
         CaePolicy {
@@ -214,24 +216,16 @@ mod tests {
 
     #[test]
     fn claims_challenges() {
-        let rt = |multi_factor| RefreshToken {
-            auth_time: SimTime::ZERO,
-            last_used: SimTime::ZERO,
-            multi_factor,
-            fixed_expiry: None,
-            password_based: true,
-            revoked: false,
-        };
-        assert_eq!(claims_met(Some(EventKind::MfaEnabled), &rt(true)), Ok(()));
+        assert_eq!(claims_met(Some(EventKind::MfaEnabled), true), Ok(()));
         assert_eq!(
-            claims_met(Some(EventKind::MfaEnabled), &rt(false)),
+            claims_met(Some(EventKind::MfaEnabled), false),
             Err(PromptCause::Cae)
         );
         assert_eq!(
-            claims_met(Some(EventKind::HighUserRisk), &rt(true)),
+            claims_met(Some(EventKind::HighUserRisk), true),
             Err(PromptCause::Cae)
         );
-        assert_eq!(claims_met(Some(EventKind::Sspr), &rt(false)), Ok(()));
+        assert_eq!(claims_met(Some(EventKind::Sspr), false), Ok(()));
         assert_eq!(
             blame(Some(EventKind::Sspr), PromptCause::Revocation),
             PromptCause::Cae

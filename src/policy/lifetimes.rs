@@ -4,7 +4,7 @@
 //! limits while the platform is in an outage.
 
 use super::cause::PromptCause;
-use crate::domain::token::{RefreshToken, SessionCookie};
+use crate::domain::token::{AuthTime, RefreshToken, SessionCookie};
 use crate::engine::{Rng, SimDuration, SimTime};
 
 /// Max ages by factor class; `None` is "until revoked".
@@ -124,23 +124,38 @@ impl TokenPolicy {
         (c.last_used + self.cookie_inactive).min(self.cookie_deadline_in_use(c))
     }
 
+    /// The shortest age limit that holds a session from a `multi_factor` authentication
+    /// (its refresh token's max age, sign-in frequency and, with a `cookie`, the
+    /// cookie's max age): how often its user signs in interactively in a steady state.
+    pub fn reauthentication_period(&self, multi_factor: bool, cookie: bool) -> Option<SimDuration> {
+        let session = cookie.then(|| self.session_max_age.for_class(multi_factor));
+        [
+            self.max_age.for_class(multi_factor),
+            self.sign_in_frequency,
+            session.flatten(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
     fn age_deadline(
         &self,
-        auth_time: SimTime,
+        auth_time: AuthTime,
         multi_factor: bool,
         limits: FactorLimits,
     ) -> SimTime {
         [limits.for_class(multi_factor), self.sign_in_frequency]
             .into_iter()
             .flatten()
-            .map(|max| auth_time + max)
+            .map(|max| auth_time.after(max))
             .min()
             .unwrap_or(SimTime::NEVER)
     }
 
     fn check_age(
         &self,
-        auth_time: SimTime,
+        auth_time: AuthTime,
         multi_factor: bool,
         limits: FactorLimits,
         t: SimTime,
@@ -149,7 +164,7 @@ impl TokenPolicy {
         if resilience {
             return Ok(());
         }
-        let age = t.since(auth_time);
+        let age = auth_time.age_at(t);
         if limits.for_class(multi_factor).is_some_and(|max| age > max) {
             return Err(PromptCause::MaxAge);
         }
@@ -185,7 +200,7 @@ mod tests {
 
     fn rt(auth: SimTime, used: SimTime, multi_factor: bool) -> RefreshToken {
         RefreshToken {
-            auth_time: auth,
+            auth_time: AuthTime::at(auth),
             last_used: used,
             multi_factor,
             fixed_expiry: None,
@@ -250,7 +265,7 @@ mod tests {
             Err(PromptCause::SignInFrequency)
         );
         let cookie = SessionCookie {
-            auth_time: SimTime::ZERO,
+            auth_time: AuthTime::at(SimTime::ZERO),
             last_used: t,
             multi_factor: true,
             password_based: true,
@@ -293,7 +308,7 @@ mod tests {
             assert!(p.check_refresh(&token, d + SimDuration(1), false).is_err());
         }
         let mut cookie = SessionCookie {
-            auth_time: SimTime::ZERO,
+            auth_time: AuthTime::at(SimTime::ZERO),
             last_used: SimTime::ZERO,
             multi_factor: true,
             password_based: false,
@@ -314,5 +329,26 @@ mod tests {
         };
         let mut rng = Rng::stream(1, 0, 0, crate::engine::Purpose::Client);
         assert!((0..100).all(|_| p.draw_lifetime(&mut rng) == SimDuration::from_hours(1)));
+    }
+
+    /// A warm-start session authenticated before the run reaches its age limit inside
+    /// the run, at the limit after its authentication; the period is the tightest limit.
+    #[test]
+    fn a_session_from_before_the_start_ages_from_its_authentication() {
+        let p = TokenPolicy {
+            sign_in_frequency: Some(DAY * 2),
+            ..policy()
+        };
+        assert_eq!(p.reauthentication_period(false, false), Some(DAY));
+        assert_eq!(p.reauthentication_period(true, false), Some(DAY * 2));
+        let mut token = rt(SimTime::ZERO, SimTime::ZERO, true);
+        token.auth_time = AuthTime::before_start(SimDuration::from_hours(30));
+        let deadline = SimTime::ZERO + SimDuration::from_hours(18);
+        assert_eq!(p.refresh_deadline_in_use(&token), deadline);
+        assert_eq!(p.check_refresh(&token, deadline, false), Ok(()));
+        assert_eq!(
+            p.check_refresh(&token, deadline + SimDuration(1), false),
+            Err(PromptCause::SignInFrequency)
+        );
     }
 }

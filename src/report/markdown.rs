@@ -246,21 +246,66 @@ fn outages(out: &mut String, d: &ReportData) {
         out.push_str("\n## Outages\n\nThis scenario has no outage.\n");
         return;
     }
+    if let Some(t) = &d.summary.during_outages {
+        let _ = writeln!(
+            out,
+            "\n## Outages\n\nOver all outages, each user and minute counted once (from each start to 24 h after its end): {} users blocked, {:.0} blocked user-minutes, {} app calls got no token.",
+            t.users_blocked, t.blocked_user_minutes, t.calls_failed
+        );
+    }
     for (k, o) in d.summary.outages.iter().enumerate() {
         let _ = writeln!(out, "\n## Outage {}: {} ({})\n", k + 1, o.name, o.kind);
         let recovery = o.recovery_text();
         let _ = writeln!(
             out,
-            "From {} to {} UTC on {} scale units. {} users blocked, {:.0} blocked user-minutes (start to 24 h after the end); blocked users back to the baseline {} after the end; peak load after the end {:.2} × capacity; {} requests served by the backup service.\n",
+            "From {} to {} UTC on {} scale units. {} users blocked, {:.0} blocked user-minutes, {} app calls got no token (start to 24 h after the end); blocked users back to the baseline {} after the end; peak load after the end (of any phase) {:.2} × capacity; {} requests served by the backup service.\n",
             o.start,
             o.end,
             o.units_hit,
             o.users_blocked,
             o.blocked_user_minutes,
+            o.calls_failed,
             recovery,
             o.peak_load_ratio,
             o.backup_served
         );
+        if o.phases.len() > 1 {
+            let phases = Table {
+                header: [
+                    "phase",
+                    "kind",
+                    "start",
+                    "end",
+                    "units",
+                    "recovery after its end",
+                    "peak load",
+                    "backup served",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows: o
+                    .phases
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            p.phase.to_string(),
+                            p.kind.clone(),
+                            p.start.clone(),
+                            p.end.clone(),
+                            p.units_hit.to_string(),
+                            p.recovery_text(),
+                            format!("{:.2} ×", p.peak_load_ratio),
+                            p.backup_served.to_string(),
+                        ]
+                    })
+                    .collect(),
+            };
+            out.push_str(
+                "Phases (one incident: its figures above count each user and minute once):\n\n",
+            );
+            out.push_str(&phases.markdown());
+            out.push('\n');
+        }
         if let Some(pos) = d.loads.iter().position(|l| l.name == o.name) {
             chart(
                 out,

@@ -2,6 +2,7 @@
 
 use super::raw::RawModel;
 use crate::domain::EventModel;
+use crate::domain::outage::Incident;
 use crate::domain::{Outage, PlatformConfig, PlatformUnit, Segment};
 use crate::engine::SimDuration;
 use crate::policy::cae::CaePolicy;
@@ -55,6 +56,21 @@ impl Scenario {
     pub fn outages_of_unit(&self, unit: u32) -> Vec<usize> {
         (0..self.outages.len())
             .filter(|&i| self.outages[i].targets(unit, self.scale_units, self.seed, i))
+            .collect()
+    }
+
+    /// The outages grouped into incidents (a preset's phases are one), in model order.
+    pub fn incidents(&self) -> Vec<Incident> {
+        Incident::group(&self.outages)
+    }
+
+    /// The units some phase of `incident` hits, ascending.
+    pub fn incident_units(&self, incident: &Incident) -> Vec<u32> {
+        (0..self.scale_units)
+            .filter(|&u| {
+                let hit = self.outages_of_unit(u);
+                incident.phases.iter().any(|k| hit.contains(k))
+            })
             .collect()
     }
 

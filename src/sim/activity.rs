@@ -44,6 +44,9 @@ impl<E: Endpoint> Simulation<'_, E> {
     }
 
     pub(super) fn on_session_start<O: Observer>(&mut self, u: usize, t: SimTime, _obs: &mut O) {
+        if self.users[u].disabled {
+            return;
+        }
         if let Activity::Poisson {
             rate_per_day,
             session,
@@ -82,6 +85,15 @@ impl<E: Endpoint> Simulation<'_, E> {
     pub(super) fn on_session_end<O: Observer>(&mut self, u: usize, t: SimTime, obs: &mut O) {
         if !self.users[u].active || t < self.users[u].session_end.min(self.horizon) {
             return;
+        }
+        // A call still waiting for its token (a retry, an answer) when the visit ends
+        // got none: a one-call visit that only waited was still blocked.
+        let first = self.users[u].first_app as usize;
+        for a in first..first + self.users[u].n_apps as usize {
+            let app = &self.apps[a];
+            if app.retry_pending == Some(false) || app.in_flight.is_some_and(|f| !f.background) {
+                obs.calls_failed(self.app_ref(a), app.call_started, SimDuration(1), 1);
+            }
         }
         self.end_session(u, t, obs);
         match self.activity_of(u).clone() {

@@ -8,12 +8,12 @@ use super::endpoint::Endpoint;
 use super::event::Event;
 use super::observer::{CallResult, Observer, Outcome};
 use super::state::{InFlight, Throttle};
-use super::steady::LOOP_WINDOW;
+use super::steady::{LOOP_WINDOW, NO_LOOP_WINDOW};
 use super::world::Simulation;
 use crate::domain::ClientType;
 use crate::domain::backup::{SessionFacts, eligibility};
 use crate::domain::idp::{Answer, RequestKind};
-use crate::domain::token::{AccessToken, RefreshToken, SessionCookie};
+use crate::domain::token::{AccessToken, AuthTime, RefreshToken, SessionCookie};
 use crate::engine::{SimDuration, SimTime};
 use crate::policy::cae::{self, CaeSession};
 use crate::policy::client_profile::{Context, react};
@@ -272,7 +272,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                     .expect("a refresh needs a refresh token");
                 policy
                     .check_refresh(rt, t, resilience)
-                    .and_then(|()| cae::claims_met(claims, rt))
+                    .and_then(|()| cae::claims_met(claims, rt.multi_factor))
                     .map_err(|c| cae::blame(claims, c))?;
                 if !by_backup && loop_limit > 0 {
                     let window = t.as_millis() / LOOP_WINDOW.as_millis();
@@ -295,6 +295,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                     .expect("prompt=none needs a cookie");
                 policy
                     .check_cookie(cookie, t, resilience)
+                    .and_then(|()| cae::claims_met(claims, cookie.multi_factor))
                     .map_err(|c| cae::blame(claims, c))?;
                 cookie.last_used = t;
                 app.cache.refresh = Some(RefreshToken {
@@ -307,9 +308,11 @@ impl<E: Endpoint> Simulation<'_, E> {
                 });
             }
             RequestKind::Interactive => {
+                // A sign-in starts a clean loop-detection count.
+                app.loop_window = NO_LOOP_WINDOW;
                 let (password_based, multi_factor) = segment.draw_credential(&mut app.rng);
                 app.cache.refresh = Some(RefreshToken {
-                    auth_time: t,
+                    auth_time: AuthTime::at(t),
                     last_used: t,
                     multi_factor,
                     fixed_expiry: fixed_expiry(t),
@@ -317,7 +320,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                     revoked: false,
                 });
                 app.cache.cookie = browser.then_some(SessionCookie {
-                    auth_time: t,
+                    auth_time: AuthTime::at(t),
                     last_used: t,
                     multi_factor,
                     password_based,
@@ -512,6 +515,10 @@ impl<E: Endpoint> Simulation<'_, E> {
             .div_ceil(interval.as_millis());
             if skipped > 0 {
                 obs.requests(t, self.app_ref(a), Outcome::Throttled, skipped);
+                // The skipped calls get what the call at `t` got: nothing, if it left the app blocked.
+                if self.apps[a].blocked_since.is_some() {
+                    obs.calls_failed(self.app_ref(a), grid(after), interval, skipped);
+                }
             }
         }
         if wake < end {

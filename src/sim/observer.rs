@@ -5,7 +5,7 @@ use crate::domain::events::EventKind;
 use crate::domain::exposure::Facts;
 use crate::domain::idp::{Reply, RequestKind};
 use crate::domain::token::TokenClasses;
-use crate::engine::SimTime;
+use crate::engine::{SimDuration, SimTime};
 use crate::policy::PromptCause;
 
 /// An app of the unit: its local index, its user's global id, its index in the segment.
@@ -115,6 +115,10 @@ pub trait Observer {
     fn prompt(&mut self, _t: SimTime, _app: AppRef, _cause: PromptCause) {}
     /// An app call was evaluated (between wake-ups, calls served from cache are not reported).
     fn call(&mut self, _t: SimTime, _app: AppRef, _result: CallResult) {}
+    /// `n` calls of `app` that were not reported through [`Observer::call`] (skipped
+    /// while the throttle cache answers them, or cut off by the session's end), the
+    /// first at `first` and then every `every`, got no token.
+    fn calls_failed(&mut self, _app: AppRef, _first: SimTime, _every: SimDuration, _n: u64) {}
     /// `app` could not get a token during `[from, to)`.
     fn app_blocked(&mut self, _app: AppRef, _from: SimTime, _to: SimTime) {}
     /// At least one app of `user` was blocked during `[from, to)`.

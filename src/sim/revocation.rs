@@ -110,6 +110,9 @@ impl<E: Endpoint> Simulation<'_, E> {
 
     /// A rate-driven event fires: draw its kind, apply it, schedule the next.
     pub(super) fn on_credential<O: Observer>(&mut self, u: usize, t: SimTime, obs: &mut O) {
+        if self.users[u].disabled {
+            return;
+        }
         let rates = self.segment_of(u).event_rates;
         let kind = rates.draw_kind(&mut self.unit_events.users[u]);
         self.occur(u, kind, None, t, obs);
@@ -167,6 +170,9 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// revoke-all: until then the sessions still mint tokens, so tokens minted in between
     /// count as minted before the revocation).
     fn apply_event<O: Observer>(&mut self, u: usize, origin: Origin, t: SimTime, obs: &mut O) {
+        if self.users[u].disabled {
+            return;
+        }
         let Origin { at, kind, campaign } = origin;
         let matrix = self.scenario.matrix;
         let delay = self
@@ -228,6 +234,20 @@ impl<E: Endpoint> Simulation<'_, E> {
                     campaign,
                 });
             }
+        }
+        if kind == EventKind::UserDisabled {
+            self.disable(u, t, obs);
+        }
+    }
+
+    /// A disabled account leaves the population for the rest of the run (nothing models
+    /// re-enabling it): its session ends now and it never starts another, so it neither
+    /// wants access nor counts as blocked. The exposure records above still measure
+    /// what a stolen token of the account can do.
+    fn disable<O: Observer>(&mut self, u: usize, t: SimTime, obs: &mut O) {
+        self.users[u].disabled = true;
+        if self.users[u].active {
+            self.end_session(u, t, obs);
         }
     }
 

@@ -32,6 +32,8 @@ pub(super) struct UserState {
     pub absence_start: SimTime,
     /// End of that absence.
     pub absence_end: SimTime,
+    /// The account was disabled: no more sessions, events or tokens for the rest of the run.
+    pub disabled: bool,
     /// Activity stream.
     pub rng: Rng,
 }

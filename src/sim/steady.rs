@@ -21,6 +21,10 @@ use std::collections::BinaryHeap;
 /// Loop detection counts tokens per app in windows of this length.
 pub(super) const LOOP_WINDOW: SimDuration = SimDuration::from_mins(5);
 
+/// Loop detection's (window, tokens) before any token is counted: at the start and
+/// after an interactive sign-in.
+pub(super) const NO_LOOP_WINDOW: (u64, u32) = (u64::MAX, 0);
+
 /// One app calling steadily.
 #[derive(Debug, Clone, Copy)]
 struct Stream {

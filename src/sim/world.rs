@@ -8,7 +8,7 @@ use super::revocation::{AppEvents, UnitEvents};
 use super::state::{AppState, UserState};
 use super::steady::Streams;
 use crate::domain::idp::PlatformUnit;
-use crate::domain::token::{AccessToken, RefreshToken, SessionCookie, TokenCache};
+use crate::domain::token::{AccessToken, AuthTime, RefreshToken, SessionCookie, TokenCache};
 use crate::domain::user::Activity;
 use crate::domain::{AppSpec, Segment};
 use crate::engine::{EventQueue, Purpose, Rng, SimDuration, SimTime};
@@ -286,7 +286,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                 wake: None,
                 steady: None,
                 last_primary_auth: segment.signed_in_at_start.then_some(SimTime::ZERO),
-                loop_window: (u64::MAX, 0),
+                loop_window: super::steady::NO_LOOP_WINDOW,
                 revocation: AppEvents::new(cae),
                 rng,
             });
@@ -305,6 +305,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             blocked_since: SimTime::ZERO,
             absence_start: SimTime::NEVER,
             absence_end: SimTime::ZERO,
+            disabled: false,
             rng: Rng::stream(s.seed, self.unit as u64, seed.id as u64, Purpose::Activity),
         });
     }
@@ -333,8 +334,21 @@ impl<E: Endpoint> Simulation<'_, E> {
             refresh_on: refresh_in.map(|r| SimTime::ZERO + r.saturating_sub(age)),
         });
         let (password_based, multi_factor) = segment.draw_credential(rng);
+        // The last sign-in is as far back as a steady state puts it: uniform over the
+        // policy's re-authentication period, so age prompts spread over the first cycle.
+        // The refresh token was last used at the start (the app is in use), so no
+        // inactivity prompt comes from the draw.
+        let browser = spec.client.uses_browser();
+        let auth_time = p.reauthentication_period(multi_factor, browser).map_or(
+            AuthTime::at(SimTime::ZERO),
+            |period| {
+                AuthTime::before_start(SimDuration(
+                    rng.range_inclusive(0, period.0.saturating_sub(1)),
+                ))
+            },
+        );
         let refresh = (!spec.client.is_service()).then(|| RefreshToken {
-            auth_time: SimTime::ZERO,
+            auth_time,
             last_used: SimTime::ZERO,
             multi_factor,
             fixed_expiry: (spec.client == crate::domain::ClientType::Spa)
@@ -342,8 +356,8 @@ impl<E: Endpoint> Simulation<'_, E> {
             password_based,
             revoked: false,
         });
-        let cookie = spec.client.uses_browser().then_some(SessionCookie {
-            auth_time: SimTime::ZERO,
+        let cookie = browser.then_some(SessionCookie {
+            auth_time,
             last_used: SimTime::ZERO,
             multi_factor,
             password_based,

@@ -38,7 +38,7 @@ pub struct GroupRow {
     pub name: String,
     /// Apps in the group.
     pub apps: u64,
-    /// Apps blocked at least once.
+    /// Apps blocked at least once (some time without a token, or a failed call).
     pub blocked_apps: u64,
     /// Minutes the group's apps were blocked, summed.
     pub blocked_minutes: f64,
@@ -176,7 +176,7 @@ fn groups(run: &RunResult, name: impl Fn(usize, usize) -> String) -> Vec<GroupRo
                 continue;
             };
             g.apps += 1;
-            g.blocked_apps += (rec.blocked_ms[k] > 0) as u64;
+            g.blocked_apps += rec.app_blocked(k) as u64;
             g.blocked_minutes += rec.blocked_ms[k] as f64 / MS_PER_MINUTE as f64;
             g.prompts += rec.prompts[k].iter().map(|p| *p as u64).sum::<u64>();
             g.requests += rec.requests[k].iter().sum::<u64>();

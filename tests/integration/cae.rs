@@ -168,3 +168,39 @@ fn cae_sessions_need_far_fewer_token_requests() {
         "fallback {n_fallback} vs plain {n_plain}"
     );
 }
+
+/// Defect: `prompt=none` served a browser app silently from a cookie that cannot
+/// satisfy a pending claims challenge. High user risk needs a fresh sign-in; MFA
+/// enablement needs a multi-factor session: a password-only cookie cannot meet either,
+/// so after the event the SPA gets its next token interactively, blamed on CAE.
+#[test]
+fn prompt_none_cannot_meet_a_claims_challenge_the_cookie_lacks() {
+    let at = 26 * 60;
+    for (event, sign_in) in [
+        (EventKind::HighUserRisk, "mfa"),
+        (EventKind::MfaEnabled, "password"),
+    ] {
+        let text = world(event, "graph", sign_in, at, 5, 3).replace(
+            "name = \"portal\"\nclient = \"web\"\nprofile = \"msal-python\"",
+            "name = \"portal\"\nclient = \"spa\"\nprofile = \"msal-js\"",
+        );
+        let p = probe(&model(&text, &[]));
+        let te = SimTime::ZERO + SimDuration::from_mins(at);
+        let mut spa_apps = 0;
+        for seen in p.apps.iter().skip(1).step_by(2) {
+            let first_after = seen.iter().find_map(|e| match *e {
+                Seen::Grant(g, kind) if g > te => Some(kind),
+                _ => None,
+            });
+            let Some(kind) = first_after else { continue };
+            spa_apps += 1;
+            assert_eq!(kind, RequestKind::Interactive, "{event:?}: {seen:?}");
+            assert!(
+                seen.iter()
+                    .any(|e| matches!(e, Seen::Prompt(t, PromptCause::Cae) if *t > te)),
+                "{event:?}: no CAE prompt in {seen:?}"
+            );
+        }
+        assert!(spa_apps > 0, "{event:?}: no SPA call after the event");
+    }
+}

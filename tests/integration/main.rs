@@ -11,6 +11,7 @@ mod exposure;
 mod incident;
 mod models;
 mod outage;
+mod outage_totals;
 mod prompts;
 mod report;
 mod revocation;

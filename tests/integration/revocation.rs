@@ -314,3 +314,34 @@ fn matrix_file_and_simulation_agree_for_every_event() {
         }
     }
 }
+
+/// Defect: after `user-disabled` the next interactive sign-in succeeded, so a disabled
+/// user came back after one prompt. A disabled account stays out for the rest of the
+/// run: no token of any kind, no prompt, and no use of a token after the event.
+#[test]
+fn a_disabled_user_stays_out_for_the_rest_of_the_run() {
+    for cp1 in [false, true] {
+        let c = Case {
+            event: EventKind::UserDisabled,
+            passwordless_share: 0.5,
+            cp1,
+            cae_resource: true,
+            at_minutes: 26 * 60,
+            lag_minutes: 0,
+            propagation_minutes: 15,
+            seed: 5,
+        };
+        let p = probe(&model(&world(&c), &[]));
+        let te = SimTime::ZERO + SimDuration::from_mins(c.at_minutes);
+        assert!(!p.records.is_empty(), "the event hit nobody");
+        for (i, seen) in p.apps.iter().enumerate() {
+            let after: Vec<&Seen> = seen
+                .iter()
+                .filter(|e| match **e {
+                    Seen::Grant(t, _) | Seen::Served(t) | Seen::Prompt(t, _) => t > te,
+                })
+                .collect();
+            assert!(after.is_empty(), "cp1 {cp1}, app {i}: {after:?}");
+        }
+    }
+}

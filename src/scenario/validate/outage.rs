@@ -73,16 +73,13 @@ pub(super) fn validate_outage(
         .clone()
         .or_else(|| o.preset.clone())
         .unwrap_or_else(|| format!("outage-{i}"));
-    let multi = phases.len() > 1;
     Ok(phases
         .into_iter()
         .enumerate()
         .map(|(k, (offset, duration, kind, preset_units))| Outage {
-            name: if multi {
-                format!("{name}#{}", k + 1)
-            } else {
-                name.clone()
-            },
+            name: name.clone(),
+            incident: i,
+            phase: k as u32 + 1,
             start: at + offset,
             end: (at + offset + duration).min(SimTime::ZERO + horizon),
             kind,

@@ -5,6 +5,7 @@
 use super::format::versus;
 use super::waiting;
 use crate::metrics::Summary;
+use crate::metrics::summary::DuringOutages;
 use crate::tui::digest::{Digest, GroupRow};
 use crate::tui::model::Model;
 use ratatui::Frame;
@@ -106,6 +107,10 @@ fn headline(s: &Summary, b: Option<&Summary>) -> Vec<(String, String)> {
             fig(&|x| x.blocked.user_minutes),
         ),
         (
+            "calls that got no token".into(),
+            fig(&|x| x.blocked.calls_failed as f64),
+        ),
+        (
             "prompts per user-month".into(),
             fig(&|x| x.prompts.per_user_month),
         ),
@@ -137,6 +142,7 @@ fn headline(s: &Summary, b: Option<&Summary>) -> Vec<(String, String)> {
             "  blocked user-minutes".into(),
             of(&|p| p.blocked_user_minutes),
         ));
+        rows.push(("  calls failed".into(), of(&|p| p.calls_failed as f64)));
         let recovery = o
             .recovery_minutes
             .map_or("not within the horizon".into(), |_| {
@@ -145,6 +151,18 @@ fn headline(s: &Summary, b: Option<&Summary>) -> Vec<(String, String)> {
         rows.push(("  recovery minutes".into(), recovery));
         rows.push(("  peak load / capacity".into(), of(&|p| p.peak_load_ratio)));
         rows.push(("  served by backup".into(), of(&|p| p.backup_served as f64)));
+    }
+    if let Some(d) = &s.during_outages {
+        let of = |f: &dyn Fn(&DuringOutages) -> f64| {
+            versus(f(d), b.and_then(|x| x.during_outages.as_ref()).map(f))
+        };
+        rows.push(("during outages (union)".into(), String::new()));
+        rows.push(("  users blocked".into(), of(&|d| d.users_blocked as f64)));
+        rows.push((
+            "  blocked user-minutes".into(),
+            of(&|d| d.blocked_user_minutes),
+        ));
+        rows.push(("  calls failed".into(), of(&|d| d.calls_failed as f64)));
     }
     rows
 }
