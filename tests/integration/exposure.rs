@@ -99,13 +99,14 @@ fn stolen_tails(rows: &[RevocationRecord], cae: bool) -> Vec<f64> {
         .collect()
 }
 
-/// Fixed lifetime L = 60 min, margin m = 5 min, a call every minute and an instant
-/// platform: the app refreshes at the first call with less than m left, exactly L − m
-/// after the token was issued, so at a password change (a Poisson time, independent of
-/// the cycle) the token's age is uniform on [0, L − m) and the stolen-token tail L − age
-/// is uniform on (m, L]: mean 32.5 min.
+/// Fixed lifetime L = 60 min, margin m = 5 min, a call every c = 1 min and an instant
+/// platform: a token is served while at least m remains (with exactly m left too), so
+/// the app refreshes at the first call with less than m left, L − m + c = 56 min after
+/// the token was issued; at a password change (a Poisson time, independent of the cycle)
+/// the token's age is uniform on [0, L − m + c) and the stolen-token tail L − age is
+/// uniform on (m − c, L] = (4, 60]: mean 32 min.
 #[test]
-fn stolen_token_tail_without_cae_is_uniform_between_margin_and_lifetime() {
+fn stolen_token_tail_without_cae_is_uniform_between_margin_less_one_call_and_lifetime() {
     let s = model(
         &always_on(
             "[policy.access_token]\nlifetime_min = \"60m\"\nlifetime_max = \"60m\"",
@@ -118,14 +119,14 @@ fn stolen_token_tail_without_cae_is_uniform_between_margin_and_lifetime() {
     let n = tails.len();
     assert!(n > 800, "too few revoked sessions: {n}");
     let mean = tails.iter().sum::<f64>() / n as f64;
-    let se = 55.0 / (12.0 * n as f64).sqrt();
+    let se = 56.0 / (12.0 * n as f64).sqrt();
     assert!(
-        (mean - 32.5).abs() < 4.5 * se,
-        "mean {mean:.2}, expected 32.5 ± {:.2}",
+        (mean - 32.0).abs() < 4.5 * se,
+        "mean {mean:.2}, expected 32 ± {:.2}",
         4.5 * se
     );
-    assert!(tails.iter().all(|t| *t > 5.0 - 1e-9 && *t <= 60.0));
-    let d = ks_distance(&mut tails, |x| ((x - 5.0) / 55.0).clamp(0.0, 1.0));
+    assert!(tails.iter().all(|t| *t > 4.0 - 1e-9 && *t <= 60.0));
+    let d = ks_distance(&mut tails, |x| ((x - 4.0) / 56.0).clamp(0.0, 1.0));
     assert!(d < ks_bound(n), "KS distance {d:.4} ≥ {:.4}", ks_bound(n));
 }
 
@@ -150,8 +151,8 @@ fn stolen_token_tail_with_proactive_refresh_is_uniform_from_half_the_lifetime() 
 
 /// CAE with propagation uniform on [0, P], P = 15 min, and 20 min CAE tokens: the
 /// resource cuts the stolen token at min(D, R), with D uniform on [0, P] and the remaining
-/// life R uniform on (5, 20] min (as above, L = 20, m = 5), independent: the survival is
-/// (1 − x/15) · min(1, (20 − x)/15).
+/// life R uniform on (4, 20] min (as above, L = 20, m = 5, c = 1), independent: the
+/// survival is (1 − x/15) · min(1, (20 − x)/16).
 #[test]
 fn stolen_token_tail_with_cae_is_the_propagation_delay_capped_by_remaining_life() {
     let s = model(
@@ -167,7 +168,7 @@ fn stolen_token_tail_with_cae_is_the_propagation_delay_capped_by_remaining_life(
     assert!(n > 800, "too few revoked CAE sessions: {n}");
     let survival = |x: f64| {
         let x = x.clamp(0.0, 15.0);
-        (1.0 - x / 15.0) * ((20.0 - x) / 15.0).min(1.0)
+        (1.0 - x / 15.0) * ((20.0 - x) / 16.0).min(1.0)
     };
     assert!(tails.iter().all(|t| *t <= 15.0));
     let d = ks_distance(&mut tails, |x| 1.0 - survival(x));
