@@ -17,3 +17,4 @@ mod sweep;
 mod timeouts;
 mod trace;
 mod tui;
+mod weekly;
