@@ -36,6 +36,7 @@ pub mod analytics;
 pub mod cli;
 pub mod domain;
 pub mod engine;
+pub mod import;
 pub mod metrics;
 pub mod policy;
 pub mod report;
