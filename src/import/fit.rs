@@ -60,6 +60,13 @@ pub struct FitSegment {
     pub rates: Vec<f64>,
     /// Fitted session length.
     pub session: SimDuration,
+    /// Standard error of the mean detected session span (bounds the error of
+    /// `session`, whose derivative by the span is below 1).
+    pub session_se: SimDuration,
+    /// Session starts in each hour of the week.
+    pub starts: Vec<u64>,
+    /// User-hours outside sessions in each hour of the week (the rates' denominators).
+    pub exposure: Vec<f64>,
     /// Sessions detected.
     pub sessions: u64,
     /// Gap that separates two sessions.
@@ -253,17 +260,19 @@ fn fit_segment(
     folded: bool,
 ) -> FitSegment {
     // With a per-call app the user's requests are at most one call interval apart while
-    // active; otherwise a cached token can hide activity for up to its lifetime.
+    // active, and its first and last request bound the session to within one interval;
+    // otherwise a cached token can hide activity for up to its lifetime.
     let per_call = apps
         .iter()
         .filter(|a| a.profile == Profile::NoCache)
-        .filter_map(|a| a.median_gap)
+        .filter_map(|a| Some((a.median_gap?, a.key)))
         .min();
     let threshold = match per_call {
-        Some(c) => SimDuration(c.0 * 3 / 2),
+        Some((c, _)) => SimDuration(c.0 * 3 / 2),
         None => at_max + SimDuration::from_mins(30),
     };
-    let call = per_call.unwrap_or(SimDuration::ZERO).0 as i64;
+    let call = per_call.map_or(0, |(c, _)| c.0 as i64);
+    let pacer = per_call.map(|(_, key)| key);
     let t = threshold.0 as i64;
     let hour = MS_PER_HOUR as i64;
     let mut exposure = vec![0.0f64; HOURS_PER_WEEK];
@@ -273,10 +282,10 @@ fn fit_segment(
         h += hour;
     }
     let mut starts = vec![0u64; HOURS_PER_WEEK];
-    let mut spans: Vec<(i64, i64)> = Vec::new();
+    let mut sessions: Vec<Session> = Vec::new();
     let mut methods = [0u64; 4];
     for run in users {
-        let mut session: Option<(i64, i64)> = None;
+        let mut open: Option<Session> = None;
         for e in run.iter() {
             if e.interactive {
                 methods[match e.method {
@@ -286,24 +295,36 @@ fn fit_segment(
                     Method::Unknown => 3,
                 }] += 1;
             }
-            match session {
-                Some((first, last)) if e.t_ms - last <= t => {
-                    session = Some((first, e.t_ms.max(last)))
-                }
+            let s = match open.as_mut() {
+                Some(s) if e.t_ms - s.last <= t => s,
                 _ => {
-                    if let Some(s) = session {
-                        spans.push(s);
-                    }
+                    sessions.extend(open.take());
                     starts[hour_of_week(e.t_ms)] += 1;
-                    session = Some((e.t_ms, e.t_ms));
+                    open.insert(Session {
+                        first: e.t_ms,
+                        last: e.t_ms,
+                        paced: None,
+                    })
                 }
+            };
+            s.last = s.last.max(e.t_ms);
+            if Some(e.app) == pacer {
+                let (first, _) = s.paced.unwrap_or((e.t_ms, e.t_ms));
+                s.paced = Some((first, e.t_ms));
             }
         }
-        spans.extend(session);
+        sessions.extend(open);
     }
-    for &(first, last) in &spans {
-        subtract(&mut exposure, first, (last + t).min(end_ms));
+    for s in &sessions {
+        subtract(&mut exposure, s.first, (s.last + t).min(end_ms));
     }
+    let spans: Vec<(i64, i64)> = sessions
+        .iter()
+        .map(|s| {
+            let (first, last) = s.paced.unwrap_or((s.first, s.last));
+            (first, last + call)
+        })
+        .collect();
     let rates: Vec<f64> = starts
         .iter()
         .zip(&exposure)
@@ -311,6 +332,7 @@ fn fit_segment(
         .collect();
     let sessions = spans.len() as u64;
     let session = session_length(&spans, &rates, call, t);
+    let session_se = span_se(&spans);
     let (password, mfa, passwordless) = (methods[0], methods[1], methods[2]);
     let known = password + mfa + passwordless;
     FitSegment {
@@ -330,10 +352,35 @@ fn fit_segment(
         methods,
         rates,
         session,
+        session_se,
+        starts,
+        exposure,
         sessions,
         threshold,
         folded,
     }
+}
+
+/// Standard error of the mean session span.
+fn span_se(spans: &[(i64, i64)]) -> SimDuration {
+    let n = spans.len() as f64;
+    if n < 2.0 {
+        return SimDuration::ZERO;
+    }
+    let mean = spans.iter().map(|(f, l)| (l - f) as f64).sum::<f64>() / n;
+    let var = spans
+        .iter()
+        .map(|(f, l)| ((l - f) as f64 - mean).powi(2))
+        .sum::<f64>()
+        / (n - 1.0);
+    SimDuration((var / n).sqrt().round() as u64)
+}
+
+/// A detected session: its first and last request, and those of the per-call app.
+struct Session {
+    first: i64,
+    last: i64,
+    paced: Option<(i64, i64)>,
 }
 
 /// Takes `[from, to)` out of the per-hour-of-week exposure (in user-hours).
@@ -352,8 +399,11 @@ fn subtract(exposure: &mut [f64], from: i64, to: i64) {
 /// Poisson pattern (rate λ) is extended by every arrival inside it, so its mean length
 /// is (e^{λS} − 1)/λ; detection also merges arrivals up to `gap` = threshold − call
 /// interval after it, so the detected span plus `gap` is a busy period of S + gap.
-/// The detected span is last − first request plus one call interval (the first call
-/// comes up to one interval after the arrival, the last up to one before the end).
+/// λ is each session's own mean rate over its span (rates change within a session,
+/// and the busy period is convex in λ, so one average rate would bias S), and S is
+/// found by bisection. The detected span (`spans`) is the per-call app's last − first
+/// request plus one call interval (its first call comes up to one interval after the
+/// arrival, its last up to one before the end).
 fn session_length(
     spans: &[(i64, i64)],
     rates: &[f64],
@@ -365,24 +415,49 @@ fn session_length(
     }
     let hour = MS_PER_HOUR as f64;
     let n = spans.len() as f64;
-    let mean_span = spans
-        .iter()
-        .map(|(f, l)| (l - f + call_ms) as f64)
-        .sum::<f64>()
-        / n
-        / hour;
-    let lambda = spans
-        .iter()
-        .map(|(f, _)| rates[hour_of_week(*f)])
-        .sum::<f64>()
-        / n;
+    let mean_span = spans.iter().map(|(f, l)| (l - f) as f64).sum::<f64>() / n / hour;
+    let lambdas: Vec<f64> = spans.iter().map(|&(f, l)| mean_rate(rates, f, l)).collect();
     let gap = (threshold_ms - call_ms) as f64 / hour;
-    let hours = if lambda > 1e-9 {
-        (1.0 + lambda * (mean_span + gap)).ln() / lambda - gap
-    } else {
-        mean_span
+    let busy = |s: f64| {
+        lambdas
+            .iter()
+            .map(|&l| {
+                if l > 1e-9 {
+                    ((l * (s + gap)).exp() - 1.0) / l
+                } else {
+                    s + gap
+                }
+            })
+            .sum::<f64>()
+            / n
+            - gap
     };
+    let (mut lo, mut hi) = (0.0, mean_span.max(0.0));
+    for _ in 0..60 {
+        let mid = (lo + hi) / 2.0;
+        if busy(mid) < mean_span {
+            lo = mid
+        } else {
+            hi = mid
+        }
+    }
     // Whole minutes: the model writes durations, and a minute is far below the noise.
-    let mins = (hours.max(0.0) * 60.0).round() as u64;
+    let mins = (lo * 60.0).round() as u64;
     SimDuration(mins * MS_PER_MINUTE)
+}
+
+/// Time-average of the weekly rates over `[from, to]`.
+fn mean_rate(rates: &[f64], from: i64, to: i64) -> f64 {
+    let hour = MS_PER_HOUR as i64;
+    if to <= from {
+        return rates[hour_of_week(from)];
+    }
+    let (mut t, mut mass) = (from, 0.0);
+    while t < to {
+        let end = ((t.div_euclid(hour)) + 1) * hour;
+        let end = end.min(to);
+        mass += rates[hour_of_week(t)] * (end - t) as f64;
+        t = end;
+    }
+    mass / (to - from) as f64
 }

@@ -17,7 +17,7 @@ use std::path::Path;
 #[derive(Debug, thiserror::Error)]
 pub enum GraphError {
     /// The file cannot be opened.
-    #[error("{file}: cannot open: {source}")]
+    #[error("{file}: cannot open")]
     Open {
         /// The file.
         file: String,
@@ -210,12 +210,13 @@ impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for Record<T> {
     type Value = T;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
         serde_path_to_error::deserialize(d).map_err(|e| {
-            de::Error::custom(format!(
-                "record {}: field '{}': {}",
-                self.0,
-                e.path(),
-                e.inner()
-            ))
+            let path = e.path().to_string();
+            let field = if path == "?" || path == "." {
+                String::new()
+            } else {
+                format!(" field '{path}':")
+            };
+            de::Error::custom(format!("record {}:{field} {}", self.0, e.inner()))
         })
     }
 }

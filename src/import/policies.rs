@@ -115,7 +115,7 @@ fn apply(f: &mut Findings, strictest: &mut Option<(u64, String)>, name: &str, p:
         other => {
             return f.note(
                 NoteKind::Ignored,
-                format!("'{name}': state {other:?} is not a known state (enabled, disabled, enabledForReportingButNotEnforced)"),
+                format!("'{name}': state '{}' is not a known state (enabled, disabled, enabledForReportingButNotEnforced)", shown(other)),
             );
         }
     }
@@ -175,7 +175,10 @@ fn apply(f: &mut Findings, strictest: &mut Option<(u64, String)>, name: &str, p:
             }
             other => f.note(
                 NoteKind::Ignored,
-                format!("'{name}': persistentBrowser mode {other:?} is not always or never"),
+                format!(
+                    "'{name}': persistentBrowser mode '{}' is not always or never",
+                    shown(other)
+                ),
             ),
         }
     }
@@ -189,7 +192,7 @@ fn apply(f: &mut Findings, strictest: &mut Option<(u64, String)>, name: &str, p:
                 NoteKind::Ignored,
                 format!("'{name}': continuousAccessEvaluation {mode} (IP-location enforcement) is not modelled; CAE stays as declared per app"),
             ),
-            other => f.note(NoteKind::Ignored, format!("'{name}': continuousAccessEvaluation mode {other:?} is not known (unknownFutureValue or a new member)")),
+            other => f.note(NoteKind::Ignored, format!("'{name}': continuousAccessEvaluation mode '{}' is not known (unknownFutureValue or a new member)", shown(other))),
         }
     }
     if s.disable_resilience_defaults == Some(true) {
@@ -258,7 +261,7 @@ fn sign_in_frequency(
             (format!("{v}d"), v as u64 * 1440)
         }
         (interval, unit, value) => {
-            return f.note(NoteKind::Ignored, format!("'{name}': signInFrequency {interval:?} {value:?} {unit:?} is not a period of hours or days, nor everyTime"));
+            return f.note(NoteKind::Ignored, format!("'{name}': signInFrequency '{}' {} '{}' is not a period of hours or days, nor everyTime", shown(interval), value.map_or("(no value)".to_string(), |v| v.to_string()), shown(unit)));
         }
     };
     if strictest.as_ref().is_some_and(|(m, _)| *m <= minutes) {
@@ -280,4 +283,9 @@ fn sign_in_frequency(
         kind,
         format!("'{name}': signInFrequency {every} → policy.sign_in_frequency.every{scope}"),
     );
+}
+
+/// An optional enum value as text; a missing one says so.
+fn shown(value: Option<&str>) -> &str {
+    value.unwrap_or("(missing)")
 }

@@ -110,7 +110,7 @@ pub fn import_report(fit: &Fit, findings: &Findings, log: &SignInLog, files: &[S
     let _ = writeln!(w, "\n## Segments\n");
     let _ = writeln!(
         w,
-        "| segment | users | sessions | session gap | fitted session | apps |\n|---|---|---|---|---|---|"
+        "| segment | users | sessions | session gap | fitted session (± standard error of the mean span) | apps |\n|---|---|---|---|---|---|"
     );
     for s in &fit.segments {
         let apps: Vec<String> = s
@@ -120,12 +120,13 @@ pub fn import_report(fit: &Fit, findings: &Findings, log: &SignInLog, files: &[S
             .collect();
         let _ = writeln!(
             w,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} ± {} | {} |",
             s.name,
             s.users,
             s.sessions,
             s.threshold,
             s.session,
+            s.session_se,
             apps.join(", ")
         );
     }

@@ -6,6 +6,7 @@ mod cli;
 mod closed_form;
 mod common;
 mod determinism;
+mod import;
 mod incident;
 mod models;
 mod outage;
