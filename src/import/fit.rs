@@ -373,7 +373,8 @@ fn span_se(spans: &[(i64, i64)]) -> SimDuration {
         .map(|(f, l)| ((l - f) as f64 - mean).powi(2))
         .sum::<f64>()
         / (n - 1.0);
-    SimDuration((var / n).sqrt().round() as u64)
+    // Whole seconds: finer is noise.
+    SimDuration(((var / n).sqrt() / 1000.0).round() as u64 * 1000)
 }
 
 /// A detected session: its first and last request, and those of the per-call app.

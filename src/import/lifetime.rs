@@ -14,8 +14,11 @@ use std::path::Path;
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LifetimePolicy {
+    #[serde(alias = "DisplayName")]
     display_name: Option<String>,
+    #[serde(alias = "Definition")]
     definition: Option<Vec<String>>,
+    #[serde(alias = "IsOrganizationDefault")]
     is_organization_default: Option<bool>,
 }
 

@@ -13,77 +13,104 @@ use std::path::Path;
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CaPolicy {
+    #[serde(alias = "DisplayName")]
     display_name: Option<String>,
+    #[serde(alias = "State")]
     state: Option<String>,
+    #[serde(alias = "Conditions")]
     conditions: Option<Conditions>,
+    #[serde(alias = "GrantControls")]
     grant_controls: Option<GrantControls>,
+    #[serde(alias = "SessionControls")]
     session_controls: Option<SessionControls>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Conditions {
+    #[serde(alias = "Users")]
     users: Option<Users>,
+    #[serde(alias = "Applications")]
     applications: Option<Applications>,
+    #[serde(alias = "ClientAppTypes")]
     client_app_types: Option<Vec<String>>,
+    #[serde(alias = "Platforms")]
     platforms: Option<serde_json::Value>,
+    #[serde(alias = "Locations")]
     locations: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Users {
+    #[serde(alias = "IncludeUsers")]
     include_users: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Applications {
+    #[serde(alias = "IncludeApplications")]
     include_applications: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct GrantControls {
+    #[serde(alias = "BuiltInControls")]
     built_in_controls: Option<Vec<String>>,
+    #[serde(alias = "AuthenticationStrength")]
     authentication_strength: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SessionControls {
+    #[serde(alias = "SignInFrequency")]
     sign_in_frequency: Option<SignInFrequency>,
+    #[serde(alias = "PersistentBrowser")]
     persistent_browser: Option<PersistentBrowser>,
+    #[serde(alias = "ContinuousAccessEvaluation")]
     continuous_access_evaluation: Option<ContinuousAccessEvaluation>,
+    #[serde(alias = "DisableResilienceDefaults")]
     disable_resilience_defaults: Option<bool>,
+    #[serde(alias = "SecureSignInSession")]
     secure_sign_in_session: Option<Enabled>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SignInFrequency {
+    #[serde(alias = "IsEnabled")]
     is_enabled: Option<bool>,
     #[serde(rename = "type")]
+    #[serde(alias = "Type")]
     unit: Option<String>,
+    #[serde(alias = "Value")]
     value: Option<i64>,
+    #[serde(alias = "FrequencyInterval")]
     frequency_interval: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct PersistentBrowser {
+    #[serde(alias = "IsEnabled")]
     is_enabled: Option<bool>,
+    #[serde(alias = "Mode")]
     mode: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 struct ContinuousAccessEvaluation {
+    #[serde(alias = "Mode")]
     mode: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Enabled {
+    #[serde(alias = "IsEnabled")]
     is_enabled: Option<bool>,
 }
 

@@ -62,7 +62,7 @@ pub const MAPPING: [(&str, &str); 12] = [
 pub const NOT_EXPRESSED: [&str; 7] = [
     "per-app or per-group scope of a CA policy: the model has one tenant-wide policy",
     "CAE strict enforcement and strict location (IP checks), token protection",
-    "device compliance and join state (deviceDetail.trustType / isManaged are counted only)",
+    "device compliance and join state (deviceDetail.trustType / isManaged are counted in the report only)",
     "local time zones: logs are UTC and carry no zone per user, so the profile is fitted in UTC",
     "SPA versus confidential web app: both are Browser in the logs; imported as web",
     "calls served from a cached token never reach the logs: their call interval stays 5m",
@@ -103,6 +103,12 @@ pub fn import_report(fit: &Fit, findings: &Findings, log: &SignInLog, files: &[S
     }
     for (kind, n) in &log.incoming {
         let _ = writeln!(w, "- incomingTokenType {kind}: {n}");
+    }
+    for (device, n) in &log.devices {
+        let _ = writeln!(
+            w,
+            "- device {device}: {n} records (counted only: devices are not modelled yet)"
+        );
     }
     for ((policy, result), n) in &log.applied {
         let _ = writeln!(w, "- CA policy '{policy}' in the logs: {result} × {n}");

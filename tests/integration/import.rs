@@ -287,6 +287,22 @@ fn the_admin_center_download_is_a_bare_array() {
     assert_eq!(imported.fit.segments[0].methods[1], 1, "one MFA sign-in");
 }
 
+/// `Get-Mg… | ConvertTo-Json -Depth 10` names every property in PascalCase.
+#[test]
+fn powershell_exports_read_like_graph_json() {
+    let graph = import::import(&signins_only("signins-admin-center.json")).unwrap();
+    let powershell = import::import(&signins_only("signins-powershell.json")).unwrap();
+    let body = |m: &str| m.lines().skip(4).collect::<Vec<_>>().join("\n");
+    assert_eq!(body(&graph.model), body(&powershell.model));
+    let f = policies::read(&fixture("policies-powershell.json")).unwrap();
+    assert_eq!(
+        f.get("policy.sign_in_frequency.every")
+            .map(|s| s.value.as_str()),
+        Some("\"8h\"")
+    );
+    assert!(f.cae_disabled);
+}
+
 #[test]
 fn bad_exports_name_the_file_record_and_field() {
     let cases: [(&str, &[&str]); 5] = [
