@@ -217,6 +217,8 @@ fn segment(w: &mut String, s: &FitSegment, total: u32, cae_disabled: bool) {
         let gap = a
             .median_gap
             .map_or("no repeated requests".to_string(), |g| {
+                // Whole seconds in the comment: finer is noise.
+                let g = SimDuration((g.0 + 500) / 1000 * 1000);
                 format!("median gap {g} over {} gaps", a.gaps)
             });
         kv(
