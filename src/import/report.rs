@@ -58,6 +58,15 @@ pub const MAPPING: [(&str, &str); 12] = [
     ),
 ];
 
+/// What the fit approximates, whatever the exports say.
+pub const FIT_APPROXIMATIONS: [&str; 5] = [
+    "apps that cache tokens get profile msal-dotnet: the logs do not name the client library",
+    "without a per-call app in a segment, sessions are runs of requests less than the longest access-token lifetime + 30 min apart, so short breaks inside a token's life are not seen",
+    "the session length is inverted from the mean session span with the Poisson busy-period formula, each session at its own mean rate",
+    "a user's first session in the logs may have begun before them (counted as a start)",
+    "a browser app is imported as a confidential web app; change it to spa where it is one",
+];
+
 /// What the model cannot express, whatever the exports say.
 pub const NOT_EXPRESSED: [&str; 7] = [
     "per-app or per-group scope of a CA policy: the model has one tenant-wide policy",
@@ -158,6 +167,10 @@ pub fn import_report(fit: &Fit, findings: &Findings, log: &SignInLog, files: &[S
     let _ = writeln!(w, "\n## What maps where\n\n| export | model |\n|---|---|");
     for (from, to) in MAPPING {
         let _ = writeln!(w, "| {from} | {to} |");
+    }
+    let _ = writeln!(w, "\n## Approximated by the fit\n");
+    for n in FIT_APPROXIMATIONS {
+        let _ = writeln!(w, "- {n}");
     }
     let _ = writeln!(w, "\n## Not expressed\n");
     for n in NOT_EXPRESSED {

@@ -305,18 +305,18 @@ impl SignInLog {
             .strip_prefix("/Date(")
             .and_then(|w| w.strip_suffix(")/"))
             .and_then(|ms| ms.parse::<i64>().ok());
-        let t_ms = match chrono::DateTime::parse_from_rfc3339(when) {
-            _ if legacy.is_some() => legacy.unwrap_or_default(),
-            Ok(t) => {
+        let t_ms = match (legacy, chrono::DateTime::parse_from_rfc3339(when)) {
+            (Some(ms), _) => ms,
+            (None, Ok(t)) => {
                 self.converted_zones += (t.offset().local_minus_utc() != 0) as u64;
                 t.timestamp_millis()
             }
-            Err(_)
+            (None, Err(_))
                 if chrono::NaiveDateTime::parse_from_str(when, "%Y-%m-%dT%H:%M:%S%.f").is_ok() =>
             {
                 return self.skip("createdDateTime has no time zone (cannot place it in the week)");
             }
-            Err(e) => {
+            (None, Err(e)) => {
                 return Err(format!(
                     "{}: field 'createdDateTime': '{when}' is not an ISO 8601 time ({e})",
                     name(&r)

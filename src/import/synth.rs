@@ -142,7 +142,8 @@ pub fn write_exports(
     let policies = dir.join("policies.json");
     atomic::write_bytes(
         &policies,
-        serde_json::to_string_pretty(&ca_policies(scenario))?.as_bytes(),
+        serde_json::to_string_pretty(&ca_policies(scenario).map_err(std::io::Error::other)?)?
+            .as_bytes(),
     )?;
     let lifetime = dir.join("lifetime.json");
     atomic::write_bytes(
@@ -259,7 +260,7 @@ fn record(s: &Scenario, index: usize, row: &Row) -> SignInRecord {
 
 /// The model's Conditional Access settings as Graph policies, plus a report-only one
 /// (which the import must leave out).
-fn ca_policies(s: &Scenario) -> serde_json::Value {
+fn ca_policies(s: &Scenario) -> Result<serde_json::Value, String> {
     let raw = &s.raw.policy;
     let mut value = vec![json!({
         "id": guid(0xca, 0),
@@ -273,9 +274,13 @@ fn ca_policies(s: &Scenario) -> serde_json::Value {
     if let Some(sif) = &raw.sign_in_frequency {
         session.insert("signInFrequency".into(), match sif.every.as_str() {
             "every-time" => json!({ "isEnabled": true, "frequencyInterval": "everyTime", "authenticationType": "primaryAndSecondaryAuthentication", "type": null, "value": null }),
-            every => {
-                let d: crate::engine::SimDuration = every.parse().unwrap_or_default();
-                let hours = d.as_millis() / crate::engine::time::MS_PER_HOUR;
+            _ => {
+                let d = s.policy.sign_in_frequency.unwrap_or_default();
+                let hour = crate::engine::time::MS_PER_HOUR;
+                if d.as_millis() == 0 || !d.as_millis().is_multiple_of(hour) {
+                    return Err(format!("sign-in frequency {d} is not whole hours: Conditional Access cannot express it"));
+                }
+                let hours = d.as_millis() / hour;
                 let (unit, v) = if hours.is_multiple_of(24) { ("days", hours / 24) } else { ("hours", hours) };
                 json!({ "isEnabled": true, "frequencyInterval": "timeBased", "authenticationType": "primaryAndSecondaryAuthentication", "type": unit, "value": v })
             }
@@ -294,7 +299,9 @@ fn ca_policies(s: &Scenario) -> serde_json::Value {
         "grantControls": { "operator": "OR", "builtInControls": ["mfa"] },
         "sessionControls": session
     }));
-    json!({ "@odata.context": "https://graph.microsoft.com/beta/$metadata#identity/conditionalAccess/policies", "value": value })
+    Ok(
+        json!({ "@odata.context": "https://graph.microsoft.com/beta/$metadata#identity/conditionalAccess/policies", "value": value }),
+    )
 }
 
 /// A fixed access-token lifetime of the model as an organisation-default policy.

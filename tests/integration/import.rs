@@ -203,6 +203,23 @@ fn committed_synthetic_fixture_is_what_the_generator_draws() {
 }
 
 #[test]
+fn synthetic_rows_do_not_depend_on_the_thread_count() {
+    let overrides: Vec<Override> = [
+        "scenario.users=40",
+        "scenario.horizon=3d",
+        "scenario.scale_units=4",
+    ]
+    .iter()
+    .map(|s| s.parse().unwrap())
+    .collect();
+    let known =
+        scenario::load_file(&root().join("models/synthetic-tenant.toml"), &overrides).unwrap();
+    let one = synth::draw(&known, 1).unwrap();
+    assert!(one.len() > 100);
+    assert_eq!(one, synth::draw(&known, 3).unwrap());
+}
+
+#[test]
 fn identifiers_never_reach_the_model_or_the_report() {
     let dir = fixture("synthetic-small");
     let imported = import::import(&exports(&dir)).unwrap();
