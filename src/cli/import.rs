@@ -1,7 +1,7 @@
 //! `tokensim import`: Graph exports of a tenant → a model file and an import report;
 //! with `--synth`, the reverse for testing: Graph-shaped exports drawn from a model.
 
-use super::model_args::{ModelArgs, Threads};
+use super::model_args::{ModelArgs, Threads, parse_override};
 use crate::import::{self, Inputs, synth};
 use crate::metrics::atomic;
 use anyhow::Context;
@@ -47,11 +47,6 @@ pub struct ImportArgs {
     pub set: Vec<crate::scenario::Override>,
     #[command(flatten)]
     threads: Threads,
-}
-
-fn parse_override(text: &str) -> Result<crate::scenario::Override, String> {
-    text.parse()
-        .map_err(|e: crate::scenario::ModelError| e.to_string())
 }
 
 /// Runs the command.

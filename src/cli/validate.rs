@@ -42,10 +42,7 @@ pub struct ValidateArgs {
 /// Runs the command; fails (exit 1) when any app is outside its tolerance.
 pub fn validate(args: ValidateArgs) -> anyhow::Result<()> {
     let (log, _) = import::read_signins(&args.against)?;
-    let (first, last) = log.period().context("the logs hold no record")?;
-    let hour = 3_600_000i64;
-    let start = first.div_euclid(hour) * hour;
-    let end = (last.div_euclid(hour) + 1) * hour;
+    let (start, end) = log.hours().context("the logs hold no record")?;
     let at = chrono::DateTime::from_timestamp_millis(start).context("record time out of range")?;
     let mut model = args.model.clone();
     model

@@ -91,10 +91,7 @@ pub struct Fit {
 /// Fits segments to the log; `at_max` is the longest access-token lifetime in force
 /// (for the session threshold of apps that cache tokens). Sorts the log's events.
 pub fn fit(log: &mut SignInLog, at_max: SimDuration) -> Option<Fit> {
-    let (first, last) = log.period()?;
-    let hour = MS_PER_HOUR as i64;
-    let start_ms = first.div_euclid(hour) * hour;
-    let end_ms = (last.div_euclid(hour) + 1) * hour;
+    let (start_ms, end_ms) = log.hours()?;
     log.events.sort_by_key(|e| (e.user, e.t_ms, e.app));
     let app_names = app_names(&log.apps);
     let gaps = median_gaps(&log.events, log.apps.len());
@@ -274,12 +271,9 @@ fn fit_segment(
     let call = per_call.map_or(0, |(c, _)| c.0 as i64);
     let pacer = per_call.map(|(_, key)| key);
     let t = threshold.0 as i64;
-    let hour = MS_PER_HOUR as i64;
-    let mut exposure = vec![0.0f64; HOURS_PER_WEEK];
-    let mut h = start_ms;
-    while h < end_ms {
-        exposure[hour_of_week(h)] += users.len() as f64;
-        h += hour;
+    let mut exposure = hours_of_week(start_ms, end_ms);
+    for e in &mut exposure {
+        *e *= users.len() as f64;
     }
     let mut starts = vec![0u64; HOURS_PER_WEEK];
     let mut sessions: Vec<Session> = Vec::new();
@@ -386,14 +380,33 @@ struct Session {
 
 /// Takes `[from, to)` out of the per-hour-of-week exposure (in user-hours).
 fn subtract(exposure: &mut [f64], from: i64, to: i64) {
+    for (h, hours) in pieces(from, to) {
+        exposure[h] -= hours;
+    }
+}
+
+/// How many times each hour of the week occurs in `[from, to)`, in hours.
+pub fn hours_of_week(from: i64, to: i64) -> Vec<f64> {
+    let mut occurrences = vec![0.0; HOURS_PER_WEEK];
+    for (h, hours) in pieces(from, to) {
+        occurrences[h] += hours;
+    }
+    occurrences
+}
+
+/// `[from, to)` cut at the hours: each piece's hour of the week and length in hours.
+fn pieces(from: i64, to: i64) -> impl Iterator<Item = (usize, f64)> {
     let hour = MS_PER_HOUR as i64;
     let mut t = from;
-    while t < to {
-        let next = ((t.div_euclid(hour)) + 1) * hour;
-        let end = next.min(to);
-        exposure[hour_of_week(t)] -= (end - t) as f64 / hour as f64;
+    std::iter::from_fn(move || {
+        if t >= to {
+            return None;
+        }
+        let end = ((t.div_euclid(hour) + 1) * hour).min(to);
+        let piece = (hour_of_week(t), (end - t) as f64 / hour as f64);
         t = end;
-    }
+        Some(piece)
+    })
 }
 
 /// The session length S whose merged sessions match the detected ones. A session of a
@@ -449,16 +462,9 @@ fn session_length(
 
 /// Time-average of the weekly rates over `[from, to]`.
 fn mean_rate(rates: &[f64], from: i64, to: i64) -> f64 {
-    let hour = MS_PER_HOUR as i64;
     if to <= from {
         return rates[hour_of_week(from)];
     }
-    let (mut t, mut mass) = (from, 0.0);
-    while t < to {
-        let end = ((t.div_euclid(hour)) + 1) * hour;
-        let end = end.min(to);
-        mass += rates[hour_of_week(t)] * (end - t) as f64;
-        t = end;
-    }
-    mass / (to - from) as f64
+    let mass: f64 = pieces(from, to).map(|(h, hours)| rates[h] * hours).sum();
+    mass * MS_PER_HOUR as f64 / (to - from) as f64
 }

@@ -472,6 +472,17 @@ impl SignInLog {
         }
     }
 
+    /// The logs' period in whole hours (Unix ms): from the first record's hour to the
+    /// hour after the last record.
+    pub fn hours(&self) -> Option<(i64, i64)> {
+        let hour = crate::engine::time::MS_PER_HOUR as i64;
+        let (first, last) = self.period()?;
+        Some((
+            first.div_euclid(hour) * hour,
+            (last.div_euclid(hour) + 1) * hour,
+        ))
+    }
+
     /// First and last record time, Unix milliseconds.
     pub fn period(&self) -> Option<(i64, i64)> {
         let first = self.events.iter().map(|e| e.t_ms).min()?;

@@ -154,13 +154,7 @@ pub fn compare(
     let start = scenario.start_unix_ms();
     let end = start + scenario.horizon.as_millis() as i64;
     let weeks = scenario.horizon.as_millis() as f64 / (7 * crate::engine::time::MS_PER_DAY) as f64;
-    let mut occurrences = vec![0.0; HOURS_PER_WEEK];
-    let hour = crate::engine::time::MS_PER_HOUR as i64;
-    let mut t = start.div_euclid(hour) * hour;
-    while t < end {
-        occurrences[hour_of_week(t)] += 1.0;
-        t += hour;
-    }
+    let occurrences = fit::hours_of_week(start, end);
     let names = fit::app_names(&log.apps);
     let mut logs: BTreeMap<String, Tally> = BTreeMap::new();
     for e in log.events.iter().filter(|e| (start..end).contains(&e.t_ms)) {
