@@ -16,7 +16,7 @@ use std::path::PathBuf;
 pub(super) const HELP: &str = "\
 The model runs from the hour of the first record to the hour after the last (its
 scenario.start and horizon are replaced). Per app: silent token requests and
-interactive sign-ins per user-week, error-code shares and the backup-served share;
+successful interactive sign-ins per user-week, error-code shares and the backup-served share;
 'within' when both rates differ by at most max(3 standard errors, 10 %).
 Writes validate.md, validate.csv, validate-hours.csv and one chart per app into --out.
 

@@ -54,7 +54,7 @@ pub struct FitSegment {
     pub sign_in: SignIn,
     /// Share of interactive sign-ins without a password.
     pub passwordless_share: f64,
-    /// Interactive sign-ins by method: password, MFA, passwordless, unknown.
+    /// Successful interactive sign-ins by method: password, MFA, passwordless, unknown.
     pub methods: [u64; 4],
     /// Session starts per user and hour of the week (UTC).
     pub rates: Vec<f64>,
@@ -281,7 +281,7 @@ fn fit_segment(
     for run in users {
         let mut open: Option<Session> = None;
         for e in run.iter() {
-            if e.interactive {
+            if e.interactive && e.error_code == 0 {
                 methods[match e.method {
                     Method::Password => 0,
                     Method::Mfa => 1,

@@ -68,7 +68,8 @@ pub const FIT_APPROXIMATIONS: [&str; 5] = [
 ];
 
 /// What the model cannot express, whatever the exports say.
-pub const NOT_EXPRESSED: [&str; 7] = [
+pub const NOT_EXPRESSED: [&str; 8] = [
+    "outages in the logs' period: they show as error codes and backup-served rows; add the [[outage]] to the model before validating against them",
     "per-app or per-group scope of a CA policy: the model has one tenant-wide policy",
     "CAE strict enforcement and strict location (IP checks), token protection",
     "device compliance and join state (deviceDetail.trustType / isManaged are counted in the report only)",

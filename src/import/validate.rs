@@ -31,7 +31,7 @@ pub struct Side {
     pub silent: f64,
     /// Its standard error.
     pub silent_se: f64,
-    /// Interactive sign-ins per user and week, mean.
+    /// Successful interactive sign-ins per user and week, mean.
     pub prompts: f64,
     /// Its standard error.
     pub prompts_se: f64,
@@ -93,7 +93,11 @@ impl Tally {
             *self.errors.entry(error_code).or_default() += 1;
         }
         if interactive {
-            *self.prompts.entry(user).or_default() += 1;
+            // A sign-in interrupted for MFA or "stay signed in" logs a failed row
+            // before the one that succeeds: only the successful one is a prompt.
+            if error_code == 0 {
+                *self.prompts.entry(user).or_default() += 1;
+            }
         } else {
             *self.silent.entry(user).or_default() += 1;
             self.per_hour[hour_of_week(t_ms)] += 1;

@@ -158,7 +158,7 @@ fn segment(w: &mut String, s: &FitSegment, total: u32, cae_disabled: bool) {
     );
     let [password, mfa, passwordless, unknown] = s.methods;
     let seen = format!(
-        "interactive sign-ins: {password} password, {mfa} MFA, {passwordless} passwordless, {unknown} without detail"
+        "successful interactive sign-ins: {password} password, {mfa} MFA, {passwordless} passwordless, {unknown} without detail"
     );
     kv(w, "sign_in", &format!("\"{}\"", s.sign_in.label()), &seen);
     kv(
