@@ -468,3 +468,49 @@ fn mean_rate(rates: &[f64], from: i64, to: i64) -> f64 {
     let mass: f64 = pieces(from, to).map(|(h, hours)| rates[h] * hours).sum();
     mass * MS_PER_HOUR as f64 / (to - from) as f64
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::signins::SignInRecord;
+
+    fn record(i: usize, user: usize, app: &str) -> SignInRecord {
+        SignInRecord {
+            id: Some(format!("r{i}")),
+            created_date_time: Some(format!("2026-03-02T{:02}:{:02}:00Z", 8 + i / 60, i % 60)),
+            user_id: Some(format!("u{user}")),
+            app_display_name: Some(app.into()),
+            is_interactive: Some(false),
+            ..SignInRecord::default()
+        }
+    }
+
+    /// Ten app sets: the seven largest keep their own segment, the rest fold into
+    /// `other` with the apps at least half of its users run; no user is lost.
+    #[test]
+    fn rare_app_sets_fold_into_one_segment_and_keep_every_user() {
+        let mut log = SignInLog::default();
+        let mut i = 0;
+        for set in 0..10 {
+            // Set k has 10 - k users, each running "common" and "app-k".
+            for u in 0..(10 - set) {
+                for app in ["common".to_string(), format!("app-{set}")] {
+                    log.add(i, record(i, set * 100 + u, &app)).unwrap();
+                    i += 1;
+                }
+            }
+        }
+        let fit = fit(&mut log, SimDuration::from_mins(90)).unwrap();
+        assert_eq!(fit.segments.len(), MAX_SEGMENTS);
+        let users: u32 = fit.segments.iter().map(|s| s.users).sum();
+        assert_eq!(users, (1..=10).sum::<u32>());
+        let other = fit.segments.last().unwrap();
+        assert!(other.folded);
+        assert_eq!(other.name, "other");
+        assert_eq!(other.users, 3 + 2 + 1);
+        let apps: Vec<&str> = other.apps.iter().map(|a| a.name.as_str()).collect();
+        // app-7 is run by 3 of the 6 folded users: half, so it stays; 8 and 9 go.
+        assert_eq!(apps, ["common", "app-7"]);
+        assert!(fit.segments[..MAX_SEGMENTS - 1].iter().all(|s| !s.folded));
+    }
+}

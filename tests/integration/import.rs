@@ -257,6 +257,7 @@ fn quirks_are_skipped_and_counted_never_guessed() {
     assert_eq!(skipped("service principal"), 1);
     assert_eq!(skipped("no userId"), 1);
     assert_eq!(log.events.len(), 7);
+    assert_eq!(log.users(), 3);
     assert_eq!(log.converted_zones, 1);
     assert_eq!(log.without_id, 1);
     // 10:02 at +02:00 is 08:02 UTC.
