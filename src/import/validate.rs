@@ -10,6 +10,7 @@
 //! be expected to match: the logs are one draw of a real population, not of the model).
 
 use super::fit;
+use super::sessions;
 use super::signins::SignInLog;
 use super::synth::{self, Row};
 use crate::domain::user::{HOURS_PER_WEEK, hour_of_week};
@@ -158,7 +159,7 @@ pub fn compare(
     let start = scenario.start_unix_ms();
     let end = start + scenario.horizon.as_millis() as i64;
     let weeks = scenario.horizon.as_millis() as f64 / (7 * crate::engine::time::MS_PER_DAY) as f64;
-    let occurrences = fit::hours_of_week(start, end);
+    let occurrences = sessions::hours_of_week(start, end);
     let names = fit::app_names(&log.apps);
     let mut logs: BTreeMap<String, Tally> = BTreeMap::new();
     for e in log.events.iter().filter(|e| (start..end).contains(&e.t_ms)) {
