@@ -111,6 +111,20 @@ pub fn import_report(fit: &Fit, findings: &Findings, log: &SignInLog, files: &[S
     for ((field, value), n) in &log.unknown {
         let _ = writeln!(w, "- unknown value of `{field}`: '{value}' × {n}");
     }
+    let backup = log.events.iter().filter(|e| e.backup).count();
+    if backup > 0 {
+        let _ = writeln!(
+            w,
+            "- served by the backup authentication service (tokenIssuerType AzureADBackupAuth): {backup}: an outage in the logs' period; add it as an [[outage]] before validating against it"
+        );
+    }
+    let mut codes: std::collections::BTreeMap<i32, u64> = std::collections::BTreeMap::new();
+    for e in log.events.iter().filter(|e| e.error_code != 0) {
+        *codes.entry(e.error_code).or_default() += 1;
+    }
+    for (code, n) in codes {
+        let _ = writeln!(w, "- status.errorCode {code}: {n}");
+    }
     for (kind, n) in &log.incoming {
         let _ = writeln!(w, "- incomingTokenType {kind}: {n}");
     }

@@ -40,6 +40,9 @@ pub struct Side {
     pub errors: BTreeMap<i32, f64>,
     /// Share of records served by the backup service.
     pub backup: f64,
+    /// Backup-served tokens per user and week, mean, and its standard error (an
+    /// outage hits users together, so the per-user spread, not a binomial, is the noise).
+    pub backup_per_user: (f64, f64),
     /// Silent requests per user in each hour of the week (mean over the weeks).
     pub per_hour: Vec<f64>,
 }
@@ -79,6 +82,7 @@ struct Tally {
     prompts: HashMap<u32, u64>,
     errors: BTreeMap<i32, u64>,
     backup: u64,
+    backup_users: HashMap<u32, u64>,
     records: u64,
     per_hour: Vec<u64>,
 }
@@ -90,6 +94,9 @@ impl Tally {
         }
         self.records += 1;
         self.backup += backup as u64;
+        if backup {
+            *self.backup_users.entry(user).or_default() += 1;
+        }
         if error_code != 0 {
             *self.errors.entry(error_code).or_default() += 1;
         }
@@ -119,6 +126,10 @@ impl Tally {
                 .map(|(c, n)| (*c, *n as f64 / records))
                 .collect(),
             backup: self.backup as f64 / records,
+            backup_per_user: (
+                mean(&self.backup_users, users) / weeks,
+                se(&self.backup_users, users) / weeks,
+            ),
             per_hour: (0..HOURS_PER_WEEK)
                 .map(|h| {
                     let n = self.per_hour.get(h).copied().unwrap_or(0) as f64;

@@ -180,6 +180,58 @@ fn round_trip_recovers_the_known_tenant_and_validates_within_tolerance() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// An outage in the logs' period: the backup service serves the native apps, the web
+/// app gets 5xx. The import reports it; the imported model with the same outage added
+/// reproduces the backup-served share of each app within its sampling error.
+#[test]
+fn an_outage_in_the_logs_shows_as_backup_share_and_validates_once_modelled() {
+    let outage = "\n[[outage]]\nname = \"wednesday\"\nstart = \"2026-03-04T09:00\"\nduration = \"2h\"\nkind = \"full\"\n";
+    let text = std::fs::read_to_string(root().join("models/synthetic-tenant.toml")).unwrap();
+    let small: Vec<Override> = ["scenario.users=100", "scenario.horizon=7d"]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+    let known = scenario::parse_model(&format!("{text}{outage}"), "known.toml", &small).unwrap();
+    let dir = temp_dir("import-outage");
+    synth::write_exports(&known, 1, &dir).unwrap();
+    let imported = import::import(&exports(&dir)).unwrap();
+    assert!(
+        imported
+            .report
+            .contains("served by the backup authentication service"),
+        "{}",
+        imported.report
+    );
+    assert!(
+        imported
+            .report
+            .contains(&format!("status.errorCode {}", synth::SERVER_ERROR)),
+        "{}",
+        imported.report
+    );
+    let (log, _) = import::read_signins(&[dir.join("signins.json")]).unwrap();
+    let reseeded: Override = "scenario.seed=5".parse().unwrap();
+    let model = scenario::parse_model(
+        &format!("{}{outage}", imported.model),
+        "imported.toml",
+        &[reseeded],
+    )
+    .unwrap();
+    let apps = validate::compare(&model, &log, 1).unwrap();
+    let lob = apps.iter().find(|a| a.app == "lob-portal").unwrap();
+    assert!(lob.logs.backup > 0.0, "{lob:?}");
+    for a in &apps {
+        let ((l, l_se), (m, m_se)) = (a.logs.backup_per_user, a.sim.backup_per_user);
+        let allowed = Z * (l_se * l_se + m_se * m_se).sqrt();
+        assert!(
+            (l - m).abs() <= allowed,
+            "{}: backup-served per user-week {l:.3} in the logs, {m:.3} simulated (allowed ± {allowed:.3})",
+            a.app
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn committed_synthetic_fixture_is_what_the_generator_draws() {
     let overrides: Vec<Override> = ["scenario.users=6", "scenario.horizon=2d"]
