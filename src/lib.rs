@@ -28,6 +28,9 @@
 //! - [`analytics`]: polars pipelines over a run folder's tables (breakdowns,
 //!   percentiles, recovery, exposure, headline figures);
 //! - [`report`]: plotters charts, `report.md`, sweeps and their trade-off frontier;
+//! - [`import`]: a tenant's Microsoft Graph exports (sign-in logs, Conditional Access
+//!   and token lifetime policies) streamed into a model, synthetic exports drawn from a
+//!   model, and a model's simulation validated against sign-in logs;
 //! - [`cli`] and [`tui`]: the `tokensim` commands and the interactive terminal UI.
 
 #![forbid(unsafe_code)]
@@ -37,6 +40,7 @@ pub mod analytics;
 pub mod cli;
 pub mod domain;
 pub mod engine;
+pub mod import;
 pub mod metrics;
 pub mod policy;
 pub mod report;

@@ -3,6 +3,7 @@
 
 mod check;
 mod compare;
+mod import;
 mod matrix;
 mod model_args;
 mod report;
@@ -10,6 +11,7 @@ mod run;
 mod sweep;
 mod trace;
 mod tui;
+mod validate;
 
 use clap::{Parser, Subcommand};
 
@@ -35,7 +37,9 @@ Examples:
   tokensim tui --set scenario.horizon=7d         explore the default scenario interactively
   tokensim report reports/default                re-render a run's report from its tables
   tokensim sweep models/sweep-global-outage.toml --vary policy.access_token.lifetime_max=1h,4h
-  tokensim compare reports/a reports/b           headline figures side by side";
+  tokensim compare reports/a reports/b           headline figures side by side
+  tokensim import --signins signins.json --out tenant.toml   a model from your tenant's exports
+  tokensim validate tenant.toml --against signins.json      the model's simulation against the logs";
 
 /// The commands.
 #[derive(Debug, Subcommand)]
@@ -62,6 +66,13 @@ pub enum Command {
     Sweep(sweep::SweepArgs),
     /// Compare the headline figures of two run folders or two models.
     Compare(compare::CompareArgs),
+    /// Build a model from a tenant's Graph exports (sign-in logs, Conditional Access and
+    /// token lifetime policies), with an import report.
+    #[command(after_help = import::HELP)]
+    Import(import::ImportArgs),
+    /// Simulate a model over the period of sign-in logs and compare per app and hour of week.
+    #[command(after_help = validate::HELP)]
+    Validate(validate::ValidateArgs),
 }
 
 /// Runs a parsed command line.
@@ -75,5 +86,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report::report(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Compare(args) => compare::compare(args),
+        Command::Import(args) => import::import(args),
+        Command::Validate(args) => validate::validate(args),
     }
 }

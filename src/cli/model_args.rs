@@ -18,7 +18,8 @@ pub struct ModelArgs {
     pub seed: Option<u64>,
 }
 
-fn parse_override(text: &str) -> Result<Override, String> {
+/// Parses one `--set KEY=VALUE`.
+pub(super) fn parse_override(text: &str) -> Result<Override, String> {
     text.parse()
         .map_err(|e: scenario::ModelError| e.to_string())
 }

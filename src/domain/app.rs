@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// OAuth client types; they decide which grants an app uses and what the backup
 /// authentication service will serve.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ClientType {
     /// Desktop public client.

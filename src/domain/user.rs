@@ -2,8 +2,10 @@
 
 use super::app::AppSpec;
 use super::events::EventRates;
+use crate::engine::time::{MS_PER_DAY, MS_PER_HOUR};
 use crate::engine::{Rng, SimDuration};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// How a user authenticates interactively; decides the factor class of their tokens.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -57,6 +59,25 @@ pub enum Activity {
         /// Length of each session; zero means a single app call.
         session: SimDuration,
     },
+    /// Sessions start as a Poisson process whose rate follows the hour of the week in
+    /// local time (what `tokensim import` fits from sign-in timestamps).
+    Weekly {
+        /// Mean session starts per user in each of the 168 hours of the week, Monday
+        /// 00:00–01:00 first. Shared, because activity is cloned per session start.
+        rates_per_hour: Arc<[f64]>,
+        /// Length of each session; zero means a single app call.
+        session: SimDuration,
+    },
+}
+
+/// Hours in a week: the length of a weekly profile.
+pub const HOURS_PER_WEEK: usize = 168;
+
+/// Hour of the week (0 = Monday 00:00–01:00) of a local time in Unix milliseconds.
+pub fn hour_of_week(local_unix_ms: i64) -> usize {
+    // 1970-01-01 was a Thursday, three days after a Monday.
+    let since_monday = local_unix_ms + 3 * MS_PER_DAY as i64;
+    (since_monday.rem_euclid(7 * MS_PER_DAY as i64) / MS_PER_HOUR as i64) as usize
 }
 
 /// Holidays: Poisson arrivals of fixed-length absences.
@@ -112,5 +133,19 @@ impl Segment {
             !passwordless,
             passwordless || self.sign_in.is_multi_factor(),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hour_of_week_starts_on_monday_midnight() {
+        // 1970-01-05 was a Monday; 1970-01-01 a Thursday.
+        assert_eq!(hour_of_week(4 * MS_PER_DAY as i64), 0);
+        assert_eq!(hour_of_week(0), 72);
+        assert_eq!(hour_of_week(-1), 71);
+        assert_eq!(hour_of_week(11 * MS_PER_DAY as i64 - 1), HOURS_PER_WEEK - 1);
     }
 }

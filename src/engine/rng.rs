@@ -19,6 +19,8 @@ pub enum Purpose {
     Events = 5,
     /// Outage target selection.
     Outage = 6,
+    /// Synthetic exports: record ids and sign-in methods of generated logs.
+    Synthetic = 7,
 }
 
 /// A xoshiro256++ generator.

@@ -592,6 +592,14 @@ pub enum RawActivity {
         #[serde(default = "zero")]
         session: Dur,
     },
+    /// Poisson sessions whose rate follows the hour of the week (local time).
+    Weekly {
+        /// 168 mean session starts per user and hour, Monday 00:00–01:00 first.
+        rates_per_hour: Vec<f64>,
+        /// Length of each session (`0s`: a single call).
+        #[serde(default = "zero")]
+        session: Dur,
+    },
 }
 
 fn day_start() -> String {

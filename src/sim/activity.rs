@@ -5,8 +5,8 @@ use super::endpoint::Endpoint;
 use super::event::Event;
 use super::observer::Observer;
 use super::world::Simulation;
-use crate::domain::user::Activity;
-use crate::engine::time::MS_PER_DAY;
+use crate::domain::user::{Activity, hour_of_week};
+use crate::engine::time::{MS_PER_DAY, MS_PER_HOUR};
 use crate::engine::{SimDuration, SimTime};
 
 impl<E: Endpoint> Simulation<'_, E> {
@@ -23,8 +23,8 @@ impl<E: Endpoint> Simulation<'_, E> {
                 self.queue
                     .schedule(SimTime::ZERO, Event::SessionStart(u as u32));
             }
-            Activity::Poisson { rate_per_day, .. } => {
-                let first = self.poisson_after(u, SimTime::ZERO, rate_per_day);
+            Activity::Poisson { .. } | Activity::Weekly { .. } => {
+                let first = self.arrival_after(u, SimTime::ZERO);
                 self.users[u].next_arrival = first;
                 self.schedule_start(u, first);
             }
@@ -47,17 +47,15 @@ impl<E: Endpoint> Simulation<'_, E> {
         if self.users[u].disabled {
             return;
         }
-        if let Activity::Poisson {
-            rate_per_day,
-            session,
-        } = self.activity_of(u).clone()
+        if let Activity::Poisson { session, .. } | Activity::Weekly { session, .. } =
+            *self.activity_of(u)
         {
             // Arrivals that fall inside the session extend it.
             let mut end = t + session;
-            let mut next = self.poisson_after(u, t, rate_per_day);
+            let mut next = self.arrival_after(u, t);
             while next <= end && next < self.horizon {
                 end = next + session;
-                next = self.poisson_after(u, next, rate_per_day);
+                next = self.arrival_after(u, next);
             }
             self.users[u].session_end = end;
             self.users[u].next_arrival = next;
@@ -98,7 +96,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         self.end_session(u, t, obs);
         match self.activity_of(u).clone() {
             Activity::AlwaysOn => {}
-            Activity::Poisson { .. } => {
+            Activity::Poisson { .. } | Activity::Weekly { .. } => {
                 let next = self.users[u].next_arrival;
                 self.schedule_start(u, next);
             }
@@ -128,14 +126,44 @@ impl<E: Endpoint> Simulation<'_, E> {
         }
     }
 
-    /// The first Poisson arrival after `t` that is not inside an absence.
-    fn poisson_after(&mut self, u: usize, t: SimTime, rate_per_day: f64) -> SimTime {
-        let mean = MS_PER_DAY as f64 / rate_per_day;
-        let mut at = t + SimDuration(self.users[u].rng.exponential(mean).ceil() as u64);
+    /// The first session arrival of a Poisson or weekly pattern after `t` that is not
+    /// inside an absence.
+    fn arrival_after(&mut self, u: usize, t: SimTime) -> SimTime {
+        let mut at = self.draw_arrival(u, t);
         while let Some(back) = self.absent_until(u, at) {
-            at = back + SimDuration(self.users[u].rng.exponential(mean).ceil() as u64);
+            at = self.draw_arrival(u, back);
         }
         at
+    }
+
+    /// One inter-arrival draw from `t`. Weekly rates are piecewise constant per hour,
+    /// so one unit-mean exponential is spent hour by hour (exact inversion of the
+    /// cumulative rate); past the horizon the answer is the horizon (no more sessions).
+    fn draw_arrival(&mut self, u: usize, t: SimTime) -> SimTime {
+        let rates = match self.activity_of(u) {
+            Activity::Poisson { rate_per_day, .. } => {
+                let mean = MS_PER_DAY as f64 / rate_per_day;
+                return t + SimDuration(self.users[u].rng.exponential(mean).ceil() as u64);
+            }
+            Activity::Weekly { rates_per_hour, .. } => rates_per_hour.clone(),
+            Activity::AlwaysOn | Activity::WorkingHours { .. } => return self.horizon,
+        };
+        let offset = self.scenario.start_unix_ms() + self.segment_of(u).utc_offset_ms;
+        let mut left = self.users[u].rng.exponential(1.0);
+        let mut now = t.0;
+        while now < self.horizon.0 {
+            let hour = hour_of_week(now as i64 + offset);
+            let into = (now as i64 + offset).rem_euclid(MS_PER_HOUR as i64) as u64;
+            let span = MS_PER_HOUR - into;
+            let mass = rates[hour] * span as f64 / MS_PER_HOUR as f64;
+            if mass >= left {
+                let ms = (left / rates[hour] * MS_PER_HOUR as f64).ceil() as u64;
+                return SimTime(now + ms.clamp(1, span));
+            }
+            left -= mass;
+            now += span;
+        }
+        self.horizon
     }
 
     /// If `t` falls in an absence, its end; draws later absences as time moves on.

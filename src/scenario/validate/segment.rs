@@ -1,7 +1,9 @@
 //! Segments and their apps, and how users are allocated to segments.
 
 use super::*;
+use crate::domain::user::HOURS_PER_WEEK;
 use crate::policy::token_protection;
+use std::sync::Arc;
 
 pub(super) fn validate_segments(
     c: &Checker,
@@ -92,6 +94,13 @@ fn validate_segment(c: &Checker, i: usize, s: &RawSegment, rates: EventRates) ->
                 session: session.0,
             }
         }
+        RawActivity::Weekly {
+            rates_per_hour,
+            session,
+        } => Activity::Weekly {
+            rates_per_hour: weekly_rates(c, &f("activity.rates_per_hour"), rates_per_hour)?,
+            session: session.0,
+        },
     };
     let absence = match &s.absence {
         None => None,
@@ -143,6 +152,33 @@ fn validate_segment(c: &Checker, i: usize, s: &RawSegment, rates: EventRates) ->
             .map(|v| c.share(&f("ip_mismatch_share"), v, false))
             .transpose()?,
     })
+}
+
+/// A weekly profile: 168 finite rates from 0 to 1000 per hour, not all zero.
+fn weekly_rates(c: &Checker, field: &str, rates: &[f64]) -> Checked<Arc<[f64]>> {
+    if rates.len() != HOURS_PER_WEEK {
+        return c.fail(
+            field,
+            format!(
+                "has {} values; it needs {HOURS_PER_WEEK}, one per hour of the week from Monday 00:00",
+                rates.len()
+            ),
+        );
+    }
+    if let Some((h, r)) = rates
+        .iter()
+        .enumerate()
+        .find(|(_, r)| !(r.is_finite() && (0.0..=1000.0).contains(*r)))
+    {
+        return c.fail(
+            format!("{field}[{h}]"),
+            format!("'{r}' must be a rate from 0 to 1000 sessions per hour"),
+        );
+    }
+    if rates.iter().all(|r| *r == 0.0) {
+        return c.fail(field, "every rate is 0: nobody would ever be active");
+    }
+    Ok(rates.into())
 }
 
 fn validate_app(c: &Checker, prefix: &str, a: &RawApp, segment_tp: bool) -> Checked<AppSpec> {
