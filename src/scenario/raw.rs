@@ -3,7 +3,7 @@
 //! [`RawModel`] into a [`super::Scenario`] and enforces the cross-field rules.
 
 use crate::domain::exposure::Attacker;
-use crate::domain::{ClientType, EventKind, SignIn, idp::Overload};
+use crate::domain::{ClientType, DeviceKind, EventKind, SignIn, idp::Overload};
 use crate::engine::SimDuration;
 use crate::policy::cae::LocationMode;
 use crate::policy::{Jitter, MatrixVariant, Profile};
@@ -545,6 +545,10 @@ pub struct RawSegment {
     pub absence: Option<RawAbsence>,
     /// The client apps each user runs.
     pub app: Vec<RawApp>,
+    /// The devices each user has (`[[segment.device]]`); without any, every app holds
+    /// its own refresh token and cookie.
+    #[serde(default)]
+    pub device: Vec<RawDevice>,
     /// Share of interactive sign-ins without a password (Windows Hello, FIDO2,
     /// passkey); default 1 for `sign_in = "passwordless"`, else 0.
     #[serde(default)]
@@ -651,6 +655,23 @@ pub struct RawApp {
     /// Retry settings of non-MSAL profiles.
     #[serde(default)]
     pub retry: RawRetry,
+    /// The `[[segment.device]]` it runs on (required when the segment declares devices).
+    #[serde(default)]
+    pub device: Option<String>,
+    /// Member of the family of client IDs (Office, Teams, Outlook): shares one refresh
+    /// token with the other family apps on its device.
+    #[serde(default)]
+    pub family: bool,
+}
+
+/// `[[segment.device]]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDevice {
+    /// Name the apps refer to.
+    pub name: String,
+    /// `windows`, `macos-sso`, `mobile-broker` or `unmanaged`.
+    pub kind: DeviceKind,
 }
 
 fn graph() -> Vec<String> {

@@ -4,7 +4,9 @@
 use super::endpoint::Endpoint;
 use super::world::Simulation;
 use crate::domain::exposure::{Facts, Fate};
-use crate::domain::token::AccessToken;
+use crate::domain::SessionKind;
+use crate::domain::device::PRT_LIFETIME;
+use crate::domain::token::{AccessToken, RefreshToken};
 use crate::engine::{Purpose, Rng, SimDuration, SimTime};
 use crate::policy::cae::CaeSession;
 
@@ -20,7 +22,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     fn last_handed_out(&self, a: usize, t: SimTime) -> Option<AccessToken> {
         let app = &self.apps[a];
         if self.spec(a).profile.caches() {
-            return app.cache.access.filter(|tok| tok.issued <= t);
+            return app.access.filter(|tok| tok.issued <= t);
         }
         let issued = app.revocation.handed_out.filter(|i| *i <= t)?;
         let s = self.scenario;
@@ -61,15 +63,26 @@ impl<E: Endpoint> Simulation<'_, E> {
             CaeSession::Fallback => s.cae.fallback_lifetime,
             CaeSession::Long | CaeSession::Blocked => s.cae.lifetime_max,
         };
-        let cache = &self.apps[a].cache;
+        let app = &self.apps[a];
+        let (held, browser) = (
+            &self.sessions[app.rt as usize],
+            &self.sessions[app.browser as usize],
+        );
+        // A PRT also lapses 14 days after its last renewal if nobody uses the device.
+        let prt_end = |rt: &RefreshToken| match held.kind {
+            SessionKind::Prt => rt.last_used + PRT_LIFETIME,
+            _ => SimTime::NEVER,
+        };
         let surviving = [
-            cache.refresh.filter(|rt| !rt.revoked).map(|rt| {
+            held.refresh.filter(|rt| !rt.revoked).map(|rt| {
                 (
                     policy.refresh_deadline_in_use(&rt),
-                    policy.refresh_deadline(&rt),
+                    policy
+                        .refresh_deadline(&rt)
+                        .min(prt_end(&rt)),
                 )
             }),
-            cache.cookie.filter(|c| !c.revoked).map(|c| {
+            browser.cookie.filter(|c| !c.revoked).map(|c| {
                 (
                     policy.cookie_deadline_in_use(&c),
                     policy.cookie_deadline(&c),

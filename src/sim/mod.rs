@@ -8,6 +8,7 @@ pub mod event;
 mod exposure;
 pub mod observer;
 mod revocation;
+mod sso;
 pub mod run;
 mod state;
 mod steady;

@@ -17,6 +17,7 @@ use crate::policy::client_profile::{Profile, RetryPolicy};
 use crate::policy::lifetimes::{FactorLimits, TokenPolicy};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
+mod device;
 mod events;
 mod outage;
 mod segment;
