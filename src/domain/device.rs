@@ -159,6 +159,9 @@ mod tests {
         let mut own = Session::new(SessionKind::App);
         own.refresh = s.refresh;
         own.renew(at(PRT_RENEWAL + SimDuration(1)));
-        assert_eq!(own.refresh.unwrap().last_used, at(PRT_RENEWAL + SimDuration(1)));
+        assert_eq!(
+            own.refresh.unwrap().last_used,
+            at(PRT_RENEWAL + SimDuration(1))
+        );
     }
 }

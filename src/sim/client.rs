@@ -10,10 +10,10 @@ use super::observer::{CallResult, Observer, Outcome};
 use super::state::{InFlight, Throttle};
 use super::steady::{LOOP_WINDOW, NO_LOOP_WINDOW};
 use super::world::Simulation;
-use crate::domain::{ClientType, Session, SessionKind};
 use crate::domain::backup::{SessionFacts, eligibility};
 use crate::domain::idp::{Answer, RequestKind};
 use crate::domain::token::{AccessToken, AuthTime, RefreshToken, SessionCookie};
+use crate::domain::{ClientType, Session, SessionKind};
 use crate::engine::{SimDuration, SimTime};
 use crate::policy::cae::{self, CaeSession};
 use crate::policy::client_profile::{Context, react};
@@ -278,7 +278,10 @@ impl<E: Endpoint> Simulation<'_, E> {
         let fixed_expiry = |from: SimTime| spa.then_some(from + SPA_REFRESH_LIFETIME);
         let (rt_id, browser_id) = (self.apps[a].rt as usize, self.apps[a].browser as usize);
         let redeem = |session: &Session| {
-            let rt = session.refresh.as_ref().expect("a refresh needs a refresh token");
+            let rt = session
+                .refresh
+                .as_ref()
+                .expect("a refresh needs a refresh token");
             session
                 .check_prt(t)
                 .and_then(|()| policy.check_refresh(rt, t, resilience))

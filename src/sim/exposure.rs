@@ -3,9 +3,9 @@
 
 use super::endpoint::Endpoint;
 use super::world::Simulation;
-use crate::domain::exposure::{Facts, Fate};
 use crate::domain::SessionKind;
 use crate::domain::device::PRT_LIFETIME;
+use crate::domain::exposure::{Facts, Fate};
 use crate::domain::token::{AccessToken, RefreshToken};
 use crate::engine::{Purpose, Rng, SimDuration, SimTime};
 use crate::policy::cae::CaeSession;
@@ -77,9 +77,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             held.refresh.filter(|rt| !rt.revoked).map(|rt| {
                 (
                     policy.refresh_deadline_in_use(&rt),
-                    policy
-                        .refresh_deadline(&rt)
-                        .min(prt_end(&rt)),
+                    policy.refresh_deadline(&rt).min(prt_end(&rt)),
                 )
             }),
             browser.cookie.filter(|c| !c.revoked).map(|c| {

@@ -124,7 +124,10 @@ impl<E: Endpoint> Simulation<'_, E> {
             // A shared session changes under other apps' feet (PRT renewal, one sign-in
             // for all): its apps stay on the event path.
             let session = &self.sessions[app.rt as usize];
-            let Some(rt) = session.refresh.filter(|rt| !rt.revoked && !session.shared()) else {
+            let Some(rt) = session
+                .refresh
+                .filter(|rt| !rt.revoked && !session.shared())
+            else {
                 return false;
             };
             if interval > policy.max_inactive

@@ -13,7 +13,10 @@ pub(super) fn validate_devices(
         if d.name.trim().is_empty() || devices.iter().any(|o| o.name == d.name) {
             return c.fail(
                 format!("{field}[{i}].name"),
-                format!("'{}' must be a non-empty name no other device of the segment has", d.name),
+                format!(
+                    "'{}' must be a non-empty name no other device of the segment has",
+                    d.name
+                ),
             );
         }
         devices.push(Device {
