@@ -429,6 +429,11 @@ pub struct RawBackup {
     /// A session is served only if it authenticated at the primary this recently.
     #[serde(default = "three_days")]
     pub session_window: Dur,
+    /// Serve brokered apps' silent requests (PRT-based) like native apps with a
+    /// persisted cache; the docs are silent on brokers, so on by default (the broker
+    /// keeps the PRT across restarts, as the rule for native apps asks).
+    #[serde(default = "yes")]
+    pub serves_brokered: bool,
 }
 
 impl Default for RawBackup {
@@ -438,6 +443,7 @@ impl Default for RawBackup {
             switchover: switchover(),
             capacity_share: half(),
             session_window: three_days(),
+            serves_brokered: true,
         }
     }
 }

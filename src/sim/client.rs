@@ -144,9 +144,11 @@ impl<E: Endpoint> Simulation<'_, E> {
         let spec = self.spec(a);
         let facts = SessionFacts {
             client: spec.client,
-            // The broker persists the PRT whatever the app does with its own cache.
-            persistent_cache: spec.persistent_cache
-                || self.sessions[self.apps[a].rt as usize].kind == SessionKind::Prt,
+            // A brokered app redeems the device's PRT, which the broker persists.
+            persistent_cache: match self.sessions[self.apps[a].rt as usize].kind {
+                SessionKind::Prt => self.scenario.platform.backup.serves_brokered,
+                _ => spec.persistent_cache,
+            },
             last_primary_auth: self.apps[a].last_primary_auth,
             guest: self.scenario.segments[self.apps[a].segment as usize].guest,
             revoked_since: self.apps[a]

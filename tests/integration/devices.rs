@@ -334,3 +334,20 @@ activity = {{ pattern = "always-on" }}
         alone.prompts
     );
 }
+
+/// Apps that keep no cache of their own on a Windows PC during a 3-hour outage: the
+/// backup service serves them through the PRT the broker persists, unless
+/// `platform.backup.serves_brokered` says the brokers are not served.
+#[test]
+fn backup_serves_brokered_apps_through_the_persisted_prt() {
+    let text = DESK
+        .replace("horizon = \"14d\"", "horizon = \"3d\"")
+        .replace("device = \"pc\"\n", "device = \"pc\"\n  persistent_cache = false\n")
+        + "[[outage]]\npreset = \"2020-09-28-global\"\nstart = \"2026-03-03T10:00\"\n";
+    let served = summary(&text, &[]).token_requests["backup"];
+    assert!(served > 0, "{served}");
+    let refused = summary(&text, &["platform.backup.serves_brokered=false"]);
+    assert_eq!(refused.token_requests["backup"], 0);
+    let own_cache = summary(&without_devices(&text), &[]);
+    assert_eq!(own_cache.token_requests["backup"], 0, "no PRT, no persisted cache");
+}
