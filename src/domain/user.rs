@@ -92,6 +92,8 @@ pub struct Segment {
     pub apps: Vec<AppSpec>,
     /// Devices each user has; empty: every app holds its own sessions.
     pub devices: Vec<Device>,
+    /// Share of users whose brokered device kinds have the broker in use.
+    pub broker_share: f64,
     /// Probability that an interactive sign-in uses no password (Windows Hello, FIDO2,
     /// passkey); decides the revocation-matrix class of the tokens it yields.
     pub passwordless_share: f64,

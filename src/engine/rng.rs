@@ -19,6 +19,8 @@ pub enum Purpose {
     Events = 5,
     /// Outage target selection.
     Outage = 6,
+    /// Whether a user's device has its broker in use.
+    Device = 7,
 }
 
 /// A xoshiro256++ generator.

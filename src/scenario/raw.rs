@@ -555,6 +555,10 @@ pub struct RawSegment {
     /// its own refresh token and cookie.
     #[serde(default)]
     pub device: Vec<RawDevice>,
+    /// Share of users whose Windows, macOS and mobile devices have the broker in use
+    /// (joined or registered, SSO plug-in deployed); the others' behave as unmanaged.
+    #[serde(default = "one_f64")]
+    pub broker_share: f64,
     /// Share of interactive sign-ins without a password (Windows Hello, FIDO2,
     /// passkey); default 1 for `sign_in = "passwordless"`, else 0.
     #[serde(default)]

@@ -253,7 +253,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         let segment = &s.segments[seed.segment as usize];
         let local = self.users.len() as u32;
         let first_app = self.apps.len() as u32;
-        let shared = SharedSessions::open(self, segment);
+        let shared = SharedSessions::open(self, segment, seed.id);
         for (slot, spec) in segment.apps.iter().enumerate() {
             let mut rng = Rng::stream(
                 s.seed,
@@ -405,16 +405,27 @@ struct SharedSessions {
 impl SharedSessions {
     const PER_DEVICE: u32 = 3;
 
-    fn open<E>(sim: &mut Simulation<'_, E>, segment: &Segment) -> Self {
+    fn open<E>(sim: &mut Simulation<'_, E>, segment: &Segment, user: u32) -> Self {
         let first = sim.sessions.len() as u32;
         for _ in &segment.devices {
             sim.sessions.push(Session::new(SessionKind::Prt));
             sim.sessions.push(Session::new(SessionKind::Browser));
             sim.sessions.push(Session::new(SessionKind::Family));
         }
+        let s = sim.scenario;
+        let mut rng = Rng::stream(s.seed, sim.unit as u64, user as u64, Purpose::Device);
+        let broker_in_use = |rng: &mut Rng| match segment.broker_share {
+            p if p >= 1.0 => true,
+            p if p <= 0.0 => false,
+            p => rng.chance(p),
+        };
         SharedSessions {
             first,
-            brokered: segment.devices.iter().map(|d| d.kind.brokered()).collect(),
+            brokered: segment
+                .devices
+                .iter()
+                .map(|d| d.kind.brokered() && broker_in_use(&mut rng))
+                .collect(),
         }
     }
 

@@ -140,6 +140,7 @@ fn validate_segment(c: &Checker, i: usize, s: &RawSegment, rates: EventRates) ->
         absence,
         apps,
         devices,
+        broker_share: c.share(&f("broker_share"), s.broker_share, false)?,
         passwordless_share: match s.passwordless_share {
             Some(share) => c.share(&f("passwordless_share"), share, false)?,
             None if s.sign_in == SignIn::Passwordless => 1.0,
