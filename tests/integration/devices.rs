@@ -342,12 +342,56 @@ activity = {{ pattern = "always-on" }}
 fn backup_serves_brokered_apps_through_the_persisted_prt() {
     let text = DESK
         .replace("horizon = \"14d\"", "horizon = \"3d\"")
-        .replace("device = \"pc\"\n", "device = \"pc\"\n  persistent_cache = false\n")
+        .replace(
+            "device = \"pc\"\n",
+            "device = \"pc\"\n  persistent_cache = false\n",
+        )
         + "[[outage]]\npreset = \"2020-09-28-global\"\nstart = \"2026-03-03T10:00\"\n";
     let served = summary(&text, &[]).token_requests["backup"];
     assert!(served > 0, "{served}");
     let refused = summary(&text, &["platform.backup.serves_brokered=false"]);
     assert_eq!(refused.token_requests["backup"], 0);
     let own_cache = summary(&without_devices(&text), &[]);
-    assert_eq!(own_cache.token_requests["backup"], 0, "no PRT, no persisted cache");
+    assert_eq!(
+        own_cache.token_requests["backup"], 0,
+        "no PRT, no persisted cache"
+    );
+}
+
+/// The TUI's levers on `models/sign-in-frequency.toml`: fewer users with a working
+/// broker (1 → 0.75) raise the prompt figure, a weekly instead of a daily sign-in
+/// frequency lowers it.
+#[test]
+fn broker_share_and_sign_in_frequency_levers_move_the_prompt_figure() {
+    use tokensim::tui::lever::levers_for;
+    let text = std::fs::read_to_string(root().join("models/sign-in-frequency.toml")).unwrap();
+    let small = ["scenario.users=200", "scenario.horizon=14d"];
+    let base = model(&text, &small);
+    let rate = |sets: &[String]| {
+        let sets: Vec<&str> = small
+            .iter()
+            .copied()
+            .chain(sets.iter().map(|s| s.as_str()))
+            .collect();
+        summary(&text, &sets).prompts.per_user_month
+    };
+    let moved = |label: &str, up: bool| {
+        let lever = levers_for(&base)
+            .into_iter()
+            .find(|l| l.label == label)
+            .unwrap();
+        let change = lever.step(&base, up).unwrap();
+        rate(
+            &change
+                .sets
+                .iter()
+                .map(|(p, v)| format!("{p}={v}"))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let now = rate(&[]);
+    let fewer_brokers = moved("broker share", false);
+    assert!(fewer_brokers > now * 1.1, "{now} → {fewer_brokers}");
+    let weekly = moved("sign-in frequency", true);
+    assert!(weekly < now * 0.5, "{now} → {weekly}");
 }
