@@ -97,7 +97,10 @@ impl<E: Endpoint> Simulation<'_, E> {
             fresh: cap(t + longest),
             while_used: (in_use != SimTime::NEVER).then(|| in_use.max(at).since(at)),
             idle: idle.max(at).since(at),
-            protected: self.spec(a).token_protection,
+            // The binding sits on the device's PRT: with devices, an app is protected only
+            // on a device whose broker holds one, and all its brokered apps together.
+            protected: self.spec(a).token_protection
+                && (self.spec(a).device.is_none() || held.kind == SessionKind::Prt),
             strict_location: session.enforced() && s.cae.location.is_strict(),
         }
     }

@@ -395,3 +395,29 @@ fn broker_share_and_sign_in_frequency_levers_move_the_prompt_figure() {
     let weekly = moved("sign-in frequency", true);
     assert!(weekly < now * 0.5, "{now} → {weekly}");
 }
+
+/// Token Protection binds the device's PRT: Outlook and Teams on a Windows PC are
+/// protected together; the same apps on an unmanaged laptop (their own family token)
+/// are not, nor on a PC whose user's broker is not in use.
+#[test]
+fn token_protection_sits_on_the_prt_so_only_brokered_apps_are_protected() {
+    let text = credential_model(4, "admin-reset-azure-portal", 0.0, 300)
+        .replace(
+            "passwordless_share = 0",
+            "token_protection = true\npasswordless_share = 0",
+        )
+        .replace(
+            "profile = \"msal-dotnet\"\n",
+            "profile = \"msal-dotnet\"\n  resources = [\"exchange\"]\n",
+        );
+    let protected = |sets: &[&str]| -> Vec<bool> {
+        let p = probe(&model(&text, sets));
+        let mut by_slot = vec![true; 4];
+        for r in &p.records {
+            by_slot[r.app.slot as usize] &= r.facts.protected;
+        }
+        by_slot
+    };
+    assert_eq!(protected(&[]), [true, true, false, false]);
+    assert_eq!(protected(&["segment.0.broker_share=0"]), [false; 4]);
+}
