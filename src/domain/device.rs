@@ -152,7 +152,7 @@ mod tests {
     fn prt_is_renewed_every_four_hours_of_use_not_at_every_request() {
         let mut s = prt_used_at(SimTime::ZERO);
         let at = |d: SimDuration| SimTime::ZERO + d;
-        s.renew(at(PRT_RENEWAL - SimDuration(1)));
+        s.renew(at(PRT_RENEWAL.saturating_sub(SimDuration(1))));
         assert_eq!(s.refresh.unwrap().last_used, SimTime::ZERO);
         s.renew(at(PRT_RENEWAL));
         assert_eq!(s.refresh.unwrap().last_used, at(PRT_RENEWAL));
