@@ -79,6 +79,9 @@ pub struct Session {
     /// An interactive sign-in for it is under way: further apps that need one join it
     /// (the person sees one prompt).
     pub signing_in: bool,
+    /// A PRT's last renewal: its 14 days run from here. The refresh token's own
+    /// `last_used` still slides at every use, for MaxInactiveTime.
+    pub renewed: SimTime,
 }
 
 impl Session {
@@ -89,6 +92,21 @@ impl Session {
             cookie: None,
             kind,
             signing_in: false,
+            renewed: SimTime::ZERO,
+        }
+    }
+
+    /// A sign-in at `rt.last_used` issued `rt` (a PRT starts its 14 days there).
+    pub fn issue(&mut self, rt: RefreshToken) {
+        self.renewed = rt.last_used;
+        self.refresh = Some(rt);
+    }
+
+    /// The last instant a PRT left unused is still valid; never for other sessions.
+    pub fn prt_deadline(&self) -> SimTime {
+        match self.kind {
+            SessionKind::Prt => self.renewed + PRT_LIFETIME,
+            _ => SimTime::NEVER,
         }
     }
 
@@ -100,22 +118,20 @@ impl Session {
     /// A PRT not renewed for 14 days has expired: the device needs an interactive
     /// sign-in. Other sessions answer to the token policy alone.
     pub fn check_prt(&self, t: SimTime) -> Result<(), PromptCause> {
-        match (self.kind, self.refresh) {
-            (SessionKind::Prt, Some(rt)) if t.since(rt.last_used) > PRT_LIFETIME => {
-                Err(PromptCause::Inactivity)
-            }
-            _ => Ok(()),
+        if t > self.prt_deadline() {
+            return Err(PromptCause::Inactivity);
         }
+        Ok(())
     }
 
     /// The refresh token was redeemed at `t`: it slides, and a PRT is renewed once
     /// [`PRT_RENEWAL`] has passed since its last renewal.
     pub fn renew(&mut self, t: SimTime) {
-        let prt = self.kind == SessionKind::Prt;
-        if let Some(rt) = self.refresh.as_mut()
-            && (!prt || t.since(rt.last_used) >= PRT_RENEWAL)
-        {
+        if let Some(rt) = self.refresh.as_mut() {
             rt.last_used = t;
+        }
+        if t.since(self.renewed) >= PRT_RENEWAL {
+            self.renewed = t;
         }
     }
 }
@@ -127,7 +143,7 @@ mod tests {
 
     fn prt_used_at(t: SimTime) -> Session {
         let mut s = Session::new(SessionKind::Prt);
-        s.refresh = Some(RefreshToken {
+        s.issue(RefreshToken {
             auth_time: AuthTime::at(t),
             last_used: t,
             multi_factor: true,
@@ -152,16 +168,18 @@ mod tests {
     fn prt_is_renewed_every_four_hours_of_use_not_at_every_request() {
         let mut s = prt_used_at(SimTime::ZERO);
         let at = |d: SimDuration| SimTime::ZERO + d;
-        s.renew(at(PRT_RENEWAL.saturating_sub(SimDuration(1))));
-        assert_eq!(s.refresh.unwrap().last_used, SimTime::ZERO);
-        s.renew(at(PRT_RENEWAL));
-        assert_eq!(s.refresh.unwrap().last_used, at(PRT_RENEWAL));
-        let mut own = Session::new(SessionKind::App);
-        own.refresh = s.refresh;
-        own.renew(at(PRT_RENEWAL + SimDuration(1)));
+        let early = at(PRT_RENEWAL.saturating_sub(SimDuration(1)));
+        s.renew(early);
+        assert_eq!(s.renewed, SimTime::ZERO);
         assert_eq!(
-            own.refresh.unwrap().last_used,
-            at(PRT_RENEWAL + SimDuration(1))
+            s.refresh.unwrap().last_used,
+            early,
+            "the token itself slides"
         );
+        s.renew(at(PRT_RENEWAL));
+        assert_eq!(s.prt_deadline(), at(PRT_RENEWAL) + PRT_LIFETIME);
+        let mut own = Session::new(SessionKind::App);
+        own.issue(s.refresh.unwrap());
+        assert_eq!(own.prt_deadline(), SimTime::NEVER);
     }
 }

@@ -335,7 +335,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                     }
                 };
                 self.sessions[browser_id].cookie = Some(cookie);
-                self.sessions[rt_id].refresh = Some(RefreshToken {
+                self.sessions[rt_id].issue(RefreshToken {
                     auth_time: cookie.auth_time,
                     last_used: t,
                     multi_factor: cookie.multi_factor,
@@ -349,7 +349,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                 // A sign-in starts a clean loop-detection count.
                 app.loop_window = NO_LOOP_WINDOW;
                 let (password_based, multi_factor) = segment.draw_credential(&mut app.rng);
-                self.sessions[rt_id].refresh = Some(RefreshToken {
+                self.sessions[rt_id].issue(RefreshToken {
                     auth_time: AuthTime::at(t),
                     last_used: t,
                     multi_factor,

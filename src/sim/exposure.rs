@@ -4,9 +4,8 @@
 use super::endpoint::Endpoint;
 use super::world::Simulation;
 use crate::domain::SessionKind;
-use crate::domain::device::PRT_LIFETIME;
 use crate::domain::exposure::{Facts, Fate};
-use crate::domain::token::{AccessToken, RefreshToken};
+use crate::domain::token::AccessToken;
 use crate::engine::{Purpose, Rng, SimDuration, SimTime};
 use crate::policy::cae::CaeSession;
 
@@ -68,16 +67,12 @@ impl<E: Endpoint> Simulation<'_, E> {
             &self.sessions[app.rt as usize],
             &self.sessions[app.browser as usize],
         );
-        // A PRT also lapses 14 days after its last renewal if nobody uses the device.
-        let prt_end = |rt: &RefreshToken| match held.kind {
-            SessionKind::Prt => rt.last_used + PRT_LIFETIME,
-            _ => SimTime::NEVER,
-        };
         let surviving = [
             held.refresh.filter(|rt| !rt.revoked).map(|rt| {
                 (
                     policy.refresh_deadline_in_use(&rt),
-                    policy.refresh_deadline(&rt).min(prt_end(&rt)),
+                    // A PRT also lapses 14 days after its last renewal.
+                    policy.refresh_deadline(&rt).min(held.prt_deadline()),
                 )
             }),
             browser.cookie.filter(|c| !c.revoked).map(|c| {

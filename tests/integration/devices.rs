@@ -421,3 +421,19 @@ fn token_protection_sits_on_the_prt_so_only_brokered_apps_are_protected() {
     assert_eq!(protected(&[]), [true, true, false, false]);
     assert_eq!(protected(&["segment.0.broker_share=0"]), [false; 4]);
 }
+
+/// Defect found while building devices: the PRT's refresh token slid only at each 4-hour
+/// renewal, so under a MaxInactiveTime of 1 hour a device in constant use was asked
+/// again every hour. The token slides at every use; only the 14 days run from renewals.
+#[test]
+fn prt_in_use_outlives_a_max_inactive_shorter_than_its_renewal_period() {
+    let s = summary(DESK, &["policy.refresh_token.max_inactive=1h"]);
+    // Once a working day, for the night's inactivity, per device.
+    assert_eq!(
+        s.prompts.by_cause["inactivity"],
+        WORKING_DAYS * USERS,
+        "{:?}",
+        s.prompts
+    );
+    assert_eq!(s.prompts.total, WORKING_DAYS * USERS);
+}
