@@ -42,7 +42,7 @@ pub struct Recorder {
     /// Prompts by [`PromptCause`] per app.
     pub prompts: Vec<[u32; PromptCause::ALL.len()]>,
     /// Apps that a sign-in of another app served by re-establishing the device or
-    /// browser session they share (their waits were not counted as prompts).
+    /// browser session they share (no prompt of their own).
     pub shared_sign_in_apps: u64,
     /// Milliseconds during which some app of a user was blocked, summed over users.
     pub user_blocked_ms: u64,

@@ -20,8 +20,9 @@ impl<E: Endpoint> Simulation<'_, E> {
     }
 
     /// App `a` signed in interactively: the other apps of its user that redeem the same
-    /// shared session and were waiting for an interaction go back to the silent chain
-    /// (their next call redeems the new session). Reports how many it served.
+    /// shared session are served by it, and those waiting for an interaction go back to
+    /// the silent chain (their next call redeems the new session). Reports how many
+    /// other apps it served.
     pub(super) fn release_sharers<O: Observer>(&mut self, a: usize, t: SimTime, obs: &mut O) {
         let key = self.sign_in_session(a);
         let session = &mut self.sessions[key];
@@ -37,12 +38,12 @@ impl<E: Endpoint> Simulation<'_, E> {
             if b == a || (self.sign_in_session(b) != key && !browser_on_prt) {
                 continue;
             }
+            served += 1;
             let other = &mut self.apps[b];
             if other.ui_required.is_some() && other.in_flight.is_none() {
                 other.ui_required = None;
                 other.prompted = false;
                 other.prompt_none_failed = false;
-                served += 1;
             }
         }
         if served > 0 {

@@ -437,3 +437,24 @@ fn prt_in_use_outlives_a_max_inactive_shorter_than_its_renewal_period() {
     );
     assert_eq!(s.prompts.total, WORKING_DAYS * USERS);
 }
+
+/// A new rollout (every cache empty): one first sign-in per device serves its three
+/// brokered apps; without the device each app asks.
+#[test]
+fn a_rollout_asks_once_per_device() {
+    let signed_out = ["segment.0.signed_in_at_start=false"];
+    let s = summary(DESK, &signed_out);
+    assert_eq!(
+        s.prompts.by_cause["first_sign_in"], USERS,
+        "{:?}",
+        s.prompts
+    );
+    assert_eq!(s.prompts.total, USERS);
+    assert_eq!(
+        s.prompts.shared_sign_in_apps,
+        2 * USERS,
+        "each sign-in serves two more apps"
+    );
+    let per_app = summary(&without_devices(DESK), &signed_out);
+    assert_eq!(per_app.prompts.total, 3 * USERS);
+}
