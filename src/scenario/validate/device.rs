@@ -48,31 +48,43 @@ pub(super) fn device_of(
             ),
         );
     }
-    match &a.device {
-        None if devices.is_empty() || a.client.is_service() => Ok(None),
+    let index = match &a.device {
+        None if devices.is_empty() || a.client.is_service() => return Ok(None),
         None => c.fail(
             field,
             format!(
                 "missing: the segment declares devices ({}), so each user app names the one it runs on",
                 names(devices)
             ),
-        ),
+        )?,
         Some(_) if a.client.is_service() => c.fail(
             field,
             format!("a {} app runs on no user device", a.client.label()),
-        ),
+        )?,
         Some(name) => match devices.iter().position(|d| &d.name == name) {
-            Some(k) => Ok(Some(k as u16)),
+            Some(k) => k,
             None if devices.is_empty() => c.fail(
                 field,
                 format!("'{name}' is not a device: the segment declares no [[segment.device]]"),
-            ),
+            )?,
             None => c.fail(
                 field,
                 format!("'{name}' is not a device of the segment (it has {})", names(devices)),
-            ),
+            )?,
         },
+    };
+    let device = &devices[index];
+    if a.token_protection == Some(true) && !device.kind.brokered() {
+        return c.fail(
+            format!("{prefix}.token_protection"),
+            format!(
+                "'true' for an app on {} device '{}': Token Protection binds a brokered device's PRT",
+                device.kind.label(),
+                device.name
+            ),
+        );
     }
+    Ok(Some(index as u16))
 }
 
 fn names(devices: &[Device]) -> String {
