@@ -83,4 +83,10 @@ pub struct AppSpec {
     pub timeout: Option<SimDuration>,
     /// Retry loop of non-MSAL profiles.
     pub retry: RetryPolicy,
+    /// Index of the segment's device it runs on; `None` when the segment declares none
+    /// (the app then holds its own refresh token and cookie).
+    pub device: Option<u16>,
+    /// A member of the family of client IDs (FOCI): it shares one refresh token with
+    /// the other family apps on its device.
+    pub family: bool,
 }

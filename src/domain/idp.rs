@@ -29,6 +29,9 @@ pub struct BackupConfig {
     pub capacity_share: f64,
     /// Sessions that authenticated at the primary within this window are served.
     pub session_window: SimDuration,
+    /// Silent requests of brokered apps (through a device's PRT) are served like those
+    /// of a native app with a persisted cache; the docs do not name the brokers.
+    pub serves_brokered: bool,
 }
 
 /// Platform settings shared by all units.
@@ -378,6 +381,7 @@ mod tests {
                 switchover: SimDuration::from_mins(2),
                 capacity_share: 0.5,
                 session_window: SimDuration::from_days(3),
+                serves_brokered: true,
             },
         }
     }

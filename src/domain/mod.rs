@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod backup;
+pub mod device;
 pub mod events;
 pub mod exposure;
 pub mod idp;
@@ -12,8 +13,9 @@ pub mod token;
 pub mod user;
 
 pub use app::{AppSpec, ClientType};
+pub use device::{Device, DeviceKind, Session, SessionKind};
 pub use events::{Campaign, EventKind, EventModel, EventRates};
 pub use idp::{Answer, PlatformConfig, PlatformUnit, RequestKind};
 pub use outage::{Outage, OutageKind, UnitSelection};
-pub use token::{AccessToken, RefreshToken, SessionCookie, TokenCache, TokenClass, TokenClasses};
+pub use token::{AccessToken, RefreshToken, SessionCookie, TokenClass, TokenClasses};
 pub use user::{Absence, Activity, Segment, SignIn};

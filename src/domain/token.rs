@@ -178,17 +178,6 @@ impl TokenClasses {
     }
 }
 
-/// One app's token cache.
-#[derive(Debug, Clone, Default)]
-pub struct TokenCache {
-    /// Cached access token.
-    pub access: Option<AccessToken>,
-    /// Refresh token.
-    pub refresh: Option<RefreshToken>,
-    /// Session cookie (browser apps).
-    pub cookie: Option<SessionCookie>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

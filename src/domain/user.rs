@@ -1,6 +1,7 @@
 //! User segments: how people sign in, when they are active and which apps they run.
 
 use super::app::AppSpec;
+use super::device::Device;
 use super::events::EventRates;
 use crate::engine::time::{MS_PER_DAY, MS_PER_HOUR};
 use crate::engine::{Rng, SimDuration};
@@ -110,6 +111,10 @@ pub struct Segment {
     pub absence: Option<Absence>,
     /// Apps each user runs.
     pub apps: Vec<AppSpec>,
+    /// Devices each user has; empty: every app holds its own sessions.
+    pub devices: Vec<Device>,
+    /// Share of users whose brokered device kinds have the broker in use.
+    pub broker_share: f64,
     /// Probability that an interactive sign-in uses no password (Windows Hello, FIDO2,
     /// passkey); decides the revocation-matrix class of the tokens it yields.
     pub passwordless_share: f64,

@@ -21,6 +21,8 @@ pub enum Purpose {
     Outage = 6,
     /// Synthetic exports: record ids and sign-in methods of generated logs.
     Synthetic = 7,
+    /// Whether a user's device has its broker in use.
+    Device = 8,
 }
 
 /// A xoshiro256++ generator.

@@ -41,6 +41,9 @@ pub struct Recorder {
     pub requests: Vec<[u64; Outcome::ALL.len()]>,
     /// Prompts by [`PromptCause`] per app.
     pub prompts: Vec<[u32; PromptCause::ALL.len()]>,
+    /// Apps that a sign-in of another app served by re-establishing the device or
+    /// browser session they share (no prompt of their own).
+    pub shared_sign_in_apps: u64,
     /// Milliseconds during which some app of a user was blocked, summed over users.
     pub user_blocked_ms: u64,
     /// Milliseconds during which some app of the user was blocked, per user (local index).
@@ -100,6 +103,7 @@ impl Recorder {
             calls_failed: vec![0; rows.len()],
             requests: vec![[0; Outcome::ALL.len()]; rows.len()],
             prompts: vec![[0; PromptCause::ALL.len()]; rows.len()],
+            shared_sign_in_apps: 0,
             user_blocked_ms: 0,
             blocked_ms_of_user: vec![0; users],
             segment_of_user,
@@ -197,6 +201,10 @@ impl Observer for Recorder {
 
     fn prompt(&mut self, _t: SimTime, app: AppRef, cause: PromptCause) {
         self.prompts[app.local as usize][cause.index()] += 1;
+    }
+
+    fn sign_in_served(&mut self, _t: SimTime, _app: AppRef, others: u32) {
+        self.shared_sign_in_apps += others as u64;
     }
 
     fn app_blocked(&mut self, app: AppRef, from: SimTime, to: SimTime) {

@@ -58,6 +58,10 @@ pub struct Prompts {
     pub per_user_month: f64,
     /// Prompts by cause.
     pub by_cause: BTreeMap<String, u64>,
+    /// Other apps those prompts also served, by re-establishing a PRT, browser session
+    /// or family token their apps share (0 without devices).
+    #[serde(default)]
+    pub shared_sign_in_apps: u64,
 }
 
 /// Blocked figures.
@@ -142,6 +146,11 @@ impl Summary {
                     .iter()
                     .map(|c| (c.label().to_string(), prompts[c.index()]))
                     .collect(),
+                shared_sign_in_apps: run
+                    .units
+                    .iter()
+                    .map(|u| u.observer.shared_sign_in_apps)
+                    .sum(),
             },
             blocked: Blocked {
                 users: blocked_users,

@@ -7,9 +7,10 @@
 //! hybrid-joined devices; enforced for Exchange Online, SharePoint Online and Microsoft
 //! Teams (plus Azure Virtual Desktop and Windows 365 on Windows).
 //!
-//! Apps have no device yet, so the scope is applied through what an app declares: its
-//! client type and its resources. Every native app is taken to run on a supported,
-//! registered device.
+//! The scope is applied through what an app declares: its client type and its
+//! resources. An app of a segment without devices is taken to run on a supported,
+//! registered device; with devices, the binding sits on the device's PRT, so only apps
+//! redeeming one (a brokered device whose broker is in use) are protected.
 
 use crate::domain::ClientType;
 

@@ -3,7 +3,7 @@
 //! [`RawModel`] into a [`super::Scenario`] and enforces the cross-field rules.
 
 use crate::domain::exposure::Attacker;
-use crate::domain::{ClientType, EventKind, SignIn, idp::Overload};
+use crate::domain::{ClientType, DeviceKind, EventKind, SignIn, idp::Overload};
 use crate::engine::SimDuration;
 use crate::policy::cae::LocationMode;
 use crate::policy::{Jitter, MatrixVariant, Profile};
@@ -429,6 +429,11 @@ pub struct RawBackup {
     /// A session is served only if it authenticated at the primary this recently.
     #[serde(default = "three_days")]
     pub session_window: Dur,
+    /// Serve brokered apps' silent requests (PRT-based) like native apps with a
+    /// persisted cache; the docs are silent on brokers, so on by default (the broker
+    /// keeps the PRT across restarts, as the rule for native apps asks).
+    #[serde(default = "yes")]
+    pub serves_brokered: bool,
 }
 
 impl Default for RawBackup {
@@ -438,6 +443,7 @@ impl Default for RawBackup {
             switchover: switchover(),
             capacity_share: half(),
             session_window: three_days(),
+            serves_brokered: true,
         }
     }
 }
@@ -545,6 +551,14 @@ pub struct RawSegment {
     pub absence: Option<RawAbsence>,
     /// The client apps each user runs.
     pub app: Vec<RawApp>,
+    /// The devices each user has (`[[segment.device]]`); without any, every app holds
+    /// its own refresh token and cookie.
+    #[serde(default)]
+    pub device: Vec<RawDevice>,
+    /// Share of users whose Windows, macOS and mobile devices have the broker in use
+    /// (joined or registered, SSO plug-in deployed); the others' behave as unmanaged.
+    #[serde(default = "one_f64")]
+    pub broker_share: f64,
     /// Share of interactive sign-ins without a password (Windows Hello, FIDO2,
     /// passkey); default 1 for `sign_in = "passwordless"`, else 0.
     #[serde(default)]
@@ -659,6 +673,23 @@ pub struct RawApp {
     /// Retry settings of non-MSAL profiles.
     #[serde(default)]
     pub retry: RawRetry,
+    /// The `[[segment.device]]` it runs on (required when the segment declares devices).
+    #[serde(default)]
+    pub device: Option<String>,
+    /// Member of the family of client IDs (Office, Teams, Outlook): shares one refresh
+    /// token with the other family apps on its device.
+    #[serde(default)]
+    pub family: bool,
+}
+
+/// `[[segment.device]]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDevice {
+    /// Name the apps refer to.
+    pub name: String,
+    /// `windows`, `macos-sso`, `mobile-broker` or `unmanaged`.
+    pub kind: DeviceKind,
 }
 
 fn graph() -> Vec<String> {

@@ -10,10 +10,10 @@ use super::observer::{CallResult, Observer, Outcome};
 use super::state::{InFlight, Throttle};
 use super::steady::{LOOP_WINDOW, NO_LOOP_WINDOW};
 use super::world::Simulation;
-use crate::domain::ClientType;
 use crate::domain::backup::{SessionFacts, eligibility};
 use crate::domain::idp::{Answer, RequestKind};
 use crate::domain::token::{AccessToken, AuthTime, RefreshToken, SessionCookie};
+use crate::domain::{ClientType, Session, SessionKind};
 use crate::engine::{SimDuration, SimTime};
 use crate::policy::cae::{self, CaeSession};
 use crate::policy::client_profile::{Context, react};
@@ -53,7 +53,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// Whether the cached access token is served at `t`.
     fn token_usable(&self, a: usize, t: SimTime) -> bool {
         let rejected_before = self.endpoint.tokens_rejected_before(t);
-        self.apps[a].cache.access.is_some_and(|at| {
+        self.apps[a].access.is_some_and(|at| {
             at.usable_at(t, self.policy().expiry_margin)
                 && rejected_before.is_none_or(|k| at.issued >= k)
         })
@@ -62,7 +62,6 @@ impl<E: Endpoint> Simulation<'_, E> {
     fn refresh_due(&self, a: usize, t: SimTime) -> bool {
         self.spec(a).profile.refresh_mode() != RefreshMode::Never
             && self.apps[a]
-                .cache
                 .access
                 .and_then(|at| at.refresh_on)
                 .is_some_and(|r| t > r)
@@ -122,15 +121,21 @@ impl<E: Endpoint> Simulation<'_, E> {
             return RequestKind::ClientCredentials;
         }
         let browser = spec.client.uses_browser();
+        let app = &self.apps[a];
+        let signed_in = self.sessions[app.rt as usize].refresh.is_some();
+        // The browser signs in silently with its cookie or, on a brokered device, the PRT.
+        let sso = browser
+            && (self.sessions[app.browser as usize].cookie.is_some()
+                || app
+                    .sso
+                    .is_some_and(|p| self.sessions[p as usize].refresh.is_some()));
         let app = &mut self.apps[a];
-        if app.cache.refresh.is_none() && app.ui_required.is_none() {
+        if !signed_in && app.ui_required.is_none() {
             app.ui_required = Some(PromptCause::FirstSignIn);
         }
         match app.ui_required {
             None => RequestKind::Refresh,
-            Some(_) if browser && app.cache.cookie.is_some() && !app.prompt_none_failed => {
-                RequestKind::PromptNone
-            }
+            Some(_) if sso && !app.prompt_none_failed => RequestKind::PromptNone,
             Some(_) => RequestKind::Interactive,
         }
     }
@@ -139,7 +144,11 @@ impl<E: Endpoint> Simulation<'_, E> {
         let spec = self.spec(a);
         let facts = SessionFacts {
             client: spec.client,
-            persistent_cache: spec.persistent_cache,
+            // A brokered app redeems the device's PRT, which the broker persists.
+            persistent_cache: match self.sessions[self.apps[a].rt as usize].kind {
+                SessionKind::Prt => self.scenario.platform.backup.serves_brokered,
+                _ => spec.persistent_cache,
+            },
             last_primary_auth: self.apps[a].last_primary_auth,
             guest: self.scenario.segments[self.apps[a].segment as usize].guest,
             revoked_since: self.apps[a]
@@ -156,8 +165,14 @@ impl<E: Endpoint> Simulation<'_, E> {
         let kind = self.next_request_kind(a);
         if kind == RequestKind::Interactive && !self.apps[a].prompted {
             self.apps[a].prompted = true;
-            let cause = self.apps[a].ui_required.unwrap_or(PromptCause::FirstSignIn);
-            obs.prompt(t, self.app_ref(a), cause);
+            // One sign-in for a shared session is one prompt, however many apps wait on it.
+            let key = self.sign_in_session(a);
+            let session = &mut self.sessions[key];
+            if !session.signing_in {
+                session.signing_in = session.shared();
+                let cause = self.apps[a].ui_required.unwrap_or(PromptCause::FirstSignIn);
+                obs.prompt(t, self.app_ref(a), cause);
+            }
         }
         let eligible = self.backup_eligible(a, t, kind);
         let reply = self.endpoint.handle(t, kind, eligible);
@@ -210,7 +225,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             Err(f) => return self.on_failure(a, t, flight, f, obs),
             Ok(by_backup) => by_backup,
         };
-        if let Err(cause) = self.grant(a, t, flight.kind, by_backup) {
+        if let Err(cause) = self.grant(a, t, flight.kind, by_backup, obs) {
             return self.on_failure(a, t, flight, Failure::InvalidGrant(cause), obs);
         }
         obs.requests(
@@ -242,12 +257,13 @@ impl<E: Endpoint> Simulation<'_, E> {
     }
 
     /// Identity checks of a request the platform processed, then new tokens.
-    fn grant(
+    fn grant<O: Observer>(
         &mut self,
         a: usize,
         t: SimTime,
         kind: RequestKind,
         by_backup: bool,
+        obs: &mut O,
     ) -> Result<(), PromptCause> {
         let policy = *self.policy();
         let resilience = by_backup || self.endpoint.in_outage(t);
@@ -262,18 +278,22 @@ impl<E: Endpoint> Simulation<'_, E> {
         let (claims, cae_session) = (self.apps[a].revocation.claims, self.apps[a].revocation.cae);
         let loop_limit = self.endpoint.loop_limit();
         let fixed_expiry = |from: SimTime| spa.then_some(from + SPA_REFRESH_LIFETIME);
-        let app = &mut self.apps[a];
+        let (rt_id, browser_id) = (self.apps[a].rt as usize, self.apps[a].browser as usize);
+        let redeem = |session: &Session| {
+            let rt = session
+                .refresh
+                .as_ref()
+                .expect("a refresh needs a refresh token");
+            session
+                .check_prt(t)
+                .and_then(|()| policy.check_refresh(rt, t, resilience))
+                .and_then(|()| cae::claims_met(claims, rt.multi_factor))
+                .map_err(|c| cae::blame(claims, c))
+        };
         match kind {
             RequestKind::Refresh => {
-                let rt = app
-                    .cache
-                    .refresh
-                    .as_mut()
-                    .expect("a refresh needs a refresh token");
-                policy
-                    .check_refresh(rt, t, resilience)
-                    .and_then(|()| cae::claims_met(claims, rt.multi_factor))
-                    .map_err(|c| cae::blame(claims, c))?;
+                redeem(&self.sessions[rt_id])?;
+                let app = &mut self.apps[a];
                 if !by_backup && loop_limit > 0 {
                     let window = t.as_millis() / LOOP_WINDOW.as_millis();
                     app.loop_window = match app.loop_window {
@@ -284,21 +304,38 @@ impl<E: Endpoint> Simulation<'_, E> {
                         return Err(PromptCause::Outage);
                     }
                 }
-                rt.last_used = t;
+                self.sessions[rt_id].renew(t);
             }
             RequestKind::ClientCredentials => {}
             RequestKind::PromptNone => {
-                let cookie = app
-                    .cache
-                    .cookie
-                    .as_mut()
-                    .expect("prompt=none needs a cookie");
-                policy
-                    .check_cookie(cookie, t, resilience)
-                    .and_then(|()| cae::claims_met(claims, cookie.multi_factor))
-                    .map_err(|c| cae::blame(claims, c))?;
-                cookie.last_used = t;
-                app.cache.refresh = Some(RefreshToken {
+                // On a brokered device the browser's SSO comes from the PRT while it is
+                // valid (and gives the browser a session); otherwise from its cookie.
+                let prt = self.apps[a]
+                    .sso
+                    .map(|p| &self.sessions[p as usize])
+                    .filter(|p| p.refresh.is_some())
+                    .map(|p| redeem(p).map(|()| p.refresh.expect("checked")));
+                let cookie = match (prt, self.sessions[browser_id].cookie.as_mut()) {
+                    (Some(Ok(prt)), _) => SessionCookie {
+                        auth_time: prt.auth_time,
+                        last_used: t,
+                        multi_factor: prt.multi_factor,
+                        password_based: prt.password_based,
+                        revoked: false,
+                    },
+                    (Some(Err(cause)), None) => return Err(cause),
+                    (_, cookie) => {
+                        let cookie = cookie.expect("prompt=none needs a cookie or a PRT");
+                        policy
+                            .check_cookie(cookie, t, resilience)
+                            .and_then(|()| cae::claims_met(claims, cookie.multi_factor))
+                            .map_err(|c| cae::blame(claims, c))?;
+                        cookie.last_used = t;
+                        *cookie
+                    }
+                };
+                self.sessions[browser_id].cookie = Some(cookie);
+                self.sessions[rt_id].issue(RefreshToken {
                     auth_time: cookie.auth_time,
                     last_used: t,
                     multi_factor: cookie.multi_factor,
@@ -308,10 +345,11 @@ impl<E: Endpoint> Simulation<'_, E> {
                 });
             }
             RequestKind::Interactive => {
+                let app = &mut self.apps[a];
                 // A sign-in starts a clean loop-detection count.
                 app.loop_window = NO_LOOP_WINDOW;
                 let (password_based, multi_factor) = segment.draw_credential(&mut app.rng);
-                app.cache.refresh = Some(RefreshToken {
+                self.sessions[rt_id].issue(RefreshToken {
                     auth_time: AuthTime::at(t),
                     last_used: t,
                     multi_factor,
@@ -319,15 +357,19 @@ impl<E: Endpoint> Simulation<'_, E> {
                     password_based,
                     revoked: false,
                 });
-                app.cache.cookie = browser.then_some(SessionCookie {
-                    auth_time: AuthTime::at(t),
-                    last_used: t,
-                    multi_factor,
-                    password_based,
-                    revoked: false,
-                });
+                if browser {
+                    self.sessions[browser_id].cookie = Some(SessionCookie {
+                        auth_time: AuthTime::at(t),
+                        last_used: t,
+                        multi_factor,
+                        password_based,
+                        revoked: false,
+                    });
+                }
+                self.release_sharers(a, t, obs);
             }
         }
+        let app = &mut self.apps[a];
         app.ui_required = None;
         app.prompted = false;
         app.prompt_none_failed = false;
@@ -348,7 +390,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                     .max(t.as_millis()),
             )
         });
-        self.apps[a].cache.access = Some(AccessToken {
+        self.apps[a].access = Some(AccessToken {
             issued: t,
             expires: t + lifetime,
             refresh_on,
@@ -550,7 +592,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         if !self.token_usable(a, t) {
             return (throttle_end.unwrap_or(after), throttle_end.is_some());
         }
-        let at = self.apps[a].cache.access.expect("usable token");
+        let at = self.apps[a].access.expect("usable token");
         let mut until = at.usable_until(self.policy().expiry_margin);
         let mut throttled = false;
         if let Some(next_key) = self.endpoint.next_rejection_after(t) {

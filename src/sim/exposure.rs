@@ -3,6 +3,7 @@
 
 use super::endpoint::Endpoint;
 use super::world::Simulation;
+use crate::domain::SessionKind;
 use crate::domain::exposure::{Facts, Fate};
 use crate::domain::token::AccessToken;
 use crate::engine::{Purpose, Rng, SimDuration, SimTime};
@@ -20,7 +21,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     fn last_handed_out(&self, a: usize, t: SimTime) -> Option<AccessToken> {
         let app = &self.apps[a];
         if self.spec(a).profile.caches() {
-            return app.cache.access.filter(|tok| tok.issued <= t);
+            return app.access.filter(|tok| tok.issued <= t);
         }
         let issued = app.revocation.handed_out.filter(|i| *i <= t)?;
         let s = self.scenario;
@@ -61,15 +62,20 @@ impl<E: Endpoint> Simulation<'_, E> {
             CaeSession::Fallback => s.cae.fallback_lifetime,
             CaeSession::Long | CaeSession::Blocked => s.cae.lifetime_max,
         };
-        let cache = &self.apps[a].cache;
+        let app = &self.apps[a];
+        let (held, browser) = (
+            &self.sessions[app.rt as usize],
+            &self.sessions[app.browser as usize],
+        );
         let surviving = [
-            cache.refresh.filter(|rt| !rt.revoked).map(|rt| {
+            held.refresh.filter(|rt| !rt.revoked).map(|rt| {
                 (
                     policy.refresh_deadline_in_use(&rt),
-                    policy.refresh_deadline(&rt),
+                    // A PRT also lapses 14 days after its last renewal.
+                    policy.refresh_deadline(&rt).min(held.prt_deadline()),
                 )
             }),
-            cache.cookie.filter(|c| !c.revoked).map(|c| {
+            browser.cookie.filter(|c| !c.revoked).map(|c| {
                 (
                     policy.cookie_deadline_in_use(&c),
                     policy.cookie_deadline(&c),
@@ -86,7 +92,10 @@ impl<E: Endpoint> Simulation<'_, E> {
             fresh: cap(t + longest),
             while_used: (in_use != SimTime::NEVER).then(|| in_use.max(at).since(at)),
             idle: idle.max(at).since(at),
-            protected: self.spec(a).token_protection,
+            // The binding sits on the device's PRT: with devices, an app is protected only
+            // on a device whose broker holds one, and all its brokered apps together.
+            protected: self.spec(a).token_protection
+                && (self.spec(a).device.is_none() || held.kind == SessionKind::Prt),
             strict_location: session.enforced() && s.cae.location.is_strict(),
         }
     }

@@ -9,6 +9,7 @@ mod exposure;
 pub mod observer;
 mod revocation;
 pub mod run;
+mod sso;
 mod state;
 mod steady;
 pub mod trace;

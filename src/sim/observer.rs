@@ -113,6 +113,9 @@ pub trait Observer {
     fn requests(&mut self, _t: SimTime, _app: AppRef, _outcome: Outcome, _n: u64) {}
     /// The user of `app` was asked to sign in.
     fn prompt(&mut self, _t: SimTime, _app: AppRef, _cause: PromptCause) {}
+    /// The sign-in of `app` at `t` re-established a session shared on its device (PRT,
+    /// browser, family token) and so also served the `others` apps that redeem it.
+    fn sign_in_served(&mut self, _t: SimTime, _app: AppRef, _others: u32) {}
     /// An app call was evaluated (between wake-ups, calls served from cache are not reported).
     fn call(&mut self, _t: SimTime, _app: AppRef, _result: CallResult) {}
     /// `n` calls of `app` that were not reported through [`Observer::call`] (skipped

@@ -180,32 +180,25 @@ impl<E: Endpoint> Simulation<'_, E> {
             .cae
             .propagation(kind, &mut self.unit_events.users[u]);
         let first = self.users[u].first_app as usize;
-        for a in first..first + self.users[u].n_apps as usize {
+        let apps = first..first + self.users[u].n_apps as usize;
+        // Each app's classes are read before any session is marked, so apps sharing a
+        // device's PRT or browser all see what the event did to it.
+        let sorted: Vec<(TokenClasses, TokenClasses)> =
+            apps.clone().map(|a| self.sort_classes(a, kind)).collect();
+        for a in apps.clone() {
+            let (rt, browser) = (self.apps[a].rt as usize, self.apps[a].browser as usize);
+            let confidential = self.spec(a).client == ClientType::Web;
+            if let Some(token) = self.sessions[rt].refresh.as_mut() {
+                let class = TokenClass::of_refresh(token.password_based, confidential);
+                token.revoked |= matrix.revokes(kind, class);
+            }
+            if let Some(c) = self.sessions[browser].cookie.as_mut() {
+                c.revoked |= matrix.revokes(kind, TokenClass::of_cookie(c.password_based));
+            }
+        }
+        for (a, (revoked, alive)) in apps.zip(sorted) {
             // The event may change what the next call does.
             self.hand_back_at_next_call(a);
-            let confidential = self.spec(a).client == ClientType::Web;
-            let (mut revoked, mut alive) = (TokenClasses::default(), TokenClasses::default());
-            let cache = &mut self.apps[a].cache;
-            let mut sort = |class: TokenClass, dead: &mut bool| {
-                if *dead {
-                    return;
-                }
-                if matrix.revokes(kind, class) {
-                    *dead = true;
-                    revoked = revoked.with(class);
-                } else {
-                    alive = alive.with(class);
-                }
-            };
-            if let Some(rt) = cache.refresh.as_mut() {
-                sort(
-                    TokenClass::of_refresh(rt.password_based, confidential),
-                    &mut rt.revoked,
-                );
-            }
-            if let Some(c) = cache.cookie.as_mut() {
-                sort(TokenClass::of_cookie(c.password_based), &mut c.revoked);
-            }
             if !revoked.is_empty() {
                 self.apps[a].revocation.revoked_at = Some(t);
             }
@@ -240,6 +233,30 @@ impl<E: Endpoint> Simulation<'_, E> {
         }
     }
 
+    /// The classes of app `a`'s live sessions that event `kind` revokes and leaves alive.
+    fn sort_classes(&self, a: usize, kind: EventKind) -> (TokenClasses, TokenClasses) {
+        let matrix = self.scenario.matrix;
+        let confidential = self.spec(a).client == ClientType::Web;
+        let app = &self.apps[a];
+        let refresh = self.sessions[app.rt as usize]
+            .refresh
+            .filter(|rt| !rt.revoked)
+            .map(|rt| TokenClass::of_refresh(rt.password_based, confidential));
+        let cookie = self.sessions[app.browser as usize]
+            .cookie
+            .filter(|c| !c.revoked)
+            .map(|c| TokenClass::of_cookie(c.password_based));
+        let (mut revoked, mut alive) = (TokenClasses::default(), TokenClasses::default());
+        for class in [refresh, cookie].into_iter().flatten() {
+            if matrix.revokes(kind, class) {
+                revoked = revoked.with(class);
+            } else {
+                alive = alive.with(class);
+            }
+        }
+        (revoked, alive)
+    }
+
     /// A disabled account leaves the population for the rest of the run (nothing models
     /// re-enabling it): its session ends now and it never starts another, so it neither
     /// wants access nor counts as blocked. The exposure records above still measure
@@ -257,13 +274,13 @@ impl<E: Endpoint> Simulation<'_, E> {
     pub(super) fn on_cae_enforce(&mut self, mark: usize, t: SimTime) {
         let (a, at, kind) = self.unit_events.marks[mark];
         let a = a as usize;
-        let Some(token) = self.apps[a].cache.access.filter(|tok| tok.issued <= at) else {
+        let Some(token) = self.apps[a].access.filter(|tok| tok.issued <= at) else {
             return;
         };
         if token.expires <= t {
             return;
         }
-        self.apps[a].cache.access = None;
+        self.apps[a].access = None;
         self.apps[a].revocation.claims = Some(kind);
         let app = &self.apps[a];
         let active = self.users[app.user as usize].active;

@@ -2,7 +2,7 @@
 
 use super::revocation::AppEvents;
 use crate::domain::idp::RequestKind;
-use crate::domain::token::TokenCache;
+use crate::domain::token::AccessToken;
 use crate::engine::{EventKey, Rng, SimDuration, SimTime};
 use crate::policy::{Failure, PromptCause};
 
@@ -61,8 +61,15 @@ pub(super) struct AppState {
     pub segment: u16,
     /// Index of the app within its segment.
     pub slot: u16,
-    /// Tokens.
-    pub cache: TokenCache,
+    /// Cached access token.
+    pub access: Option<AccessToken>,
+    /// The session whose refresh token the app redeems: its own, its device's PRT or
+    /// its family's (an index into the unit's sessions).
+    pub rt: u32,
+    /// The session whose cookie `prompt=none` uses: its own or its browser's.
+    pub browser: u32,
+    /// A browser app on a brokered device: the PRT its browser gets SSO from.
+    pub sso: Option<u32>,
     /// Throttle cache.
     pub throttle: Option<Throttle>,
     /// Requests made in the current call.

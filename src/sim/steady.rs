@@ -121,7 +121,13 @@ impl<E: Endpoint> Simulation<'_, E> {
             let policy = self.policy();
             let limit = self.endpoint.loop_limit();
             let per_window = LOOP_WINDOW.as_millis().div_ceil(interval.as_millis()) as u32;
-            let Some(rt) = app.cache.refresh.filter(|rt| !rt.revoked) else {
+            // A shared session changes under other apps' feet (PRT renewal, one sign-in
+            // for all): its apps stay on the event path.
+            let session = &self.sessions[app.rt as usize];
+            let Some(rt) = session
+                .refresh
+                .filter(|rt| !rt.revoked && !session.shared())
+            else {
                 return false;
             };
             if interval > policy.max_inactive
@@ -220,7 +226,8 @@ impl<E: Endpoint> Simulation<'_, E> {
         app.last_primary_auth = Some(last);
         app.revocation.handed_out = Some(last);
         app.call_started = last;
-        if let (RequestKind::Refresh, Some(rt)) = (s.kind, app.cache.refresh.as_mut()) {
+        let session = &mut self.sessions[app.rt as usize];
+        if let (RequestKind::Refresh, Some(rt)) = (s.kind, session.refresh.as_mut()) {
             rt.last_used = last;
             if self.endpoint.loop_limit() > 0 {
                 app.loop_window = loop_window_after(app.loop_window, s, last);

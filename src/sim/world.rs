@@ -8,9 +8,10 @@ use super::revocation::{AppEvents, UnitEvents};
 use super::state::{AppState, UserState};
 use super::steady::Streams;
 use crate::domain::idp::PlatformUnit;
-use crate::domain::token::{AccessToken, AuthTime, RefreshToken, SessionCookie, TokenCache};
+use crate::domain::token::{AccessToken, AuthTime, RefreshToken, SessionCookie};
 use crate::domain::user::Activity;
 use crate::domain::{AppSpec, Segment};
+use crate::domain::{Session, SessionKind};
 use crate::engine::{EventQueue, Purpose, Rng, SimDuration, SimTime};
 use crate::policy::cae::CaeSession;
 use crate::policy::lifetimes::SPA_REFRESH_LIFETIME;
@@ -113,6 +114,7 @@ impl<'a, E: Endpoint> SimulationBuilder<'a, E> {
             queue: EventQueue::new(),
             users: Vec::with_capacity(seeds.len()),
             apps: Vec::new(),
+            sessions: Vec::new(),
             horizon: SimTime::ZERO + s.horizon,
             events: 0,
             trace: self.trace,
@@ -140,6 +142,8 @@ pub struct Simulation<'a, E> {
     pub(super) queue: EventQueue<Event>,
     pub(super) users: Vec<UserState>,
     pub(super) apps: Vec<AppState>,
+    /// Refresh tokens and cookies, each redeemed by one app or shared on a device.
+    pub(super) sessions: Vec<Session>,
     pub(super) horizon: SimTime,
     pub(super) events: u64,
     pub(super) trace: bool,
@@ -249,6 +253,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         let segment = &s.segments[seed.segment as usize];
         let local = self.users.len() as u32;
         let first_app = self.apps.len() as u32;
+        let shared = SharedSessions::open(self, segment, seed.id);
         for (slot, spec) in segment.apps.iter().enumerate() {
             let mut rng = Rng::stream(
                 s.seed,
@@ -257,20 +262,33 @@ impl<E: Endpoint> Simulation<'_, E> {
                 Purpose::Client,
             );
             let cae = s.cae.session(spec, segment.ip_mismatch_share, &mut rng);
-            let mut cache = self.warm_cache(spec, segment, cae, &mut rng);
+            let warm = self.warm_cache(spec, segment, cae, &mut rng);
+            let (mut access, refresh, cookie) = if segment.signed_in_at_start {
+                warm
+            } else {
+                (None, None, None)
+            };
             let mut phase = SimDuration(rng.range_inclusive(0, spec.call_interval.as_millis() - 1));
             if self.trace {
-                cache.access = None;
+                access = None;
                 phase = SimDuration::ZERO;
             }
-            if !segment.signed_in_at_start {
-                cache = TokenCache::default();
+            let (rt, browser, sso) = shared.of(self, spec);
+            // A shared session starts with what its first app found (one sign-in).
+            if self.sessions[rt as usize].refresh.is_none() {
+                self.sessions[rt as usize].refresh = refresh;
+            }
+            if self.sessions[browser as usize].cookie.is_none() {
+                self.sessions[browser as usize].cookie = cookie;
             }
             self.apps.push(AppState {
                 user: local,
                 segment: seed.segment,
                 slot: slot as u16,
-                cache,
+                access,
+                rt,
+                browser,
+                sso,
                 throttle: None,
                 attempts: 0,
                 prev_delay: SimDuration::ZERO,
@@ -318,7 +336,11 @@ impl<E: Endpoint> Simulation<'_, E> {
         segment: &Segment,
         cae: CaeSession,
         rng: &mut Rng,
-    ) -> TokenCache {
+    ) -> (
+        Option<AccessToken>,
+        Option<RefreshToken>,
+        Option<SessionCookie>,
+    ) {
         let p = self.policy();
         let lifetime = self.scenario.cae.lifetime(cae, p, rng);
         let refresh_in = self
@@ -363,14 +385,73 @@ impl<E: Endpoint> Simulation<'_, E> {
             password_based,
             revoked: false,
         });
-        TokenCache {
-            access,
-            refresh,
-            cookie,
-        }
+        (access, refresh, cookie)
     }
 
     pub(super) fn activity_of(&self, u: usize) -> &Activity {
         &self.segment_of(u).activity
+    }
+}
+
+/// The sessions one user's devices hold, opened before the user's apps: per device its
+/// PRT (brokered), its browser and its family refresh token. Unused ones stay empty.
+struct SharedSessions {
+    /// First session of the user's devices; each device has three in a row.
+    first: u32,
+    /// Whether each device is brokered.
+    brokered: Vec<bool>,
+}
+
+impl SharedSessions {
+    const PER_DEVICE: u32 = 3;
+
+    fn open<E>(sim: &mut Simulation<'_, E>, segment: &Segment, user: u32) -> Self {
+        let first = sim.sessions.len() as u32;
+        for _ in &segment.devices {
+            sim.sessions.push(Session::new(SessionKind::Prt));
+            sim.sessions.push(Session::new(SessionKind::Browser));
+            sim.sessions.push(Session::new(SessionKind::Family));
+        }
+        let s = sim.scenario;
+        let mut rng = Rng::stream(s.seed, sim.unit as u64, user as u64, Purpose::Device);
+        let broker_in_use = |rng: &mut Rng| match segment.broker_share {
+            p if p >= 1.0 => true,
+            p if p <= 0.0 => false,
+            p => rng.chance(p),
+        };
+        SharedSessions {
+            first,
+            brokered: segment
+                .devices
+                .iter()
+                .map(|d| d.kind.brokered() && broker_in_use(&mut rng))
+                .collect(),
+        }
+    }
+
+    /// `(refresh token, cookie, PRT for browser SSO)` sessions of an app; an app on no
+    /// device gets one session of its own for both.
+    fn of<E>(&self, sim: &mut Simulation<'_, E>, spec: &AppSpec) -> (u32, u32, Option<u32>) {
+        let own = |sim: &mut Simulation<'_, E>| {
+            sim.sessions.push(Session::new(SessionKind::App));
+            sim.sessions.len() as u32 - 1
+        };
+        let Some(d) = spec.device else {
+            let id = own(sim);
+            return (id, id, None);
+        };
+        let base = self.first + d as u32 * Self::PER_DEVICE;
+        let (prt, browser, family) = (base, base + 1, base + 2);
+        let brokered = self.brokered[d as usize];
+        if spec.client.uses_browser() {
+            (own(sim), browser, brokered.then_some(prt))
+        } else if brokered {
+            (prt, prt, None)
+        } else if spec.family {
+            (family, family, None)
+        } else {
+            let id = own(sim);
+            (id, id, None)
+        }
     }
 }

@@ -68,6 +68,7 @@ const USERS: &[i64] = &[
 ];
 const CAPACITY: &[i64] = &[2, 4, 8, 12, 16, 24, 32, 48, 64];
 const UNIT_SHARES: &[f64] = &[0.25, 0.5, 0.75, 1.0];
+const BROKER_SHARES: &[f64] = &[0.0, 0.25, 0.5, 0.75, 1.0];
 
 fn words(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
@@ -200,6 +201,12 @@ pub fn fixed_levers() -> Vec<Lever> {
                 "Conditional Access sign-in frequency (r resets it to the model's setting).",
             ),
             sif_off,
+        ),
+        lever(
+            "broker share",
+            "segment.*.broker_share",
+            Shares(BROKER_SHARES),
+            "Share of users whose devices use their broker (WAM, SSO plug-in, Authenticator): one sign-in serves all their brokered apps.",
         ),
         lever(
             "cp1 (CAE) on every app",

@@ -17,6 +17,7 @@ use crate::policy::client_profile::{Profile, RetryPolicy};
 use crate::policy::lifetimes::{FactorLimits, TokenPolicy};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
+mod device;
 mod events;
 mod outage;
 mod segment;
@@ -369,6 +370,7 @@ fn validate_platform(c: &Checker, p: &RawPlatform) -> Checked<PlatformConfig> {
             switchover: b.switchover.0,
             capacity_share: b.capacity_share,
             session_window: b.session_window.0,
+            serves_brokered: b.serves_brokered,
         },
     })
 }

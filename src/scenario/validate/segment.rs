@@ -1,5 +1,6 @@
 //! Segments and their apps, and how users are allocated to segments.
 
+use super::device::{device_of, validate_devices};
 use super::*;
 use crate::domain::user::HOURS_PER_WEEK;
 use crate::policy::token_protection;
@@ -125,11 +126,17 @@ fn validate_segment(c: &Checker, i: usize, s: &RawSegment, rates: EventRates) ->
     if s.app.is_empty() {
         return c.fail(f("app"), "each segment needs at least one [[segment.app]]");
     }
+    let devices = validate_devices(c, &f("device"), &s.device)?;
     let apps = s
         .app
         .iter()
         .enumerate()
-        .map(|(k, a)| validate_app(c, &f(&format!("app[{k}]")), a, s.token_protection))
+        .map(|(k, a)| {
+            let prefix = f(&format!("app[{k}]"));
+            let mut app = validate_app(c, &prefix, a, s.token_protection)?;
+            app.device = device_of(c, &prefix, a, &devices)?;
+            Ok(app)
+        })
         .collect::<Checked<Vec<_>>>()?;
     Ok(Segment {
         name: s.name.clone(),
@@ -141,6 +148,8 @@ fn validate_segment(c: &Checker, i: usize, s: &RawSegment, rates: EventRates) ->
         activity,
         absence,
         apps,
+        devices,
+        broker_share: c.share(&f("broker_share"), s.broker_share, false)?,
         passwordless_share: match s.passwordless_share {
             Some(share) => c.share(&f("passwordless_share"), share, false)?,
             None if s.sign_in == SignIn::Passwordless => 1.0,
@@ -256,6 +265,8 @@ fn validate_app(c: &Checker, prefix: &str, a: &RawApp, segment_tp: bool) -> Chec
         catches_errors: a.catches_errors,
         timeout: a.timeout.map(|d| d.0).or(a.profile.default_timeout()),
         retry,
+        device: None,
+        family: a.family,
     })
 }
 
