@@ -4,6 +4,7 @@
 mod check;
 mod compare;
 mod matrix;
+mod memory;
 mod model_args;
 mod report;
 mod run;

@@ -58,8 +58,21 @@ pub struct Variant {
     pub label: String,
 }
 
-/// The cartesian product of the varied values; the first `--vary` changes slowest.
+/// The cartesian product of the varied values; the first `--vary` changes slowest. A
+/// key varied twice is refused: the later override would win in the model while the
+/// labels showed the earlier value.
 pub fn grid(vary: &[Vary]) -> Result<Vec<Variant>, ModelError> {
+    for (i, v) in vary.iter().enumerate() {
+        if vary[..i].iter().any(|w| w.key == v.key) {
+            return Err(ModelError::Override {
+                text: format!("{}=…", v.key),
+                message: format!(
+                    "--vary gives '{}' twice; give all its values in one --vary {}=v1,v2,…",
+                    v.key, v.key
+                ),
+            });
+        }
+    }
     let mut combos: Vec<Vec<(String, String)>> = vec![Vec::new()];
     for v in vary {
         combos = combos
@@ -96,15 +109,41 @@ pub fn grid(vary: &[Vary]) -> Result<Vec<Variant>, ModelError> {
         .collect()
 }
 
+/// Loads every variant's model (`load` builds it from the overrides), so an invalid
+/// variant fails the sweep before any runs; returns the largest variant and the
+/// unit-days of all (for the progress bar). Scenarios are not kept: a sweep of tens of
+/// thousands of variants holds one per running thread.
+pub fn check_variants(
+    variants: &[Variant],
+    load: &(dyn Fn(&[Override]) -> Result<Scenario, ModelError> + Sync),
+) -> Result<(Scenario, u64), ModelError> {
+    let mut largest: Option<(Scenario, u64)> = None;
+    let mut total = 0;
+    for v in variants {
+        let s = load(&v.sets)?;
+        let bytes = crate::scenario::memory::estimate(&s).bytes;
+        total += crate::sim::progress_total(&s);
+        if largest.as_ref().is_none_or(|(_, b)| bytes > *b) {
+            largest = Some((s, bytes));
+        }
+    }
+    let (largest, _) = largest.ok_or_else(|| ModelError::Override {
+        text: "--vary".into(),
+        message: "the grid has no variants".into(),
+    })?;
+    Ok((largest, total))
+}
+
 /// Runs every variant (`load` builds its scenario from its overrides) on a pool of
-/// `threads` threads, each variant single-threaded so results do not depend on the
-/// pool; writes each run into `out/runs/<id>/` and returns the headlines in grid order.
+/// `threads` threads, each variant single-threaded (inline on its worker, so results
+/// do not depend on the pool and pools never nest); writes each run into
+/// `out/runs/<id>/` and returns the headlines in grid order.
 pub fn run_variants(
     variants: &[Variant],
     load: &(dyn Fn(&[Override]) -> Result<Scenario, ModelError> + Sync),
     threads: usize,
     out: &Path,
-    progress: &(dyn Fn(usize, &Scenario, u64) -> bool + Sync),
+    progress: &(dyn Fn(u64) -> bool + Sync),
 ) -> Result<Vec<Headline>, ReportError> {
     let threads = threads.max(1);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -114,16 +153,14 @@ pub fn run_variants(
     pool.install(|| {
         variants
             .par_iter()
-            .enumerate()
-            .map(|(i, v)| {
-                let scenario = load(&v.sets)?;
-                let scenario_ref = scenario.clone();
-                let run = RunResult::simulate(scenario, 1, &|n| progress(i, &scenario_ref, n))?;
+            .map(|v| {
+                let run = RunResult::simulate(load(&v.sets)?, 1, progress)?;
                 let dir = out.join("runs").join(&v.id);
                 run.write_all(&dir).map_err(|source| ReportError::Write {
                     file: dir.clone(),
                     source,
                 })?;
+                drop(run);
                 Ok(of_run(&dir)?)
             })
             .collect()
