@@ -33,9 +33,14 @@ pub fn available() -> Option<(u64, &'static str)> {
 /// One line for `check`: the estimate and, where known, what the machine has.
 pub fn describe(s: &Scenario) -> String {
     let e = estimate(s);
-    let machine = available().map_or("machine memory unknown".into(), |(b, _)| {
-        format!("{} available", human(b))
-    });
+    let machine = match available() {
+        None => "machine memory unknown".into(),
+        Some((b, _)) if b < e.bytes => format!(
+            "only {} available: run refuses it without --force",
+            human(b)
+        ),
+        Some((b, _)) => format!("{} available", human(b)),
+    };
     format!(
         "memory ≈ {} ({} user-app rows, {} unit-minutes, ~{} revocation rows; {machine})",
         human(e.bytes),
@@ -102,7 +107,7 @@ mod tests {
 
     #[test]
     fn refuses_what_does_not_fit_unless_forced() {
-        let gb = 1 << 30;
+        let gb = 1_000_000_000;
         assert!(refuse(e(gb), 1, 2 * gb, "test", false, 1000).is_ok());
         let err = refuse(e(gb), 4, 2 * gb, "test", false, 1000).unwrap_err();
         let text = err.to_string();
