@@ -5,6 +5,7 @@ mod cae;
 mod cli;
 mod closed_form;
 mod common;
+mod crash;
 mod determinism;
 mod incident;
 mod models;
