@@ -83,3 +83,71 @@ fn bad_vary_and_bad_metric_are_explained() {
         .unwrap();
     assert!(String::from_utf8_lossy(&o.stderr).contains("'speed' is not a metric"));
 }
+
+/// Issue 17.3: a sweep of about 500 or more variants overflowed a rayon worker's
+/// stack: every variant's single-threaded run installed a pool of its own, and a
+/// worker waiting on it stole further variants onto its stack. A one-thread run now
+/// runs inline on the caller's thread, so it sees the caller's pool, never its own.
+#[test]
+fn sweep_of_many_variants_overflowed_a_worker_stack() {
+    let scenario = common::model(
+        tokensim::scenario::DEFAULT_MODEL,
+        &["scenario.users=8", "scenario.horizon=9d"],
+    );
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let pools_seen = std::sync::Mutex::new(std::collections::BTreeSet::new());
+    pool.install(|| {
+        use rayon::prelude::*;
+        (0..64).into_par_iter().for_each(|_| {
+            tokensim::sim::run_units(
+                &scenario,
+                1,
+                |_, _| tokensim::sim::NullObserver,
+                &|_| {
+                    pools_seen
+                        .lock()
+                        .unwrap()
+                        .insert(rayon::current_num_threads());
+                    true
+                },
+            )
+            .unwrap();
+        });
+    });
+    assert_eq!(*pools_seen.lock().unwrap(), [2].into());
+}
+
+/// Issue 17.7: a repeated --vary key ran one value and labelled another, and variants
+/// were validated as they ran, so an invalid one failed half-way and left runs behind.
+#[test]
+fn sweep_validated_variants_one_at_a_time_and_took_repeated_keys() {
+    let dir = common::temp_dir("sweep-invalid");
+    let out = dir.join("sweep");
+    let o = Command::new(common::binary())
+        .args(["sweep", "--set", "scenario.users=50", "--set", "scenario.horizon=9d"])
+        .args(["--vary", "scenario.users=100,200", "--vary", "scenario.users=300"])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(stderr.contains("gives 'scenario.users' twice"), "{stderr}");
+    let o = Command::new(common::binary())
+        .args(["sweep", "--set", "scenario.users=50", "--set", "scenario.horizon=9d"])
+        .args(["--vary", "policy.access_token.lifetime_max=2h,1m,3h", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        stderr.contains("policy.access_token.lifetime_max") && stderr.contains("'1m'"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "an invalid sweep left {}", out.display());
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+}
