@@ -9,9 +9,8 @@ use crate::analytics::{Headline, METRICS, Table};
 pub use crate::metrics::schema::sweep::*;
 use crate::metrics::{RunResult, atomic};
 use crate::scenario::{ModelError, Override, Scenario};
-use crate::sim::RunError;
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// File name of the sweep summary.
 pub const SWEEP_MD: &str = "sweep.md";
@@ -134,10 +133,15 @@ pub fn check_variants(
     Ok((largest, total))
 }
 
-/// Runs every variant (`load` builds its scenario from its overrides) on a pool of
-/// `threads` threads, each variant single-threaded (inline on its worker, so results
-/// do not depend on the pool and pools never nest); writes each run into
-/// `out/runs/<id>/` and returns the headlines in grid order.
+/// Runs every variant (`load` builds its scenario from its overrides) on `threads`
+/// plain threads, each variant single-threaded, so results do not depend on the
+/// thread count; writes each run into `out/runs/<id>/` and returns the headlines in
+/// grid order.
+///
+/// Not a rayon pool: reading a run back goes through polars, whose own pool a rayon
+/// worker waits on by stealing further variants onto its stack, until a sweep of a
+/// few hundred variants overflowed it (issue 17). A thread here takes the next
+/// variant when it is done with one, so memory holds one run per thread.
 pub fn run_variants(
     variants: &[Variant],
     load: &(dyn Fn(&[Override]) -> Result<Scenario, ModelError> + Sync),
@@ -145,26 +149,40 @@ pub fn run_variants(
     out: &Path,
     progress: &(dyn Fn(u64) -> bool + Sync),
 ) -> Result<Vec<Headline>, ReportError> {
-    let threads = threads.max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|source| RunError::Threads { threads, source })?;
-    pool.install(|| {
-        variants
-            .par_iter()
-            .map(|v| {
-                let run = RunResult::simulate(load(&v.sets)?, 1, progress)?;
-                let dir = out.join("runs").join(&v.id);
-                run.write_all(&dir).map_err(|source| ReportError::Write {
-                    file: dir.clone(),
-                    source,
-                })?;
-                drop(run);
-                Ok(of_run(&dir)?)
-            })
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let one = |v: &Variant| -> Result<Headline, ReportError> {
+        let run = RunResult::simulate(load(&v.sets)?, 1, progress)?;
+        let dir = out.join("runs").join(&v.id);
+        run.write_all(&dir).map_err(|source| ReportError::Write {
+            file: dir.clone(),
+            source,
+        })?;
+        drop(run);
+        Ok(of_run(&dir)?)
+    };
+    let worker = || {
+        let mut done = Vec::new();
+        while !failed.load(Ordering::Relaxed) {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(v) = variants.get(i) else { break };
+            let result = one(v);
+            failed.fetch_or(result.is_err(), Ordering::Relaxed);
+            done.push((i, result));
+        }
+        done
+    };
+    let mut done: Vec<(usize, Result<Headline, ReportError>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.clamp(1, variants.len().max(1)))
+            .map(|_| scope.spawn(worker))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
             .collect()
-    })
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Writes `sweep.csv`, the frontier chart (`x`, `y` are metric keys) and `sweep.md`.

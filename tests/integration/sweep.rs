@@ -85,11 +85,44 @@ fn bad_vary_and_bad_metric_are_explained() {
 }
 
 /// Issue 17.3: a sweep of about 500 or more variants overflowed a rayon worker's
-/// stack: every variant's single-threaded run installed a pool of its own, and a
-/// worker waiting on it stole further variants onto its stack. A one-thread run now
-/// runs inline on the caller's thread, so it sees the caller's pool, never its own.
+/// stack: a worker running a variant waited on another pool (polars' while reading
+/// the run back, the run's own) by stealing further variants onto its stack. Variants
+/// now run on plain threads, never on a rayon worker.
 #[test]
 fn sweep_of_many_variants_overflowed_a_worker_stack() {
+    use tokensim::report::sweep::{Vary, grid, run_variants};
+    let dir = common::temp_dir("sweep-threads-plain");
+    let vary = [Vary {
+        key: "scenario.seed".into(),
+        values: (1..=6).map(|s| s.to_string()).collect(),
+    }];
+    let variants = grid(&vary).unwrap();
+    let load = |sets: &[tokensim::scenario::Override]| {
+        let mut all: Vec<tokensim::scenario::Override> =
+            ["scenario.users=8", "scenario.horizon=9d"]
+                .iter()
+                .map(|s| s.parse().unwrap())
+                .collect();
+        all.extend_from_slice(sets);
+        tokensim::scenario::load_default(&all)
+    };
+    let on_rayon = std::sync::atomic::AtomicBool::new(false);
+    let headlines = run_variants(&variants, &load, 2, &dir, &|_| {
+        on_rayon.fetch_or(
+            rayon::current_thread_index().is_some(),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        true
+    })
+    .unwrap();
+    assert_eq!(headlines.len(), 6);
+    assert!(!on_rayon.into_inner(), "a variant ran on a rayon worker");
+}
+
+/// The other half of issue 17.3: a one-thread run installed a pool of its own, which
+/// nests when the caller is a pool's worker. It now runs inline on the caller's thread.
+#[test]
+fn one_thread_run_installed_a_pool_of_its_own() {
     let scenario = common::model(
         tokensim::scenario::DEFAULT_MODEL,
         &["scenario.users=8", "scenario.horizon=9d"],
@@ -101,7 +134,7 @@ fn sweep_of_many_variants_overflowed_a_worker_stack() {
     let pools_seen = std::sync::Mutex::new(std::collections::BTreeSet::new());
     pool.install(|| {
         use rayon::prelude::*;
-        (0..64).into_par_iter().for_each(|_| {
+        (0..8).into_par_iter().for_each(|_| {
             tokensim::sim::run_units(
                 &scenario,
                 1,
