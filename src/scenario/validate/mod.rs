@@ -25,8 +25,16 @@ use events::{validate_events, validate_rates};
 use outage::validate_outage;
 use segment::{allocate, validate_segments};
 
-const MIN_LIFETIME: SimDuration = SimDuration::from_mins(10);
-const MAX_AT: SimDuration = SimDuration::from_days(1);
+/// Shortest configurable token lifetime.
+pub(super) const MIN_LIFETIME: SimDuration = SimDuration::from_mins(10);
+/// Longest configurable access-token lifetime.
+pub(super) const MAX_AT: SimDuration = SimDuration::from_days(1);
+/// Shortest and longest horizon.
+pub(super) const HORIZON: (SimDuration, SimDuration) =
+    (SimDuration::from_mins(1), SimDuration::from_days(400));
+/// Shortest and longest interval between an app's calls.
+pub(super) const CALL_INTERVAL: (SimDuration, SimDuration) =
+    (SimDuration::from_secs(1), SimDuration::from_days(1));
 /// CAE tokens are documented "up to 28 h".
 const MAX_CAE_AT: SimDuration = SimDuration::from_hours(28);
 const MAX_INACTIVE: SimDuration = SimDuration::from_days(90);
@@ -161,12 +169,7 @@ pub fn validate(raw: RawModel, file: &str) -> Checked<Scenario> {
             ),
         )
     })?;
-    let horizon = c.range(
-        "scenario.horizon",
-        s.horizon.0,
-        SimDuration::from_mins(1),
-        SimDuration::from_days(400),
-    )?;
+    let horizon = c.range("scenario.horizon", s.horizon.0, HORIZON.0, HORIZON.1)?;
     if s.users == 0 || s.users > 50_000_000 {
         return c.fail(
             "scenario.users",

@@ -198,8 +198,8 @@ fn validate_app(c: &Checker, prefix: &str, a: &RawApp) -> Checked<AppSpec> {
     let call_interval = c.range(
         &f("call_interval"),
         a.call_interval.0,
-        SimDuration::from_secs(1),
-        SimDuration::from_days(1),
+        CALL_INTERVAL.0,
+        CALL_INTERVAL.1,
     )?;
     if a.client.is_service() && a.profile == Profile::MsalJs {
         return c.fail(f("profile"), format!("'msal-js' runs in a browser; a {} client needs msal-python, msal-dotnet or a non-MSAL profile", a.client.label()));
