@@ -30,7 +30,7 @@ A CSV script has the columns from,answer,retry_after,hang; settings then come fr
 --expires-in, --refresh-in, --call-every and --duration.
 
 Examples:
-  tokensim trace --profile msal-python --script models/traces/5xx-with-retry-after.toml
+  tokensim trace --profile msal-python --script models/traces/5xx-outage.toml
   tokensim trace --profile msal-dotnet --client confidential --script outage.csv --out trace/";
 
 /// Client kinds for a trace.
