@@ -19,7 +19,7 @@
 //! `BASE`, `PER_APP` and `PER_UNIT_MINUTE` were fitted to the peak resident memory of
 //! `tokensim run --threads 1` with the dev build (`opt-level = 1` for the crate,
 //! dependencies unoptimised) on the default model at 20,000 users (10 and 30 days),
-//! 100,000 and 300,000 users (10 days), which it matches within 4 %; the peak comes
+//! 100,000 and 300,000 users (10 days), which it matches within 1 %; the peak comes
 //! while the report reads the tables back. `PER_SEGMENT_MINUTE` is the size of the
 //! recorder's two per-segment columns (an `i64` and a `u32`), `PER_REVOCATION` a
 //! record plus its row read back, not fitted (the default model has no revocations).
