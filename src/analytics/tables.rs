@@ -230,7 +230,10 @@ fn read_columns(
 /// Reads a smaller table of the folder whose header must be `all`, inferring types.
 fn read_checked(dir: &Path, name: &str, all: &[&str]) -> Result<DataFrame> {
     let path = required(dir, name)?;
-    verify::header(&path, &all.iter().map(|c| c.to_string()).collect::<Vec<_>>())?;
+    verify::header(
+        &path,
+        &all.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+    )?;
     read_csv(&path)
 }
 

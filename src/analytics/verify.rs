@@ -76,7 +76,9 @@ pub fn rows(file: &Path, found: usize, expected: u64, why: &str) -> Result<()> {
     if found as u64 != expected {
         return Err(mismatch(
             file,
-            format!("{found} rows, but {why} means {expected}: the file is incomplete or from another run"),
+            format!(
+                "{found} rows, but {why} means {expected}: the file is incomplete or from another run"
+            ),
         ));
     }
     Ok(())

@@ -21,7 +21,13 @@ pub fn available() -> Option<(u64, &'static str)> {
     let field = |name: &str| {
         text.lines()
             .find_map(|l| l.strip_prefix(name))
-            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .and_then(|rest| {
+                rest.trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+            })
             .map(|kb| kb * 1024)
     };
     // Kernels before 3.14 have no MemAvailable: total memory is the best bound then.
@@ -111,8 +117,14 @@ mod tests {
         assert!(refuse(e(gb), 1, 2 * gb, "test", false, 1000).is_ok());
         let err = refuse(e(gb), 4, 2 * gb, "test", false, 1000).unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("4.0 GB") && text.contains("2.0 GB available"), "{text}");
-        assert!(text.contains("scenario.users=500") && text.contains("--force"), "{text}");
+        assert!(
+            text.contains("4.0 GB") && text.contains("2.0 GB available"),
+            "{text}"
+        );
+        assert!(
+            text.contains("scenario.users=500") && text.contains("--force"),
+            "{text}"
+        );
         assert!(refuse(e(gb), 4, 2 * gb, "test", true, 1000).is_ok());
     }
 

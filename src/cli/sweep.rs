@@ -1,10 +1,10 @@
 //! `tokensim sweep`: run a grid of model variants in parallel and chart the frontier.
 
+use super::memory::MemoryGuard;
 use super::model_args::ModelArgs;
 use crate::analytics::headline::metric_index;
-use crate::report::sweep::{self, Vary};
-use super::memory::MemoryGuard;
 use crate::report::folder::Staged;
+use crate::report::sweep::{self, Vary};
 use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -108,7 +108,13 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         }
         .into()
     });
-    sweep::write(staged.path(), &args.vary, &variants, &headlines, (&args.x, &y))?;
+    sweep::write(
+        staged.path(),
+        &args.vary,
+        &variants,
+        &headlines,
+        (&args.x, &y),
+    )?;
     staged
         .commit()
         .with_context(|| format!("cannot write the sweep to {}", out.display()))?;

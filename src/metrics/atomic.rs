@@ -113,7 +113,10 @@ mod tests {
         assert_eq!(stale(".users.csv.tmp-0"), Some(("users.csv", TMP)));
         assert_eq!(stale(".users.csv.tmp-x"), None);
         assert_eq!(remove_stale(&dir, |_, _| true).unwrap(), 1);
-        let left: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let left: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(left.len(), 2, "{left:?}");
         fs::remove_dir_all(&dir).unwrap();
     }

@@ -103,7 +103,10 @@ fn remove_leftovers(dir: &Path, loads: usize) -> std::io::Result<()> {
         let outage = stem
             .strip_prefix(chart_names::LOAD_PREFIX)
             .and_then(|k| k.parse::<usize>().ok());
-        let chart = matches!(path.extension().and_then(|e| e.to_str()), Some("png" | "svg"));
+        let chart = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("png" | "svg")
+        );
         if chart && outage.is_some_and(|k| k > loads) {
             std::fs::remove_file(&path)?;
         }

@@ -59,7 +59,13 @@ pub fn parse_model(
                 file: file.clone(),
                 field: e.path().to_string(),
                 // toml appends its own, index-less copy of the path; ours already names the field.
-                message: plain(e.inner().to_string().split("\nin `").next().unwrap_or_default()),
+                message: plain(
+                    e.inner()
+                        .to_string()
+                        .split("\nin `")
+                        .next()
+                        .unwrap_or_default(),
+                ),
             }
         })?;
     validate(raw, &file)

@@ -124,7 +124,10 @@ mod tests {
             let s = super::super::load_default(&sets).unwrap();
             let e = estimate(&s).bytes as f64;
             let m = (measured_kb * 1024) as f64;
-            assert!((e / m - 1.0).abs() < 0.05, "{users} users {horizon}: {e} vs {m}");
+            assert!(
+                (e / m - 1.0).abs() < 0.05,
+                "{users} users {horizon}: {e} vs {m}"
+            );
         }
     }
 }

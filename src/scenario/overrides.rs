@@ -164,9 +164,16 @@ mod tests {
             .unwrap()
             .apply(&mut t)
             .unwrap_err();
-        assert!(err.to_string().contains("no events.campaign entries"), "{err}");
+        assert!(
+            err.to_string().contains("no events.campaign entries"),
+            "{err}"
+        );
         let mut t = table("[scenario]\nname = \"x\"\n");
-        let err = "scenario=5".parse::<Override>().unwrap().apply(&mut t).unwrap_err();
+        let err = "scenario=5"
+            .parse::<Override>()
+            .unwrap()
+            .apply(&mut t)
+            .unwrap_err();
         assert!(err.to_string().contains("scenario is a section"), "{err}");
         assert!(
             "novalue"

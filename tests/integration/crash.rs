@@ -9,7 +9,10 @@ use std::time::{Duration, Instant};
 
 fn run(model: &Path, out: &Path, sets: &[&str]) -> Command {
     let mut c = Command::new(common::binary());
-    c.arg("run").arg(model).args(["--threads", "1", "--out"]).arg(out);
+    c.arg("run")
+        .arg(model)
+        .args(["--threads", "1", "--out"])
+        .arg(out);
     for s in sets {
         c.args(["--set", s]);
     }
@@ -68,7 +71,11 @@ fn killed_rerun_left_two_runs_mixed_in_one_folder() {
         ),
     )
     .unwrap();
-    let small = ["scenario.users=300", "scenario.horizon=9d", "scenario.seed=1"];
+    let small = [
+        "scenario.users=300",
+        "scenario.horizon=9d",
+        "scenario.seed=1",
+    ];
     let o = run(&two, &out, &small).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(out.join("load-outage-2.png").exists());
@@ -101,7 +108,10 @@ fn killed_rerun_left_two_runs_mixed_in_one_folder() {
         let status = child.wait().unwrap();
         if !status.success() {
             killed_while_working += 1;
-            assert!(tmp.exists(), "killed at '{moment}' without its temporary folder");
+            assert!(
+                tmp.exists(),
+                "killed at '{moment}' without its temporary folder"
+            );
             assert_eq!(assert_one_run(&out), 1, "killed at '{moment}'");
         } else {
             assert_eq!(assert_one_run(&out), 2, "finished before '{moment}'");
@@ -111,7 +121,10 @@ fn killed_rerun_left_two_runs_mixed_in_one_folder() {
         killed_while_working >= 2,
         "only {killed_while_working} kills hit a working run"
     );
-    assert!(!hidden(&parent).is_empty(), "killed runs leave their temporaries");
+    assert!(
+        !hidden(&parent).is_empty(),
+        "killed runs leave their temporaries"
+    );
 
     // A finished rerun replaces the folder whole and clears the leftovers.
     let o = run(&default, &out, &small).output().unwrap();

@@ -66,7 +66,10 @@ fn huge_run_aborted_on_a_failed_allocation() {
     let o = tokensim(&["check", model.to_str().unwrap()]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(out.contains("memory ≈") && out.contains("refuses it without --force"), "{out}");
+    assert!(
+        out.contains("memory ≈") && out.contains("refuses it without --force"),
+        "{out}"
+    );
 }
 
 /// Issue 17.5: `--out` was checked only after the simulation, so a bad one lost the
@@ -79,7 +82,10 @@ fn out_was_checked_only_after_the_simulation() {
     let long = format!("scenario.name={}", "n".repeat(300));
     for (args, expected) in [
         (vec!["run", "--out", "/proc/x"], "/proc"),
-        (vec!["run", "--out", file.to_str().unwrap()], "exists and is not a folder"),
+        (
+            vec!["run", "--out", file.to_str().unwrap()],
+            "exists and is not a folder",
+        ),
         (vec!["run", "--set", &long], "at most 100"),
         (
             vec!["sweep", "--vary", "scenario.seed=1,2", "--out", "/proc/x"],
@@ -110,14 +116,32 @@ fn out_was_checked_only_after_the_simulation() {
 #[test]
 fn unbounded_numbers_and_duplicate_names_were_accepted() {
     for (set, expected) in [
-        ("platform.capacity=2e17", "platform.capacity: '200000000000000000' must be a positive number of requests per second, at most 1e9"),
+        (
+            "platform.capacity=2e17",
+            "platform.capacity: '200000000000000000' must be a positive number of requests per second, at most 1e9",
+        ),
         ("platform.loop_detection=20000", "allowed 0, off, to 10000"),
-        ("platform.retry_after=2h", "platform.retry_after: '2h' is out of range"),
-        ("segment.0.app.0.retry.max_attempts=5000", "segment[0].app[0].retry.max_attempts: '5000'"),
-        ("segment.0.app.0.timeout=3h", "segment[0].app[0].timeout: '3h' is out of range"),
+        (
+            "platform.retry_after=2h",
+            "platform.retry_after: '2h' is out of range",
+        ),
+        (
+            "segment.0.app.0.retry.max_attempts=5000",
+            "segment[0].app[0].retry.max_attempts: '5000'",
+        ),
+        (
+            "segment.0.app.0.timeout=3h",
+            "segment[0].app[0].timeout: '3h' is out of range",
+        ),
         ("outage.0.preset=x", "outage[0].preset"),
-        ("segment.1.name=office-eu", "segment[1].name: 'office-eu' names two segments"),
-        ("segment.0.app.1.name=outlook", "segment[0].app[1].name: 'outlook' names two apps"),
+        (
+            "segment.1.name=office-eu",
+            "segment[1].name: 'office-eu' names two segments",
+        ),
+        (
+            "segment.0.app.1.name=outlook",
+            "segment[0].app[1].name: 'outlook' names two apps",
+        ),
     ] {
         let err = model_error(&[set]);
         assert!(err.starts_with("test.toml with --set"), "{err}");
@@ -139,23 +163,46 @@ fn error_messages_pointed_the_wrong_way() {
         assert!(!err.contains("Raw") && !err.contains("sequence"), "{err}");
     }
     let err = model_error(&["segment.0.activity.end=09:00"]);
-    assert!(err.contains("'09:00' must come after start (08:30)"), "{err}");
+    assert!(
+        err.contains("'09:00' must come after start (08:30)"),
+        "{err}"
+    );
 
     let o = tokensim(&["compare", "no-such-model.toml", "models/default.toml"]);
-    assert_eq!(stderr(&o).matches("No such file").count(), 1, "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).matches("No such file").count(),
+        1,
+        "{}",
+        stderr(&o)
+    );
 
     let dir = temp_dir("refuse-trace");
     for (script, expected) in [
         ("duration = \"500d\"\n", "duration: '500d' is out of range"),
         ("expires_in = \"5m\"\n", "expires_in: '5m' is out of range"),
-        ("refresh_in = \"0s\"\n", "refresh_in: '0s' must be longer than zero"),
+        (
+            "refresh_in = \"0s\"\n",
+            "refresh_in: '0s' must be longer than zero",
+        ),
     ] {
         let path = dir.join("script.toml");
         std::fs::write(&path, script).unwrap();
-        let o = tokensim(&["trace", "--profile", "msal-python", "--script", path.to_str().unwrap()]);
+        let o = tokensim(&[
+            "trace",
+            "--profile",
+            "msal-python",
+            "--script",
+            path.to_str().unwrap(),
+        ]);
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(1), "{script}");
-        assert!(err.contains("script.toml: ") && err.contains(expected), "{err}");
-        assert!(!err.contains("scenario.") && !err.contains("policy."), "{err}");
+        assert!(
+            err.contains("script.toml: ") && err.contains(expected),
+            "{err}"
+        );
+        assert!(
+            !err.contains("scenario.") && !err.contains("policy."),
+            "{err}"
+        );
     }
 }

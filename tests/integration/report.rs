@@ -140,15 +140,35 @@ fn report_trusted_csv_columns_by_position() {
     };
     let header_only = users.lines().next().unwrap().to_string() + "\n";
     let cases: Vec<(&str, String, &str)> = vec![
-        ("users.csv", drop_column(&users, 8), "missing column(s) minutes_blocked"),
         (
             "users.csv",
-            users.replacen("minutes_wanted,minutes_blocked", "minutes_blocked,minutes_wanted", 1),
+            drop_column(&users, 8),
+            "missing column(s) minutes_blocked",
+        ),
+        (
+            "users.csv",
+            users.replacen(
+                "minutes_wanted,minutes_blocked",
+                "minutes_blocked,minutes_wanted",
+                1,
+            ),
             "the columns were reordered",
         ),
-        ("users.csv", users[..users.len() - 20].to_string(), "cut short"),
-        ("users.csv", header_only, "0 rows, but summary.json's apps means"),
-        ("timeseries.csv", drop_column(&timeseries, 8), "missing column(s) capacity"),
+        (
+            "users.csv",
+            users[..users.len() - 20].to_string(),
+            "cut short",
+        ),
+        (
+            "users.csv",
+            header_only,
+            "0 rows, but summary.json's apps means",
+        ),
+        (
+            "timeseries.csv",
+            drop_column(&timeseries, 8),
+            "missing column(s) capacity",
+        ),
         (
             "timeseries.csv",
             timeseries.replacen("\n0,", "\nzero,", 1),

@@ -135,18 +135,13 @@ fn one_thread_run_installed_a_pool_of_its_own() {
     pool.install(|| {
         use rayon::prelude::*;
         (0..8).into_par_iter().for_each(|_| {
-            tokensim::sim::run_units(
-                &scenario,
-                1,
-                |_, _| tokensim::sim::NullObserver,
-                &|_| {
-                    pools_seen
-                        .lock()
-                        .unwrap()
-                        .insert(rayon::current_num_threads());
-                    true
-                },
-            )
+            tokensim::sim::run_units(&scenario, 1, |_, _| tokensim::sim::NullObserver, &|_| {
+                pools_seen
+                    .lock()
+                    .unwrap()
+                    .insert(rayon::current_num_threads());
+                true
+            })
             .unwrap();
         });
     });
@@ -160,8 +155,19 @@ fn sweep_validated_variants_one_at_a_time_and_took_repeated_keys() {
     let dir = common::temp_dir("sweep-invalid");
     let out = dir.join("sweep");
     let o = Command::new(common::binary())
-        .args(["sweep", "--set", "scenario.users=50", "--set", "scenario.horizon=9d"])
-        .args(["--vary", "scenario.users=100,200", "--vary", "scenario.users=300"])
+        .args([
+            "sweep",
+            "--set",
+            "scenario.users=50",
+            "--set",
+            "scenario.horizon=9d",
+        ])
+        .args([
+            "--vary",
+            "scenario.users=100,200",
+            "--vary",
+            "scenario.users=300",
+        ])
         .arg("--out")
         .arg(&out)
         .output()
@@ -170,8 +176,18 @@ fn sweep_validated_variants_one_at_a_time_and_took_repeated_keys() {
     assert!(!o.status.success());
     assert!(stderr.contains("gives 'scenario.users' twice"), "{stderr}");
     let o = Command::new(common::binary())
-        .args(["sweep", "--set", "scenario.users=50", "--set", "scenario.horizon=9d"])
-        .args(["--vary", "policy.access_token.lifetime_max=2h,1m,3h", "--out"])
+        .args([
+            "sweep",
+            "--set",
+            "scenario.users=50",
+            "--set",
+            "scenario.horizon=9d",
+        ])
+        .args([
+            "--vary",
+            "policy.access_token.lifetime_max=2h,1m,3h",
+            "--out",
+        ])
         .arg(&out)
         .output()
         .unwrap();

@@ -366,7 +366,12 @@ fn validate_platform(c: &Checker, p: &RawPlatform) -> Checked<PlatformConfig> {
         );
     }
     let ms = SimDuration(1);
-    c.range("platform.retry_after", p.retry_after.0, SimDuration::from_secs(1), HOUR)?;
+    c.range(
+        "platform.retry_after",
+        p.retry_after.0,
+        SimDuration::from_secs(1),
+        HOUR,
+    )?;
     c.range("platform.max_queue", p.max_queue.0, SimDuration::ZERO, HOUR)?;
     c.range(
         "platform.refresh_in_min_lifetime",
@@ -383,7 +388,12 @@ fn validate_platform(c: &Checker, p: &RawPlatform) -> Checked<PlatformConfig> {
             ),
         );
     }
-    c.range("platform.backup.switchover", p.backup.switchover.0, SimDuration::ZERO, DAY)?;
+    c.range(
+        "platform.backup.switchover",
+        p.backup.switchover.0,
+        SimDuration::ZERO,
+        DAY,
+    )?;
     c.range(
         "platform.backup.session_window",
         p.backup.session_window.0,

@@ -93,7 +93,12 @@ fn validate_segment(c: &Checker, i: usize, s: &RawSegment, rates: EventRates) ->
             Activity::WorkingHours {
                 start,
                 end,
-                jitter: c.range(&f("activity.jitter"), jitter.0, SimDuration::ZERO, SimDuration::from_hours(6))?,
+                jitter: c.range(
+                    &f("activity.jitter"),
+                    jitter.0,
+                    SimDuration::ZERO,
+                    SimDuration::from_hours(6),
+                )?,
                 weekends: *weekends,
             }
         }
@@ -158,9 +163,12 @@ fn validate_segment(c: &Checker, i: usize, s: &RawSegment, rates: EventRates) ->
             ),
         );
     }
-    for (field, name) in
-        std::iter::once((f("name"), &s.name)).chain(s.app.iter().enumerate().map(|(k, a)| (f(&format!("app[{k}].name")), &a.name)))
-    {
+    for (field, name) in std::iter::once((f("name"), &s.name)).chain(
+        s.app
+            .iter()
+            .enumerate()
+            .map(|(k, a)| (f(&format!("app[{k}].name")), &a.name)),
+    ) {
         if name.is_empty() || name.chars().count() > MAX_NAME {
             return c.fail(
                 field,
