@@ -154,43 +154,31 @@ fn one_thread_run_installed_a_pool_of_its_own() {
 fn sweep_validated_variants_one_at_a_time_and_took_repeated_keys() {
     let dir = common::temp_dir("sweep-invalid");
     let out = dir.join("sweep");
-    let o = Command::new(common::binary())
-        .args([
-            "sweep",
-            "--set",
-            "scenario.users=50",
-            "--set",
-            "scenario.horizon=9d",
-        ])
-        .args([
-            "--vary",
-            "scenario.users=100,200",
-            "--vary",
-            "scenario.users=300",
-        ])
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let sweep = |vary: &[&str]| {
+        Command::new(common::binary())
+            .args([
+                "sweep",
+                "--set",
+                "scenario.users=50",
+                "--set",
+                "scenario.horizon=9d",
+            ])
+            .args(vary)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    let o = sweep(&[
+        "--vary",
+        "scenario.users=100,200",
+        "--vary",
+        "scenario.users=300",
+    ]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success());
     assert!(stderr.contains("gives 'scenario.users' twice"), "{stderr}");
-    let o = Command::new(common::binary())
-        .args([
-            "sweep",
-            "--set",
-            "scenario.users=50",
-            "--set",
-            "scenario.horizon=9d",
-        ])
-        .args([
-            "--vary",
-            "policy.access_token.lifetime_max=2h,1m,3h",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let o = sweep(&["--vary", "policy.access_token.lifetime_max=2h,1m,3h"]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success());
     assert!(
