@@ -121,7 +121,7 @@ fn exposure_is_read_from_revocations_when_present() {
     let dir = small_run("analytics-exposure", &[]);
     let cae = [3.0, 7.5, 15.0];
     let non_cae = [40.0, 75.0, 90.0, 61.0];
-    let mut text = "user,unit,segment,app,event,time_minutes,exposure_minutes,cae\n".to_string();
+    let mut text = schema::revocations::ALL.join(",") + "\n";
     for (i, (m, c)) in cae
         .iter()
         .map(|m| (m, true))
@@ -129,11 +129,17 @@ fn exposure_is_read_from_revocations_when_present() {
         .enumerate()
     {
         text += &format!(
-            "{i},0,office-eu,outlook,password-change,{},{m},{c}\n",
+            "{i},0,office-eu,outlook,password-change,{},pwd-token,,{m},{c},\n",
             100 + i
         );
     }
     std::fs::write(dir.join(schema::REVOCATIONS_CSV), text).unwrap();
+    // The folder check counts the rows against the summary's exposure events.
+    let summary_path = dir.join(schema::SUMMARY_JSON);
+    let mut summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&summary_path).unwrap()).unwrap();
+    summary["exposure"]["events"] = (cae.len() + non_cae.len()).into();
+    std::fs::write(&summary_path, serde_json::to_vec(&summary).unwrap()).unwrap();
     let data = analyze(&dir).unwrap();
     let mut all: Vec<f64> = cae.iter().chain(&non_cae).copied().collect();
     all.sort_by(f64::total_cmp);
