@@ -169,7 +169,12 @@ fn tui_export_wrote_tables_but_no_report() {
         Msg::Done(Err(e)) => panic!("{e}"),
         _ => panic!("the worker answered something else than the export"),
     }
-    for file in ["users.csv", "summary.json", "report.md", "load-outage-1.png"] {
+    for file in [
+        "users.csv",
+        "summary.json",
+        "report.md",
+        "load-outage-1.png",
+    ] {
         assert!(dir.join(file).exists(), "{file} missing");
     }
 }
