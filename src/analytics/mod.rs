@@ -22,6 +22,7 @@ pub mod recovery;
 pub mod series;
 pub mod table;
 pub mod tables;
+pub mod verify;
 
 pub use headline::{Headline, METRICS, Metric};
 pub use series::{LoadSeries, ReportData};
@@ -65,6 +66,14 @@ pub enum AnalyticsError {
         /// The cause.
         #[source]
         source: serde_json::Error,
+    },
+    /// A table does not match what tokensim writes or the rest of the folder.
+    #[error("{file}: {message}")]
+    Mismatch {
+        /// The file.
+        file: PathBuf,
+        /// What differs.
+        message: String,
     },
     /// `model.toml` of the run folder is not a valid model.
     #[error("the run's model is invalid")]

@@ -1,8 +1,8 @@
 //! A run folder read back: its tables as DataFrames, its summary and its scenario.
 
-use super::{AnalyticsError, Result};
+use super::{AnalyticsError, Result, verify};
 use crate::metrics::RunResult;
-use crate::metrics::schema::{self, timeseries as ts, users as uc};
+use crate::metrics::schema::{self, revocations as rc, timeseries as ts, users as uc};
 use crate::metrics::summary::{Blocked, DuringOutages, OutageImpact, Prompts};
 use crate::scenario::{self, Scenario};
 use polars::prelude::*;
@@ -34,8 +34,12 @@ pub struct RunTables {
 pub struct SummaryView {
     /// The model file and overrides the run came from.
     pub source: String,
+    /// Seed of the run (checked against `model.toml`).
+    pub seed: u64,
     /// Users simulated.
     pub users: u64,
+    /// User × app rows (the rows of `users.csv`).
+    pub apps: u64,
     /// Token requests by outcome label.
     pub token_requests: std::collections::BTreeMap<String, u64>,
     /// Prompt figures.
@@ -63,18 +67,15 @@ impl RunTables {
             })?;
         let scenario = scenario::parse_model(&text, &model_path.display().to_string(), &[])?;
         let summary_path = required(dir, schema::SUMMARY_JSON)?;
-        let summary = std::fs::read(&summary_path)
+        let summary: SummaryView = std::fs::read(&summary_path)
             .map_err(serde_json::Error::io)
             .and_then(|bytes| serde_json::from_slice(&bytes))
             .map_err(|source| AnalyticsError::Summary {
                 file: summary_path,
                 source,
             })?;
-        let revocations_path = dir.join(schema::REVOCATIONS_CSV);
-        Ok(RunTables {
+        let tables = RunTables {
             dir: dir.to_path_buf(),
-            scenario,
-            summary,
             users: read_columns(
                 &required(dir, schema::USERS_CSV)?,
                 &RunResult::users_header(),
@@ -98,13 +99,57 @@ impl RunTables {
                 },
                 &TIMESERIES_READ.map(String::from),
             )?,
-            segments: read_csv(&required(dir, schema::SEGMENTS_CSV)?)?,
-            revocations: if has_rows(&revocations_path) {
-                Some(read_csv(&revocations_path)?)
-            } else {
-                None
-            },
-        })
+            segments: read_checked(dir, schema::SEGMENTS_CSV, &schema::segments::ALL)?,
+            revocations: read_checked(dir, schema::REVOCATIONS_CSV, &rc::all())
+                .map(|df| (df.height() > 0).then_some(df))?,
+            scenario,
+            summary,
+        };
+        tables.check_rows()?;
+        Ok(tables)
+    }
+
+    /// Every table has the rows its summary and model say, and the summary is of the
+    /// model's run: a folder mixing two runs, or a table cut short, is refused.
+    fn check_rows(&self) -> Result<()> {
+        let s = &self.scenario;
+        if self.summary.seed != s.seed {
+            return Err(AnalyticsError::Mismatch {
+                file: self.dir.join(schema::SUMMARY_JSON),
+                message: format!(
+                    "seed {} but {} says seed {}: the folder mixes two runs",
+                    self.summary.seed,
+                    schema::MODEL_TOML,
+                    s.seed
+                ),
+            });
+        }
+        let minutes = self.minutes() as u64;
+        let file = |name| self.dir.join(name);
+        verify::rows(
+            &file(schema::USERS_CSV),
+            self.users.height(),
+            self.summary.apps,
+            "summary.json's apps",
+        )?;
+        verify::rows(
+            &file(schema::TIMESERIES_CSV),
+            self.timeseries.height(),
+            minutes * s.scale_units as u64,
+            "the model's minutes × scale units",
+        )?;
+        verify::rows(
+            &file(schema::SEGMENTS_CSV),
+            self.segments.height(),
+            minutes * s.segments.len() as u64,
+            "the model's minutes × segments",
+        )?;
+        verify::rows(
+            &file(schema::REVOCATIONS_CSV),
+            self.revocations.as_ref().map_or(0, DataFrame::height),
+            self.summary.exposure.rows(),
+            "summary.json's exposure rows (by_event)",
+        )
     }
 
     /// Minutes in the horizon (rows per unit of the time series).
@@ -169,11 +214,24 @@ fn read_columns(
         .iter()
         .map(|c| Field::new(c.as_str().into(), dtype(c)))
         .collect();
+    verify::header(path, all)?;
     let names: Arc<[PlSmallStr]> = wanted.iter().map(|c| c.as_str().into()).collect();
     let options = CsvReadOptions::default()
         .with_schema(Some(Arc::new(schema)))
         .with_columns(Some(names));
-    read_with(path, options)
+    let df = read_with(path, options)?;
+    verify::complete(path, &df)?;
+    Ok(df)
+}
+
+/// Reads a smaller table of the folder whose header must be `all`, inferring types.
+fn read_checked(dir: &Path, name: &str, all: &[&str]) -> Result<DataFrame> {
+    let path = required(dir, name)?;
+    verify::header(
+        &path,
+        &all.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+    )?;
+    read_csv(&path)
 }
 
 fn read_with(path: &Path, options: CsvReadOptions) -> Result<DataFrame> {
@@ -182,15 +240,21 @@ fn read_with(path: &Path, options: CsvReadOptions) -> Result<DataFrame> {
         .with_infer_schema_length(None)
         .try_into_reader_with_file_path(Some(path.to_path_buf()))
         .and_then(|r| r.finish())
-        .map_err(|source| AnalyticsError::Read {
-            file: path.to_path_buf(),
-            source,
+        .map_err(|source| {
+            // polars' hints (`infer_schema_length`, `ignore_errors`) are for its own
+            // users; for a table tokensim wrote, a bad value means the file was edited.
+            let text = source.to_string();
+            let first = text.lines().next().unwrap_or_default();
+            if first.starts_with("could not parse") {
+                AnalyticsError::Mismatch {
+                    file: path.to_path_buf(),
+                    message: format!("{first}, a type tokensim never writes there"),
+                }
+            } else {
+                AnalyticsError::Read {
+                    file: path.to_path_buf(),
+                    source,
+                }
+            }
         })
-}
-
-/// Whether a CSV file exists and has at least one row below its header (a run without
-/// revocation events writes a header-only `revocations.csv`).
-fn has_rows(path: &Path) -> bool {
-    use std::io::BufRead;
-    std::fs::File::open(path).is_ok_and(|f| std::io::BufReader::new(f).lines().nth(1).is_some())
 }

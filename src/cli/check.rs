@@ -26,13 +26,14 @@ pub fn check(args: CheckArgs) -> anyhow::Result<()> {
     for path in &args.models {
         match scenario::load_file(path, &[]) {
             Ok(s) => println!(
-                "ok  {}: scenario '{}', {} users in {} units, {} segments, {} outages",
+                "ok  {}: scenario '{}', {} users in {} units, {} segments, {} outages\n    {}",
                 path.display(),
                 s.name,
                 s.users,
                 s.scale_units,
                 s.segments.len(),
-                s.outages.len()
+                s.outages.len(),
+                super::memory::describe(&s)
             ),
             Err(e) => {
                 eprintln!("bad {e}");

@@ -1,7 +1,9 @@
 //! `tokensim run`: simulate a scenario, print the summary, write the tables.
 
+use super::memory::MemoryGuard;
 use super::model_args::{ModelArgs, Threads};
 use crate::metrics::RunResult;
+use crate::report::folder::{Staged, write_run};
 use crate::sim::progress_total;
 use anyhow::Context;
 use clap::Args;
@@ -10,7 +12,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 pub(super) const HELP: &str = "\
-Outputs (in --out, default reports/<scenario name>/), each written atomically:
+Outputs (in --out, default reports/<scenario name>/), written as a whole: into a hidden
+sibling folder swapped in at the end, so a killed run leaves the old run or the new one:
   summary.json     headline figures: requests by outcome, prompts by cause, blocked users
                    and user-minutes, per outage: users blocked, recovery time, peak load,
                    and exposure: measure (a) for revoked sessions, (b) share left alive,
@@ -36,6 +39,8 @@ pub struct RunArgs {
     model: ModelArgs,
     #[command(flatten)]
     threads: Threads,
+    #[command(flatten)]
+    memory: MemoryGuard,
     /// Output folder (default: reports/<scenario name>).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -48,6 +53,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("reports").join(&scenario.name));
+    // Before simulating: a run too big for the machine or a bad --out fails now, not
+    // after the whole run.
+    args.memory.check(&scenario, 1)?;
+    let staged = Staged::prepare(&out)
+        .with_context(|| format!("cannot write the outputs to {}", out.display()))?;
     let bar = ProgressBar::new(progress_total(&scenario));
     bar.set_style(
         ProgressStyle::with_template(
@@ -64,14 +74,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     })?;
     bar.finish_and_clear();
     let elapsed = started.elapsed();
-    let summary = result
-        .write_all(&out)
-        .with_context(|| format!("cannot write the outputs to {}", out.display()))?;
     let events = result.events();
-    // The report reads the tables back: free the run's own copy first.
-    drop(result);
-    let report = crate::report::render(&out)
-        .with_context(|| format!("cannot write the report in {}", out.display()))?;
+    let summary = write_run(result, staged.path())
+        .and_then(|summary| staged.commit().map(|_| summary))
+        .with_context(|| format!("cannot write the outputs to {}", out.display()))?;
+    let report = out.join(crate::report::REPORT_MD);
     print!("{summary}");
     println!(
         "  simulated in {:.1} s ({:.1} M events/s); outputs in {}",

@@ -1,12 +1,13 @@
 //! `tokensim sweep`: run a grid of model variants in parallel and chart the frontier.
 
+use super::memory::MemoryGuard;
 use super::model_args::ModelArgs;
 use crate::analytics::headline::metric_index;
+use crate::report::folder::Staged;
 use crate::report::sweep::{self, Vary};
-use crate::sim::progress_total;
 use anyhow::Context;
 use clap::Args;
-use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 
 pub(super) const HELP: &str = "\
@@ -19,6 +20,8 @@ Outputs (in --out, default reports/sweep-<scenario name>/):
   frontier.png/svg the trade-off frontier of --x against --y
   sweep.md         the frontier and a table
   runs/vNN/        each variant's run folder (tokensim report / compare work on them)
+Every variant is validated before the first runs; the folder is written as a whole
+(swapped in at the end, like a run folder), so a killed sweep leaves the old one.
 
 Metrics for --x and --y: users, blocked_users, blocked_user_minutes, calls_failed,
 outage_users_blocked, outage_blocked_user_minutes, recovery_minutes, peak_load_ratio,
@@ -41,6 +44,8 @@ pub struct SweepArgs {
     /// Worker threads (default: all cores). Results are identical for any value.
     #[arg(long)]
     threads: Option<usize>,
+    #[command(flatten)]
+    memory: MemoryGuard,
     /// Output folder (default: reports/sweep-<scenario name>).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -61,41 +66,38 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     }
     let base = args.model.load()?;
     let variants = sweep::grid(&args.vary)?;
-    let out = args
-        .out
-        .unwrap_or_else(|| PathBuf::from("reports").join(format!("sweep-{}", base.name)));
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let bars = MultiProgress::new();
-    let style = ProgressStyle::with_template("{prefix:>4} [{bar:30}] {pos}/{len} unit-days {msg}")
-        .expect("valid template")
-        .progress_chars("=> ");
-    let progress: Vec<ProgressBar> = variants
-        .iter()
-        .map(|v| {
-            let bar = bars.add(ProgressBar::new(0));
-            bar.set_style(style.clone());
-            bar.set_prefix(v.id.clone());
-            bar.set_message(v.label.clone());
-            bar
-        })
-        .collect();
     let load = |sets: &[crate::scenario::Override]| {
         let mut model = args.model.clone();
         model.set.extend_from_slice(sets);
         model.load()
     };
-    let headlines = sweep::run_variants(&variants, &load, threads, &out, &|i, s, n| {
-        let bar = &progress[i];
-        if bar.length() == Some(0) {
-            bar.set_length(progress_total(s));
-        }
+    // Every variant is valid, fits in memory and has somewhere to go before any runs.
+    let (largest, unit_days) = sweep::check_variants(&variants, &load)?;
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    args.memory
+        .check(&largest, threads.min(variants.len()) as u64)?;
+    let out = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("reports").join(format!("sweep-{}", base.name)));
+    let staged = Staged::prepare(&out)
+        .with_context(|| format!("cannot write the sweep to {}", out.display()))?;
+    let bar = ProgressBar::new(unit_days);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} sweeping {msg} [{bar:30}] {pos}/{len} unit-days, {elapsed} (eta {eta})",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_message(format!("{} variants", variants.len()));
+    let headlines = sweep::run_variants(&variants, &load, threads, staged.path(), &|n| {
         bar.inc(n);
         true
     })
     .with_context(|| format!("the sweep into {} failed", out.display()))?;
-    progress.iter().for_each(ProgressBar::finish);
+    bar.finish_and_clear();
     let y = args.y.unwrap_or_else(|| {
         let has_exposure = headlines
             .iter()
@@ -107,11 +109,20 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         }
         .into()
     });
-    let md = sweep::write(&out, &args.vary, &variants, &headlines, (&args.x, &y))?;
+    sweep::write(
+        staged.path(),
+        &args.vary,
+        &variants,
+        &headlines,
+        (&args.x, &y),
+    )?;
+    staged
+        .commit()
+        .with_context(|| format!("cannot write the sweep to {}", out.display()))?;
     println!(
         "{} variants; sweep.csv, frontier and {} in {}",
         variants.len(),
-        md.display(),
+        sweep::SWEEP_MD,
         out.display()
     );
     Ok(())

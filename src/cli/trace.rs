@@ -39,7 +39,7 @@ A CSV script has the columns from,answer,retry_after,hang; settings then come fr
 --expires-in, --refresh-in, --call-every, --duration and --timeout.
 
 Examples:
-  tokensim trace --profile msal-python --script models/traces/5xx-with-retry-after.toml
+  tokensim trace --profile msal-python --script models/traces/5xx-outage.toml
   tokensim trace --profile msal-dotnet --client confidential --script outage.csv --out trace/";
 
 /// Client kinds for a trace.
@@ -204,6 +204,10 @@ pub fn trace(args: TraceArgs) -> anyhow::Result<()> {
         timeout: args.timeout,
     };
     let script = parse_script(&text, &file, csv, &defaults).map_err(anyhow::Error::msg)?;
+    // Before the trace is printed: a bad --out fails now.
+    if let Some(dir) = &args.out {
+        writable(dir).with_context(|| format!("cannot write the trace to {}", dir.display()))?;
+    }
     let app = TracedApp {
         profile: args.profile,
         confidential: args.client == ClientKind::Confidential,
@@ -246,8 +250,6 @@ pub fn trace(args: TraceArgs) -> anyhow::Result<()> {
         count("request")
     );
     if let Some(dir) = args.out {
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
         atomic::write_with(&dir.join("trace.csv"), |w| {
             let mut out = csv::Writer::from_writer(w);
             rows.iter().try_for_each(|r| out.serialize(r))?;
@@ -257,4 +259,12 @@ pub fn trace(args: TraceArgs) -> anyhow::Result<()> {
         atomic::write_bytes(&dir.join("trace.json"), &json)?;
     }
     Ok(())
+}
+
+/// Creates `dir` if needed and checks that a file can be written in it.
+fn writable(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let probe = dir.join(atomic::temp_name("probe", atomic::TMP));
+    std::fs::write(&probe, b"")?;
+    std::fs::remove_file(probe)
 }

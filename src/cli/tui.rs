@@ -1,5 +1,6 @@
 //! `tokensim tui`: explore a scenario interactively in the terminal.
 
+use super::memory::MemoryGuard;
 use super::model_args::{ModelArgs, Threads};
 use crate::tui::{self, Base, Paths};
 use clap::Args;
@@ -27,6 +28,8 @@ pub struct TuiArgs {
     model: ModelArgs,
     #[command(flatten)]
     threads: Threads,
+    #[command(flatten)]
+    memory: MemoryGuard,
     /// Folder for `e` (export; default: reports/<scenario name>-tui).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -39,6 +42,9 @@ pub struct TuiArgs {
 pub fn tui(args: TuiArgs) -> anyhow::Result<()> {
     let (text, label) = args.model.text()?;
     let base = Base::new(text, label, args.model.overrides()?)?;
+    // Before the terminal is taken over: a failed allocation would abort the process
+    // and leave the terminal on the alternate screen.
+    args.memory.check(base.scenario(), 1)?;
     let name = base.scenario().name.clone();
     let paths = Paths {
         export: args

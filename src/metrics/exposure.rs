@@ -126,6 +126,23 @@ pub struct ExposureView {
     /// The headline sentences.
     #[serde(default)]
     pub headlines: Vec<String>,
+    /// Per event kind: how many rows of `revocations.csv` it has.
+    #[serde(default)]
+    pub by_event: Vec<EventRows>,
+}
+
+/// The row count of one event kind's entry in `by_event`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EventRows {
+    /// Rows (apps of the users hit).
+    pub rows: u64,
+}
+
+impl ExposureView {
+    /// Rows of `revocations.csv` the summary accounts for.
+    pub fn rows(&self) -> u64 {
+        self.by_event.iter().map(|e| e.rows).sum()
+    }
 }
 
 /// Measure (a) of a revoked session in minutes: its tail, or zero when the attacker

@@ -4,6 +4,7 @@
 
 pub mod charts;
 pub mod exposure;
+pub mod folder;
 pub mod frontier;
 pub mod markdown;
 pub mod prompts;
@@ -58,9 +59,11 @@ pub mod chart_names {
     pub const EXPOSURE: &str = "exposure";
     /// Prompts per user-month by segment and cause.
     pub const PROMPTS: &str = "prompts";
+    /// Stem prefix of the load charts.
+    pub const LOAD_PREFIX: &str = "load-outage-";
     /// Load around outage `k` (1-based): `load-outage-k`.
     pub fn load(k: usize) -> String {
-        format!("load-outage-{k}")
+        format!("{LOAD_PREFIX}{k}")
     }
 }
 
@@ -75,6 +78,10 @@ fn save<C: style::Chart>(chart: &C, dir: &Path, stem: &str) -> Result<(), Report
 /// and returns the path of `report.md`.
 pub fn render(dir: &Path) -> Result<PathBuf, ReportError> {
     let data = analytics::series::analyze(dir)?;
+    remove_leftovers(dir, data.loads.len()).map_err(|source| ReportError::Write {
+        file: dir.to_path_buf(),
+        source,
+    })?;
     draw_charts(&data, dir)?;
     let path = dir.join(REPORT_MD);
     crate::metrics::atomic::write_bytes(&path, markdown::report(&data).as_bytes()).map_err(
@@ -84,6 +91,28 @@ pub fn render(dir: &Path) -> Result<PathBuf, ReportError> {
         },
     )?;
     Ok(path)
+}
+
+/// Re-rendering in place (`tokensim report DIR`) removes the load charts of outages
+/// beyond the run's `loads` and temporaries of killed writers, so nothing of an older
+/// render lingers.
+fn remove_leftovers(dir: &Path, loads: usize) -> std::io::Result<()> {
+    crate::metrics::atomic::remove_stale(dir, |_, _| true)?;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let outage = stem
+            .strip_prefix(chart_names::LOAD_PREFIX)
+            .and_then(|k| k.parse::<usize>().ok());
+        let chart = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("png" | "svg")
+        );
+        if chart && outage.is_some_and(|k| k > loads) {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
 }
 
 fn draw_charts(data: &ReportData, dir: &Path) -> Result<(), ReportError> {

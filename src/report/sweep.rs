@@ -9,9 +9,8 @@ use crate::analytics::{Headline, METRICS, Table};
 pub use crate::metrics::schema::sweep::*;
 use crate::metrics::{RunResult, atomic};
 use crate::scenario::{ModelError, Override, Scenario};
-use crate::sim::RunError;
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// File name of the sweep summary.
 pub const SWEEP_MD: &str = "sweep.md";
@@ -58,8 +57,21 @@ pub struct Variant {
     pub label: String,
 }
 
-/// The cartesian product of the varied values; the first `--vary` changes slowest.
+/// The cartesian product of the varied values; the first `--vary` changes slowest. A
+/// key varied twice is refused: the later override would win in the model while the
+/// labels showed the earlier value.
 pub fn grid(vary: &[Vary]) -> Result<Vec<Variant>, ModelError> {
+    for (i, v) in vary.iter().enumerate() {
+        if vary[..i].iter().any(|w| w.key == v.key) {
+            return Err(ModelError::Override {
+                text: format!("{}=…", v.key),
+                message: format!(
+                    "--vary gives '{}' twice; give all its values in one --vary {}=v1,v2,…",
+                    v.key, v.key
+                ),
+            });
+        }
+    }
     let mut combos: Vec<Vec<(String, String)>> = vec![Vec::new()];
     for v in vary {
         combos = combos
@@ -96,38 +108,84 @@ pub fn grid(vary: &[Vary]) -> Result<Vec<Variant>, ModelError> {
         .collect()
 }
 
-/// Runs every variant (`load` builds its scenario from its overrides) on a pool of
-/// `threads` threads, each variant single-threaded so results do not depend on the
-/// pool; writes each run into `out/runs/<id>/` and returns the headlines in grid order.
+/// Loads every variant's model (`load` builds it from the overrides), so an invalid
+/// variant fails the sweep before any runs; returns the largest variant and the
+/// unit-days of all (for the progress bar). Scenarios are not kept: a sweep of tens of
+/// thousands of variants holds one per running thread.
+pub fn check_variants(
+    variants: &[Variant],
+    load: &(dyn Fn(&[Override]) -> Result<Scenario, ModelError> + Sync),
+) -> Result<(Scenario, u64), ModelError> {
+    let mut largest: Option<(Scenario, u64)> = None;
+    let mut total = 0;
+    for v in variants {
+        let s = load(&v.sets)?;
+        let bytes = crate::scenario::memory::estimate(&s).bytes;
+        total += crate::sim::progress_total(&s);
+        if largest.as_ref().is_none_or(|(_, b)| bytes > *b) {
+            largest = Some((s, bytes));
+        }
+    }
+    let (largest, _) = largest.ok_or_else(|| ModelError::Override {
+        text: "--vary".into(),
+        message: "the grid has no variants".into(),
+    })?;
+    Ok((largest, total))
+}
+
+/// Runs every variant (`load` builds its scenario from its overrides) on `threads`
+/// plain threads, each variant single-threaded, so results do not depend on the
+/// thread count; writes each run into `out/runs/<id>/` and returns the headlines in
+/// grid order.
+///
+/// Not a rayon pool: reading a run back goes through polars, whose own pool a rayon
+/// worker waits on by stealing further variants onto its stack, until a sweep of a
+/// few hundred variants overflowed it (issue 17). A thread here takes the next
+/// variant when it is done with one, so memory holds one run per thread.
 pub fn run_variants(
     variants: &[Variant],
     load: &(dyn Fn(&[Override]) -> Result<Scenario, ModelError> + Sync),
     threads: usize,
     out: &Path,
-    progress: &(dyn Fn(usize, &Scenario, u64) -> bool + Sync),
+    progress: &(dyn Fn(u64) -> bool + Sync),
 ) -> Result<Vec<Headline>, ReportError> {
-    let threads = threads.max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|source| RunError::Threads { threads, source })?;
-    pool.install(|| {
-        variants
-            .par_iter()
-            .enumerate()
-            .map(|(i, v)| {
-                let scenario = load(&v.sets)?;
-                let scenario_ref = scenario.clone();
-                let run = RunResult::simulate(scenario, 1, &|n| progress(i, &scenario_ref, n))?;
-                let dir = out.join("runs").join(&v.id);
-                run.write_all(&dir).map_err(|source| ReportError::Write {
-                    file: dir.clone(),
-                    source,
-                })?;
-                Ok(of_run(&dir)?)
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let one = |v: &Variant| -> Result<Headline, ReportError> {
+        let run = RunResult::simulate(load(&v.sets)?, 1, progress)?;
+        let dir = out.join("runs").join(&v.id);
+        run.write_all(&dir).map_err(|source| ReportError::Write {
+            file: dir.clone(),
+            source,
+        })?;
+        drop(run);
+        Ok(of_run(&dir)?)
+    };
+    let worker = || {
+        let mut done = Vec::new();
+        while !failed.load(Ordering::Relaxed) {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(v) = variants.get(i) else { break };
+            let result = one(v);
+            failed.fetch_or(result.is_err(), Ordering::Relaxed);
+            done.push((i, result));
+        }
+        done
+    };
+    let mut done: Vec<(usize, Result<Headline, ReportError>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.clamp(1, variants.len().max(1)))
+            .map(|_| scope.spawn(worker))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
             .collect()
-    })
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Writes `sweep.csv`, the frontier chart (`x`, `y` are metric keys) and `sweep.md`.

@@ -4,13 +4,13 @@
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
     /// The file could not be read.
-    #[error("{file}: cannot read: {source}")]
+    #[error("{file}: cannot read: {cause}")]
     Io {
         /// File label.
         file: String,
-        /// The OS error.
-        #[source]
-        source: std::io::Error,
+        /// The OS error, shown in the message itself (not as a source too, so an error
+        /// chain prints it once).
+        cause: std::io::Error,
     },
     /// Not valid TOML (the message shows line, column and a snippet).
     #[error("{file}: not valid TOML: {message}")]

@@ -25,7 +25,7 @@ pub fn read_file(path: &Path) -> Result<(String, String), ModelError> {
     let file = path.display().to_string();
     match std::fs::read_to_string(path) {
         Ok(text) => Ok((text, file)),
-        Err(source) => Err(ModelError::Io { file, source }),
+        Err(cause) => Err(ModelError::Io { file, cause }),
     }
 }
 
@@ -59,17 +59,30 @@ pub fn parse_model(
                 file: file.clone(),
                 field: e.path().to_string(),
                 // toml appends its own, index-less copy of the path; ours already names the field.
-                message: e
-                    .inner()
-                    .to_string()
-                    .split("\nin `")
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string(),
+                message: plain(
+                    e.inner()
+                        .to_string()
+                        .split("\nin `")
+                        .next()
+                        .unwrap_or_default(),
+                ),
             }
         })?;
     validate(raw, &file)
+}
+
+/// serde's words for the model's shapes in the words of the model file: a section is
+/// a table (not `struct RawScenario`), an array a list.
+fn plain(message: &str) -> String {
+    let mut out = message.trim().replace("a sequence", "a list");
+    while let Some(at) = out.find("struct Raw") {
+        let name = at + "struct ".len();
+        let end = out[name..]
+            .find(|c: char| !c.is_alphanumeric())
+            .map_or(out.len(), |k| name + k);
+        out.replace_range(at..end, "a table (a [section] or { ... })");
+    }
+    out
 }
 
 /// Serialises a raw model back to TOML (for saving edited scenarios).

@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod load;
+pub mod memory;
 pub mod model;
 pub mod overrides;
 pub mod population;

@@ -67,14 +67,27 @@ impl Override {
         for (depth, part) in self.path.iter().enumerate() {
             let above = self.path[..depth].join(".");
             let last = depth + 1 == self.path.len();
+            let here = self.path[..=depth].join(".");
             node = match node {
                 Value::Table(t) if last => {
+                    if t.get(part).is_some_and(Value::is_table) && !self.value.is_table() {
+                        return Err(bad(format!(
+                            "{here} is a section; set one of its fields, e.g. {here}.<field>=…"
+                        )));
+                    }
                     t.insert(part.clone(), self.value.clone());
                     return Ok(());
                 }
-                Value::Table(t) => t
-                    .entry(part.clone())
-                    .or_insert_with(|| Value::Table(Table::new())),
+                Value::Table(t) => {
+                    let next = &self.path[depth + 1];
+                    if !t.contains_key(part) && next.parse::<usize>().is_ok() {
+                        return Err(bad(format!(
+                            "the model has no {here} entries to address as {here}.{next}; add one to the model file first"
+                        )));
+                    }
+                    t.entry(part.clone())
+                        .or_insert_with(|| Value::Table(Table::new()))
+                }
                 Value::Array(items) => {
                     let len = items.len();
                     let i: usize = part.parse().map_err(|_| {
@@ -146,6 +159,22 @@ mod tests {
             err.to_string().contains("address an entry by number"),
             "{err}"
         );
+        let err = "events.campaign.0.share=2"
+            .parse::<Override>()
+            .unwrap()
+            .apply(&mut t)
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("no events.campaign entries"),
+            "{err}"
+        );
+        let mut t = table("[scenario]\nname = \"x\"\n");
+        let err = "scenario=5"
+            .parse::<Override>()
+            .unwrap()
+            .apply(&mut t)
+            .unwrap_err();
+        assert!(err.to_string().contains("scenario is a section"), "{err}");
         assert!(
             "novalue"
                 .parse::<Override>()

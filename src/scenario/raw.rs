@@ -88,8 +88,9 @@ pub struct RawScenario {
     pub start: String,
     /// Simulated span.
     pub horizon: Dur,
-    /// Seed of every random stream.
-    #[serde(default = "default_seed")]
+    /// Seed of every random stream (0 to 2^64 − 1; TOML integers end at 2^63 − 1, so
+    /// larger seeds are written in quotes).
+    #[serde(default = "default_seed", with = "seed")]
     pub seed: u64,
     /// Population size.
     pub users: u32,
@@ -100,6 +101,39 @@ pub struct RawScenario {
 
 fn default_seed() -> u64 {
     1
+}
+
+/// A seed is any `u64`: an integer, or a quoted decimal above TOML's integer range.
+mod seed {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Int(i64),
+        Text(String),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        let bad = |v: &dyn std::fmt::Display| {
+            D::Error::custom(format!(
+                "'{v}' is not a seed (use a whole number from 0 to 18446744073709551615)"
+            ))
+        };
+        match Written::deserialize(d).map_err(|_| {
+            D::Error::custom("expected a seed: a whole number from 0 to 18446744073709551615")
+        })? {
+            Written::Int(n) => u64::try_from(n).map_err(|_| bad(&n)),
+            Written::Text(t) => t.trim().parse().map_err(|_| bad(&t)),
+        }
+    }
+
+    pub fn serialize<S: Serializer>(seed: &u64, s: S) -> Result<S::Ok, S::Error> {
+        match i64::try_from(*seed) {
+            Ok(n) => s.serialize_i64(n),
+            Err(_) => s.serialize_str(&seed.to_string()),
+        }
+    }
 }
 fn one() -> u32 {
     1

@@ -2,6 +2,7 @@
 //! windows of platform answers, from TOML (everything) or CSV (windows only).
 
 use super::raw::Dur;
+use super::validate::{CALL_INTERVAL, HORIZON, HOUR, MAX_AT, MIN_LIFETIME};
 use crate::domain::idp::Answer;
 use crate::engine::{SimDuration, SimTime};
 use crate::policy::PromptCause;
@@ -158,12 +159,42 @@ pub fn parse_script(
             .or_else(|| f(defaults))
             .map(|d| d.0)
     };
-    let expires_in = pick(|s| s.expires_in).unwrap_or(SimDuration::from_hours(1));
-    let call_every = pick(|s| s.call_every).unwrap_or(SimDuration::from_secs(60));
-    let duration = pick(|s| s.duration).unwrap_or(SimDuration::from_hours(3));
-    if call_every == SimDuration::ZERO {
-        return Err(format!("{file}: call_every: '0s' must be longer than zero"));
-    }
+    // The trace runs as a one-user model; its ranges are checked here so an error names
+    // the script's field, not the model field it becomes.
+    let range = |field: &str, d: SimDuration, (lo, hi): (SimDuration, SimDuration)| {
+        if d < lo || d > hi {
+            return Err(format!(
+                "{file}: {field}: '{d}' is out of range (allowed {lo} to {hi})"
+            ));
+        }
+        Ok(d)
+    };
+    let expires_in = range(
+        "expires_in",
+        pick(|s| s.expires_in).unwrap_or(SimDuration::from_hours(1)),
+        (MIN_LIFETIME, MAX_AT),
+    )?;
+    let call_every = range(
+        "call_every",
+        pick(|s| s.call_every).unwrap_or(SimDuration::from_secs(60)),
+        CALL_INTERVAL,
+    )?;
+    let duration = range(
+        "duration",
+        pick(|s| s.duration).unwrap_or(SimDuration::from_hours(3)),
+        HORIZON,
+    )?;
+    let refresh_in = match pick(|s| s.refresh_in) {
+        Some(r) if r == SimDuration::ZERO || r >= expires_in => {
+            return Err(format!(
+                "{file}: refresh_in: '{r}' must be longer than zero and shorter than expires_in ({expires_in}); leave it out for no refresh_in"
+            ));
+        }
+        r => r,
+    };
+    let timeout = pick(|s| s.timeout)
+        .map(|t| range("timeout", t, (SimDuration::from_secs(1), HOUR)))
+        .transpose()?;
     let calls = schedule(&raw_calls, &raw_skips, call_every, duration)
         .map_err(|e| format!("{file}: {e}"))?;
     let mut windows = raw_windows
@@ -174,10 +205,10 @@ pub fn parse_script(
     windows.sort_by_key(|w| w.from);
     Ok(Script {
         expires_in,
-        refresh_in: pick(|s| s.refresh_in),
+        refresh_in,
         call_every,
         duration,
-        timeout: pick(|s| s.timeout),
+        timeout,
         calls,
         windows,
     })

@@ -50,36 +50,37 @@ where
     O: Observer + Send,
     F: Fn(u32, &[AppRow]) -> O + Sync,
 {
-    let threads = threads.max(1);
+    let days = scenario.horizon.as_millis().div_ceil(MS_PER_DAY);
+    let one = |unit: u32| {
+        let mut sim = SimulationBuilder::new(scenario, unit).build();
+        let rows = sim.app_rows();
+        let mut observer = make(unit, &rows);
+        for day in 1..=days {
+            sim.run_until(SimTime(day * MS_PER_DAY), &mut observer);
+            if !progress(1) {
+                return Err(RunError::Cancelled);
+            }
+        }
+        sim.finish(&mut observer);
+        observer.close();
+        Ok(UnitRun {
+            unit,
+            observer,
+            rows,
+            events: sim.events_processed(),
+        })
+    };
+    // One thread runs inline, on the caller's thread and without a pool of its own: a
+    // sweep calls this from its own pool's workers, and a worker waiting on a nested
+    // pool steals further variants onto its stack until it overflows (issue 17).
+    if threads <= 1 {
+        return (0..scenario.scale_units).map(one).collect();
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|source| RunError::Threads { threads, source })?;
-    let days = scenario.horizon.as_millis().div_ceil(MS_PER_DAY);
-    pool.install(|| {
-        (0..scenario.scale_units)
-            .into_par_iter()
-            .map(|unit| {
-                let mut sim = SimulationBuilder::new(scenario, unit).build();
-                let rows = sim.app_rows();
-                let mut observer = make(unit, &rows);
-                for day in 1..=days {
-                    sim.run_until(SimTime(day * MS_PER_DAY), &mut observer);
-                    if !progress(1) {
-                        return Err(RunError::Cancelled);
-                    }
-                }
-                sim.finish(&mut observer);
-                observer.close();
-                Ok(UnitRun {
-                    unit,
-                    observer,
-                    rows,
-                    events: sim.events_processed(),
-                })
-            })
-            .collect()
-    })
+    pool.install(|| (0..scenario.scale_units).into_par_iter().map(one).collect())
 }
 
 /// Unit-days a run reports through `progress`, for sizing a progress bar.

@@ -14,7 +14,10 @@ use std::sync::mpsc::{Sender, channel};
 /// terminal in raw mode on the alternate screen and installs a panic hook that restores
 /// it before the panic message is printed; on top of it, a panic on any thread (the
 /// worker's too) ends the process, so the UI never goes on drawing on a restored terminal.
+/// Every other way out (quit, an error of the loop) passes through [`Restore`]. What
+/// no handler sees, a failed allocation, is prevented by the memory check before.
 pub fn run(base: Base, paths: Paths, threads: usize) -> std::io::Result<()> {
+    let restore = Restore;
     let mut terminal = ratatui::try_init()?;
     let restore_and_report = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -22,8 +25,17 @@ pub fn run(base: Base, paths: Paths, threads: usize) -> std::io::Result<()> {
         std::process::exit(101);
     }));
     let result = main_loop(&mut terminal, Model::new(base, paths), threads);
-    ratatui::try_restore()?;
+    drop(restore);
     result
+}
+
+/// Restores the terminal when dropped, on every path out of [`run`].
+struct Restore;
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
 }
 
 fn main_loop(

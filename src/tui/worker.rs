@@ -63,17 +63,28 @@ impl Worker {
         });
     }
 
-    /// Writes `run`'s outputs into `dir` on a thread of its own and reports the outcome.
+    /// Writes `run`'s outputs and report into `dir`, as `tokensim run` does (the whole
+    /// folder at once), on a thread of its own and reports the outcome.
     pub fn export(&self, dir: PathBuf, run: Arc<RunResult>) {
         let results = self.results.clone();
         std::thread::spawn(move || {
-            let written = run
-                .write_all(&dir)
-                .map(|_| format!("exported the run's outputs to {}", dir.display()))
-                .map_err(|e| format!("cannot export to {}: {e}", dir.display()));
+            let written = crate::report::folder::save_run(run, &dir)
+                .map(|_| format!("exported the run's outputs and report to {}", dir.display()))
+                .map_err(|e| format!("cannot export to {}: {}", dir.display(), error_chain(&e)));
             let _ = results.send(Msg::Done(written));
         });
     }
+}
+
+/// An error with its causes, on one status line.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text += &format!(": {c}");
+        cause = c.source();
+    }
+    text
 }
 
 fn serve(inbox: &Receiver<RunRequest>, latest: &AtomicU64, results: &Sender<Msg>, threads: usize) {

@@ -118,3 +118,80 @@ fn report_command_reproduces_report_md_from_the_tables() {
         "{err}"
     );
 }
+
+/// Issue 17.1: `report` read columns by position with the writer's header, so a
+/// removed or swapped column, a cut file or a header-only table gave wrong tables with
+/// exit 0. Each damage is now refused with the file and what differs.
+#[test]
+fn report_trusted_csv_columns_by_position() {
+    let dir = small_run("report-damaged", &[]);
+    render(&dir).unwrap();
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
+    let users = read("users.csv");
+    let timeseries = read("timeseries.csv");
+    let drop_column = |text: &str, k: usize| -> String {
+        text.lines()
+            .map(|l| {
+                let mut cells: Vec<&str> = l.split(',').collect();
+                cells.remove(k);
+                cells.join(",") + "\n"
+            })
+            .collect()
+    };
+    let header_only = users.lines().next().unwrap().to_string() + "\n";
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "users.csv",
+            drop_column(&users, 8),
+            "missing column(s) minutes_blocked",
+        ),
+        (
+            "users.csv",
+            users.replacen(
+                "minutes_wanted,minutes_blocked",
+                "minutes_blocked,minutes_wanted",
+                1,
+            ),
+            "the columns were reordered",
+        ),
+        (
+            "users.csv",
+            users[..users.len() - 20].to_string(),
+            "cut short",
+        ),
+        (
+            "users.csv",
+            header_only,
+            "0 rows, but summary.json's apps means",
+        ),
+        (
+            "timeseries.csv",
+            drop_column(&timeseries, 8),
+            "missing column(s) capacity",
+        ),
+        (
+            "timeseries.csv",
+            timeseries.replacen("\n0,", "\nzero,", 1),
+            "could not parse `zero`",
+        ),
+    ];
+    for (file, damaged, expected) in cases {
+        let copy = common::temp_dir("report-damaged-copy");
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), copy.join(entry.file_name())).unwrap();
+        }
+        std::fs::write(copy.join(file), damaged).unwrap();
+        let o = Command::new(common::binary())
+            .arg("report")
+            .arg(&copy)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{file} {expected}: accepted");
+        assert!(
+            stderr.contains(file) && stderr.contains(expected),
+            "{file} {expected}: {stderr}"
+        );
+    }
+}

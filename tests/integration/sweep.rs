@@ -83,3 +83,108 @@ fn bad_vary_and_bad_metric_are_explained() {
         .unwrap();
     assert!(String::from_utf8_lossy(&o.stderr).contains("'speed' is not a metric"));
 }
+
+/// Issue 17.3: a sweep of about 500 or more variants overflowed a rayon worker's
+/// stack: a worker running a variant waited on another pool (polars' while reading
+/// the run back, the run's own) by stealing further variants onto its stack. Variants
+/// now run on plain threads, never on a rayon worker.
+#[test]
+fn sweep_of_many_variants_overflowed_a_worker_stack() {
+    use tokensim::report::sweep::{Vary, grid, run_variants};
+    let dir = common::temp_dir("sweep-threads-plain");
+    let vary = [Vary {
+        key: "scenario.seed".into(),
+        values: (1..=6).map(|s| s.to_string()).collect(),
+    }];
+    let variants = grid(&vary).unwrap();
+    let load = |sets: &[tokensim::scenario::Override]| {
+        let mut all: Vec<tokensim::scenario::Override> =
+            ["scenario.users=8", "scenario.horizon=9d"]
+                .iter()
+                .map(|s| s.parse().unwrap())
+                .collect();
+        all.extend_from_slice(sets);
+        tokensim::scenario::load_default(&all)
+    };
+    let on_rayon = std::sync::atomic::AtomicBool::new(false);
+    let headlines = run_variants(&variants, &load, 2, &dir, &|_| {
+        on_rayon.fetch_or(
+            rayon::current_thread_index().is_some(),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        true
+    })
+    .unwrap();
+    assert_eq!(headlines.len(), 6);
+    assert!(!on_rayon.into_inner(), "a variant ran on a rayon worker");
+}
+
+/// The other half of issue 17.3: a one-thread run installed a pool of its own, which
+/// nests when the caller is a pool's worker. It now runs inline on the caller's thread.
+#[test]
+fn one_thread_run_installed_a_pool_of_its_own() {
+    let scenario = common::model(
+        tokensim::scenario::DEFAULT_MODEL,
+        &["scenario.users=8", "scenario.horizon=9d"],
+    );
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let pools_seen = std::sync::Mutex::new(std::collections::BTreeSet::new());
+    pool.install(|| {
+        use rayon::prelude::*;
+        (0..8).into_par_iter().for_each(|_| {
+            tokensim::sim::run_units(&scenario, 1, |_, _| tokensim::sim::NullObserver, &|_| {
+                pools_seen
+                    .lock()
+                    .unwrap()
+                    .insert(rayon::current_num_threads());
+                true
+            })
+            .unwrap();
+        });
+    });
+    assert_eq!(*pools_seen.lock().unwrap(), [2].into());
+}
+
+/// Issue 17.7: a repeated --vary key ran one value and labelled another, and variants
+/// were validated as they ran, so an invalid one failed half-way and left runs behind.
+#[test]
+fn sweep_validated_variants_one_at_a_time_and_took_repeated_keys() {
+    let dir = common::temp_dir("sweep-invalid");
+    let out = dir.join("sweep");
+    let sweep = |vary: &[&str]| {
+        Command::new(common::binary())
+            .args([
+                "sweep",
+                "--set",
+                "scenario.users=50",
+                "--set",
+                "scenario.horizon=9d",
+            ])
+            .args(vary)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    let o = sweep(&[
+        "--vary",
+        "scenario.users=100,200",
+        "--vary",
+        "scenario.users=300",
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(stderr.contains("gives 'scenario.users' twice"), "{stderr}");
+    let o = sweep(&["--vary", "policy.access_token.lifetime_max=2h,1m,3h"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        stderr.contains("policy.access_token.lifetime_max") && stderr.contains("'1m'"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "an invalid sweep left {}", out.display());
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+}

@@ -149,3 +149,32 @@ fn check_saved(tokensim: &Path, saved: &Path) {
     );
     assert!(stdout.contains("1000 users"), "{stdout}");
 }
+
+/// Issue 17.9: the TUI's `e` export wrote the tables but no report.md or charts. It
+/// now writes the folder as `tokensim run` does, report included, in one swap.
+#[test]
+fn tui_export_wrote_tables_but_no_report() {
+    use tokensim::tui::{Msg, worker::Worker};
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker = Worker::start(tx, 1);
+    let scenario = common::model(
+        tokensim::scenario::DEFAULT_MODEL,
+        &["scenario.users=100", "scenario.horizon=9d"],
+    );
+    let run = tokensim::metrics::RunResult::simulate(scenario, 1, &|_| true).unwrap();
+    let dir = common::temp_dir("tui-export").join("export");
+    worker.export(dir.clone(), std::sync::Arc::new(run));
+    match rx.recv_timeout(Duration::from_secs(120)).unwrap() {
+        Msg::Done(Ok(status)) => assert!(status.contains("report"), "{status}"),
+        Msg::Done(Err(e)) => panic!("{e}"),
+        _ => panic!("the worker answered something else than the export"),
+    }
+    for file in [
+        "users.csv",
+        "summary.json",
+        "report.md",
+        "load-outage-1.png",
+    ] {
+        assert!(dir.join(file).exists(), "{file} missing");
+    }
+}

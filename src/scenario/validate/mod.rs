@@ -26,14 +26,34 @@ use events::{validate_events, validate_rates};
 use outage::validate_outage;
 use segment::{allocate, validate_segments};
 
-const MIN_LIFETIME: SimDuration = SimDuration::from_mins(10);
-const MAX_AT: SimDuration = SimDuration::from_days(1);
+/// Shortest configurable token lifetime.
+pub(super) const MIN_LIFETIME: SimDuration = SimDuration::from_mins(10);
+/// Longest configurable access-token lifetime.
+pub(super) const MAX_AT: SimDuration = SimDuration::from_days(1);
+/// Shortest and longest horizon.
+pub(super) const HORIZON: (SimDuration, SimDuration) =
+    (SimDuration::from_mins(1), SimDuration::from_days(400));
+/// Shortest and longest interval between an app's calls.
+pub(super) const CALL_INTERVAL: (SimDuration, SimDuration) =
+    (SimDuration::from_secs(1), SimDuration::from_days(1));
 /// CAE tokens are documented "up to 28 h".
 const MAX_CAE_AT: SimDuration = SimDuration::from_hours(28);
 const MAX_INACTIVE: SimDuration = SimDuration::from_days(90);
 const MAX_AGE: SimDuration = SimDuration::from_days(365);
 /// "Every time" sign-in frequency still tolerates five minutes.
 const EVERY_TIME: SimDuration = SimDuration::from_mins(5);
+/// Longest scenario, segment or app name: a folder name, also as `sweep-<name>` and
+/// with the hidden `.<name>.tmp-<pid>` of the folder being written, stays far below
+/// the 255 bytes file systems allow.
+const MAX_NAME: usize = 100;
+/// Most scale units a run may have.
+const MAX_UNITS: u32 = 100_000;
+/// Highest capacity a unit may have, requests per second: per minute it stays exact in
+/// the integer columns of the time series.
+const MAX_CAPACITY: f64 = 1e9;
+/// Longest Retry-After, client timeout or queue wait: MSAL caps Retry-After at an hour.
+pub(super) const HOUR: SimDuration = SimDuration::from_hours(1);
+const DAY: SimDuration = SimDuration::from_days(1);
 
 struct Checker<'a> {
     file: &'a str,
@@ -131,6 +151,16 @@ pub fn validate(raw: RawModel, file: &str) -> Checked<Scenario> {
             ),
         );
     }
+    if s.name.len() > MAX_NAME {
+        return c.fail(
+            "scenario.name",
+            format!(
+                "'{}…' is {} characters; at most {MAX_NAME} are allowed (it names the output folder, also as sweep-<name>)",
+                &s.name[..20],
+                s.name.len()
+            ),
+        );
+    }
     let start = parse_datetime(&s.start).ok_or(()).or_else(|_| {
         c.fail(
             "scenario.start",
@@ -140,23 +170,18 @@ pub fn validate(raw: RawModel, file: &str) -> Checked<Scenario> {
             ),
         )
     })?;
-    let horizon = c.range(
-        "scenario.horizon",
-        s.horizon.0,
-        SimDuration::from_mins(1),
-        SimDuration::from_days(400),
-    )?;
+    let horizon = c.range("scenario.horizon", s.horizon.0, HORIZON.0, HORIZON.1)?;
     if s.users == 0 || s.users > 50_000_000 {
         return c.fail(
             "scenario.users",
             format!("'{}' is out of range (allowed 1 to 50000000)", s.users),
         );
     }
-    if s.scale_units == 0 || s.scale_units > s.users {
+    if s.scale_units == 0 || s.scale_units > s.users.min(MAX_UNITS) {
         return c.fail(
             "scenario.scale_units",
             format!(
-                "'{}' must be from 1 to the number of users ({})",
+                "'{}' must be from 1 to the number of users ({}), at most {MAX_UNITS}",
                 s.scale_units, s.users
             ),
         );
@@ -332,15 +357,50 @@ fn validate_policy(c: &Checker, p: &RawPolicy) -> Checked<TokenPolicy> {
 }
 
 fn validate_platform(c: &Checker, p: &RawPlatform) -> Checked<PlatformConfig> {
-    if !(p.capacity.is_finite() && p.capacity > 0.0) {
+    if !(p.capacity.is_finite() && p.capacity > 0.0 && p.capacity <= MAX_CAPACITY) {
         return c.fail(
             "platform.capacity",
             format!(
-                "'{}' must be a positive number of requests per second",
+                "'{}' must be a positive number of requests per second, at most {MAX_CAPACITY:e}",
                 p.capacity
             ),
         );
     }
+    let ms = SimDuration(1);
+    c.range(
+        "platform.retry_after",
+        p.retry_after.0,
+        SimDuration::from_secs(1),
+        HOUR,
+    )?;
+    c.range("platform.max_queue", p.max_queue.0, SimDuration::ZERO, HOUR)?;
+    c.range(
+        "platform.refresh_in_min_lifetime",
+        p.refresh_in_min_lifetime.0,
+        SimDuration::ZERO,
+        MAX_CAE_AT,
+    )?;
+    if p.loop_detection > 10_000 {
+        return c.fail(
+            "platform.loop_detection",
+            format!(
+                "'{}' is out of range (allowed 0, off, to 10000 tokens in 5 minutes)",
+                p.loop_detection
+            ),
+        );
+    }
+    c.range(
+        "platform.backup.switchover",
+        p.backup.switchover.0,
+        SimDuration::ZERO,
+        DAY,
+    )?;
+    c.range(
+        "platform.backup.session_window",
+        p.backup.session_window.0,
+        ms,
+        MAX_INACTIVE,
+    )?;
     let b = &p.backup;
     if !(b.capacity_share.is_finite() && (0.0..=10.0).contains(&b.capacity_share)) {
         return c.fail(

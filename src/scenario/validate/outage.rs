@@ -104,6 +104,27 @@ fn explicit_outage(c: &Checker, i: usize, o: &RawOutage) -> Checked<Phase> {
     if duration.0 == SimDuration::ZERO {
         return c.fail(f("duration"), "'0s' must be longer than zero");
     }
+    c.range(
+        &f("duration"),
+        duration.0,
+        SimDuration(1),
+        SimDuration::from_days(400),
+    )?;
+    for (name, d, hi) in [
+        ("retry_after", o.retry_after, HOUR),
+        ("hang", o.hang, DAY),
+        ("latency", o.latency, HOUR),
+    ] {
+        if let Some(d) = d {
+            // A zero hang or Retry-After would answer again in the same millisecond.
+            let lo = if name == "latency" {
+                SimDuration::ZERO
+            } else {
+                SimDuration(1)
+            };
+            c.range(&f(name), d.0, lo, hi)?;
+        }
+    }
     let kind = match kind {
         RawOutageKind::Full => OutageKind::Full {
             hang: match o.failure.unwrap_or(RawFailure::ServerError) {

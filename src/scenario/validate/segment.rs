@@ -6,13 +6,34 @@ use crate::domain::user::HOURS_PER_WEEK;
 use crate::policy::token_protection;
 use std::sync::Arc;
 
+/// Most segments a model may have (their indices are 16-bit, and every segment keeps
+/// a column per unit and minute).
+const MAX_SEGMENTS: usize = 1_000;
+/// Most apps a segment may have.
+const MAX_APPS: usize = 100;
+
 pub(super) fn validate_segments(
     c: &Checker,
     raw: &[RawSegment],
     rates: EventRates,
 ) -> Checked<Vec<Segment>> {
-    if raw.is_empty() {
-        return c.fail("segment", "at least one [[segment]] is needed");
+    if raw.is_empty() || raw.len() > MAX_SEGMENTS {
+        return c.fail(
+            "segment",
+            format!(
+                "{} segments; from 1 to {MAX_SEGMENTS} [[segment]] are allowed",
+                raw.len()
+            ),
+        );
+    }
+    if let Some(k) = (0..raw.len()).find(|&k| raw[..k].iter().any(|s| s.name == raw[k].name)) {
+        return c.fail(
+            format!("segment[{k}].name"),
+            format!(
+                "'{}' names two segments; names must differ (they key the reports' rows)",
+                raw[k].name
+            ),
+        );
     }
     let segments = raw
         .iter()
@@ -62,12 +83,13 @@ fn validate_segment(c: &Checker, i: usize, s: &RawSegment, rates: EventRates) ->
                         )
                     })
             };
+            let (start_text, end_text) = (start, end);
             let (start, end) = (clock("activity.start", start)?, clock("activity.end", end)?);
             if end <= start + jitter.0 + jitter.0 {
                 return c.fail(
                     f("activity.end"),
                     format!(
-                        "'{end}' must come after start ({start}) plus twice the jitter ({})",
+                        "'{end_text}' must come after start ({start_text}) plus twice the jitter ({})",
                         jitter.0
                     ),
                 );
@@ -75,7 +97,12 @@ fn validate_segment(c: &Checker, i: usize, s: &RawSegment, rates: EventRates) ->
             Activity::WorkingHours {
                 start,
                 end,
-                jitter: jitter.0,
+                jitter: c.range(
+                    &f("activity.jitter"),
+                    jitter.0,
+                    SimDuration::ZERO,
+                    SimDuration::from_hours(6),
+                )?,
                 weekends: *weekends,
             }
         }
@@ -92,7 +119,12 @@ fn validate_segment(c: &Checker, i: usize, s: &RawSegment, rates: EventRates) ->
             }
             Activity::Poisson {
                 rate_per_day: *rate_per_day,
-                session: session.0,
+                session: c.range(
+                    &f("activity.session"),
+                    session.0,
+                    SimDuration::ZERO,
+                    SimDuration::from_days(1),
+                )?,
             }
         }
         RawActivity::Weekly {
@@ -123,8 +155,37 @@ fn validate_segment(c: &Checker, i: usize, s: &RawSegment, rates: EventRates) ->
             })
         }
     };
-    if s.app.is_empty() {
-        return c.fail(f("app"), "each segment needs at least one [[segment.app]]");
+    if s.app.is_empty() || s.app.len() > MAX_APPS {
+        return c.fail(
+            f("app"),
+            format!(
+                "{} apps; each segment needs from 1 to {MAX_APPS} [[segment.app]]",
+                s.app.len()
+            ),
+        );
+    }
+    if let Some(k) = (0..s.app.len()).find(|&k| s.app[..k].iter().any(|a| a.name == s.app[k].name))
+    {
+        return c.fail(
+            f(&format!("app[{k}].name")),
+            format!(
+                "'{}' names two apps of the segment; names must differ (they key the reports' rows)",
+                s.app[k].name
+            ),
+        );
+    }
+    for (field, name) in std::iter::once((f("name"), &s.name)).chain(
+        s.app
+            .iter()
+            .enumerate()
+            .map(|(k, a)| (f(&format!("app[{k}].name")), &a.name)),
+    ) {
+        if name.is_empty() || name.chars().count() > MAX_NAME {
+            return c.fail(
+                field,
+                format!("'{name}' must have 1 to {MAX_NAME} characters"),
+            );
+        }
     }
     let devices = validate_devices(c, &f("device"), &s.device)?;
     let apps = s
@@ -207,8 +268,8 @@ fn validate_app(c: &Checker, prefix: &str, a: &RawApp, segment_tp: bool) -> Chec
     let call_interval = c.range(
         &f("call_interval"),
         a.call_interval.0,
-        SimDuration::from_secs(1),
-        SimDuration::from_days(1),
+        CALL_INTERVAL.0,
+        CALL_INTERVAL.1,
     )?;
     if a.client.is_service() && a.profile == Profile::MsalJs {
         return c.fail(f("profile"), format!("'msal-js' runs in a browser; a {} client needs msal-python, msal-dotnet or a non-MSAL profile", a.client.label()));
@@ -225,7 +286,21 @@ fn validate_app(c: &Checker, prefix: &str, a: &RawApp, segment_tp: bool) -> Chec
     if let Some(bad) = a.resources.iter().find(|r| r.trim().is_empty()) {
         return c.fail(f("resources"), format!("'{bad}' is not a resource name"));
     }
+    if let Some(t) = a.timeout {
+        c.range(&f("timeout"), t.0, SimDuration::from_secs(1), HOUR)?;
+    }
     let r = &a.retry;
+    c.range(&f("retry.base"), r.base.0, SimDuration(1), DAY)?;
+    c.range(&f("retry.cap"), r.cap.0, SimDuration(1), DAY)?;
+    if let Some(i) = r.interval {
+        c.range(&f("retry.interval"), i.0, SimDuration::ZERO, DAY)?;
+    }
+    if let Some(n) = r.max_attempts.filter(|n| *n > 1_000) {
+        return c.fail(
+            f("retry.max_attempts"),
+            format!("'{n}' is out of range (allowed 0, unlimited, to 1000)"),
+        );
+    }
     if r.cap.0 < r.base.0 {
         return c.fail(
             f("retry.cap"),
