@@ -19,6 +19,7 @@ pub mod exprs;
 pub mod headline;
 pub mod percentiles;
 pub mod recovery;
+pub mod replication;
 pub mod series;
 pub mod table;
 pub mod tables;

@@ -81,20 +81,17 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
             bar
         })
         .collect();
-    let load = |sets: &[crate::scenario::Override]| {
-        let mut model = args.model.clone();
-        model.set.extend_from_slice(sets);
-        model.load()
-    };
-    let headlines = sweep::run_variants(&variants, &load, threads, &out, &|i, s, n| {
-        let bar = &progress[i];
-        if bar.length() == Some(0) {
-            bar.set_length(progress_total(s));
-        }
-        bar.inc(n);
-        true
-    })
-    .with_context(|| format!("the sweep into {} failed", out.display()))?;
+    let load = |sets: &[crate::scenario::Override]| args.model.load_with(sets);
+    let headlines =
+        sweep::run_variants(&variants, &load, threads, &out.join("runs"), &|i, s, n| {
+            let bar = &progress[i];
+            if bar.length() == Some(0) {
+                bar.set_length(progress_total(s));
+            }
+            bar.inc(n);
+            true
+        })
+        .with_context(|| format!("the sweep into {} failed", out.display()))?;
     progress.iter().for_each(ProgressBar::finish);
     let y = args.y.unwrap_or_else(|| {
         let has_exposure = headlines

@@ -7,6 +7,7 @@ pub mod exposure;
 pub mod frontier;
 pub mod markdown;
 pub mod prompts;
+pub mod replicate;
 pub mod style;
 pub mod sweep;
 

@@ -98,12 +98,12 @@ pub fn grid(vary: &[Vary]) -> Result<Vec<Variant>, ModelError> {
 
 /// Runs every variant (`load` builds its scenario from its overrides) on a pool of
 /// `threads` threads, each variant single-threaded so results do not depend on the
-/// pool; writes each run into `out/runs/<id>/` and returns the headlines in grid order.
+/// pool; writes each run into `runs/<id>/` and returns the headlines in grid order.
 pub fn run_variants(
     variants: &[Variant],
     load: &(dyn Fn(&[Override]) -> Result<Scenario, ModelError> + Sync),
     threads: usize,
-    out: &Path,
+    runs: &Path,
     progress: &(dyn Fn(usize, &Scenario, u64) -> bool + Sync),
 ) -> Result<Vec<Headline>, ReportError> {
     let threads = threads.max(1);
@@ -119,7 +119,7 @@ pub fn run_variants(
                 let scenario = load(&v.sets)?;
                 let scenario_ref = scenario.clone();
                 let run = RunResult::simulate(scenario, 1, &|n| progress(i, &scenario_ref, n))?;
-                let dir = out.join("runs").join(&v.id);
+                let dir = runs.join(&v.id);
                 run.write_all(&dir).map_err(|source| ReportError::Write {
                     file: dir.clone(),
                     source,
@@ -128,6 +128,34 @@ pub fn run_variants(
             })
             .collect()
     })
+}
+
+/// Replication `r` of every variant, variant-major: the same overrides plus the seed
+/// `seeds[r]` (replication 0 keeps the model's own seed and is the plain run); ids get
+/// `-rNN`. With one seed the variants are returned unchanged.
+pub fn replicas(variants: &[Variant], seeds: &[u64]) -> Result<Vec<Variant>, ModelError> {
+    if seeds.len() == 1 {
+        return Ok(variants.to_vec());
+    }
+    let mut out = Vec::with_capacity(variants.len() * seeds.len());
+    for v in variants {
+        for (r, seed) in seeds.iter().enumerate() {
+            let mut sets = v.sets.clone();
+            if r > 0 {
+                sets.push(format!("scenario.seed={seed}").parse()?);
+            }
+            let id = match v.id.as_str() {
+                "" => format!("r{:02}", r + 1),
+                id => format!("{id}-r{:02}", r + 1),
+            };
+            out.push(Variant {
+                id,
+                sets,
+                label: v.label.clone(),
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Writes `sweep.csv`, the frontier chart (`x`, `y` are metric keys) and `sweep.md`.
