@@ -6,9 +6,9 @@
 use super::model_args::Replicate;
 use crate::analytics::headline::{format_value, of_run};
 use crate::analytics::replication::paired_table;
-use crate::report::replicate::replicate;
 use crate::analytics::{Headline, METRICS, Table};
 use crate::metrics::RunResult;
+use crate::report::replicate::replicate;
 use crate::scenario;
 use anyhow::Context;
 use clap::Args;
@@ -91,7 +91,9 @@ fn paired(args: &CompareArgs, threads: usize) -> anyhow::Result<()> {
             all.extend_from_slice(sets);
             scenario::load_file(path, &all)
         };
-        let done = replicate(Vec::new(), seed, plan, &load, threads, &dir, &|_, _, _| true);
+        let done = replicate(Vec::new(), seed, plan, &load, threads, &dir, &|_, _, _| {
+            true
+        });
         // The temporary run folders only served this comparison.
         let _ = std::fs::remove_dir_all(&dir);
         runs.push(done.with_context(|| format!("cannot replicate {}", path.display()))?);
@@ -100,13 +102,14 @@ fn paired(args: &CompareArgs, threads: usize) -> anyhow::Result<()> {
     let n = a.len().min(b.len());
     println!(
         "{n} paired replications (same seeds for A and B, from A's seed {seed}); B − A is {}\n",
-        crate::metrics::stats::METHOD.replace("mean of the replications", "the mean paired difference")
+        crate::metrics::stats::METHOD
+            .replace("mean of the replications", "the mean paired difference")
     );
-    let names = (
-        args.a.display().to_string(),
-        args.b.display().to_string(),
+    let names = (args.a.display().to_string(), args.b.display().to_string());
+    print!(
+        "{}",
+        paired_table(&a[..n], &b[..n], (&names.0, &names.1)).markdown()
     );
-    print!("{}", paired_table(&a[..n], &b[..n], (&names.0, &names.1)).markdown());
     Ok(())
 }
 

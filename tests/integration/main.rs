@@ -13,6 +13,7 @@ mod models;
 mod outage;
 mod outage_totals;
 mod prompts;
+mod replication;
 mod report;
 mod revocation;
 mod steady;
