@@ -1,7 +1,8 @@
 //! `tokensim sweep`: run a grid of model variants in parallel and chart the frontier.
 
-use super::model_args::ModelArgs;
+use super::model_args::{ModelArgs, Replicate};
 use crate::analytics::headline::metric_index;
+use crate::report::replicate::seeds;
 use crate::report::sweep::{self, Vary};
 use crate::sim::progress_total;
 use anyhow::Context;
@@ -18,7 +19,11 @@ Outputs (in --out, default reports/sweep-<scenario name>/):
   sweep.csv        one row per variant: its values, the headline metrics, pareto
   frontier.png/svg the trade-off frontier of --x against --y
   sweep.md         the frontier and a table
-  runs/vNN/        each variant's run folder (tokensim report / compare work on them)
+  runs/vNN/        each variant's run folder (tokensim report / compare work on them);
+                   with --replications N, runs/vNN-rMM/ per replication, every variant on
+                   the same seeds, and sweep.csv gains each metric's Student-t 95 % CI
+                   (<metric>_ci95_low/_high) and `overlaps`: the variants whose CIs
+                   overlap on both frontier axes (not distinguishable)
 
 Metrics for --x and --y: users, blocked_users, blocked_user_minutes, calls_failed,
 outage_users_blocked, outage_blocked_user_minutes, recovery_minutes, peak_load_ratio,
@@ -41,6 +46,8 @@ pub struct SweepArgs {
     /// Worker threads (default: all cores). Results are identical for any value.
     #[arg(long)]
     threads: Option<usize>,
+    #[command(flatten)]
+    replicate: Replicate,
     /// Output folder (default: reports/sweep-<scenario name>).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -59,8 +66,13 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     if let Some(y) = &args.y {
         metric_index(y).map_err(anyhow::Error::msg)?;
     }
+    if args.replicate.target_precision.is_some() {
+        anyhow::bail!("--target-precision is for run and compare; give sweep --replications N");
+    }
     let base = args.model.load()?;
     let variants = sweep::grid(&args.vary)?;
+    let n = args.replicate.replications as usize;
+    let runs = sweep::replicas(&variants, &seeds(base.seed, n))?;
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("reports").join(format!("sweep-{}", base.name)));
@@ -82,16 +94,15 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         })
         .collect();
     let load = |sets: &[crate::scenario::Override]| args.model.load_with(sets);
-    let headlines =
-        sweep::run_variants(&variants, &load, threads, &out.join("runs"), &|i, s, n| {
-            let bar = &progress[i];
-            if bar.length() == Some(0) {
-                bar.set_length(progress_total(s));
-            }
-            bar.inc(n);
-            true
-        })
-        .with_context(|| format!("the sweep into {} failed", out.display()))?;
+    let headlines = sweep::run_variants(&runs, &load, threads, &out.join("runs"), &|i, s, k| {
+        let bar = &progress[i / n];
+        if bar.length() == Some(0) {
+            bar.set_length(progress_total(s) * n as u64);
+        }
+        bar.inc(k);
+        true
+    })
+    .with_context(|| format!("the sweep into {} failed", out.display()))?;
     progress.iter().for_each(ProgressBar::finish);
     let y = args.y.unwrap_or_else(|| {
         let has_exposure = headlines
@@ -104,7 +115,8 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         }
         .into()
     });
-    let md = sweep::write(&out, &args.vary, &variants, &headlines, (&args.x, &y))?;
+    let per_variant: Vec<Vec<_>> = headlines.chunks(n).map(<[_]>::to_vec).collect();
+    let md = sweep::write(&out, &args.vary, &variants, &per_variant, (&args.x, &y))?;
     println!(
         "{} variants; sweep.csv, frontier and {} in {}",
         variants.len(),

@@ -5,12 +5,15 @@
 use super::frontier::{FrontierChart, pareto};
 use super::{ReportError, save};
 use crate::analytics::headline::{format_value, metric_index, of_run};
+use crate::analytics::replication::{samples, text};
 use crate::analytics::{Headline, METRICS, Table};
 pub use crate::metrics::schema::sweep::*;
+use crate::metrics::stats::{Estimate, METHOD};
 use crate::metrics::{RunResult, atomic};
 use crate::scenario::{ModelError, Override, Scenario};
 use crate::sim::RunError;
 use rayon::prelude::*;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// File name of the sweep summary.
@@ -159,11 +162,14 @@ pub fn replicas(variants: &[Variant], seeds: &[u64]) -> Result<Vec<Variant>, Mod
 }
 
 /// Writes `sweep.csv`, the frontier chart (`x`, `y` are metric keys) and `sweep.md`.
+/// `runs[v]` are variant v's replications; with more than one, the points are means,
+/// `sweep.csv` gains each metric's 95 % CI and the ids of the variants whose CIs
+/// overlap on both axes, and the frontier draws error bars.
 pub fn write(
     out: &Path,
     vary: &[Vary],
     variants: &[Variant],
-    headlines: &[Headline],
+    runs: &[Vec<Headline>],
     (x, y): (&str, &str),
 ) -> Result<PathBuf, ReportError> {
     let bad = |m: String| ReportError::Chart {
@@ -171,29 +177,79 @@ pub fn write(
         message: m,
     };
     let (xi, yi) = (metric_index(x).map_err(bad)?, metric_index(y).map_err(bad)?);
+    let replicated = runs.iter().any(|r| r.len() > 1);
+    let estimates: Vec<Vec<Option<Estimate>>> = runs
+        .iter()
+        .map(|r| {
+            (0..METRICS.len())
+                .map(|i| Estimate::of(&samples(r, i)))
+                .collect()
+        })
+        .collect();
+    let headlines: Vec<Headline> = estimates
+        .iter()
+        .map(|e| Headline {
+            values: std::array::from_fn(|i| e[i].map(|e| e.mean)),
+        })
+        .collect();
     let points: Vec<(Option<f64>, Option<f64>)> = headlines
         .iter()
         .map(|h| (h.values[xi], h.values[yi]))
         .collect();
     let optimal = pareto(&points);
+    let overlaps: Vec<String> = estimates
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let close = |j: usize| {
+                let o = &estimates[j];
+                j != i
+                    && [xi, yi].iter().all(|&k| match (e[k], o[k]) {
+                        (Some(a), Some(b)) => a.overlaps(&b),
+                        _ => false,
+                    })
+            };
+            let ids: Vec<&str> = (0..estimates.len())
+                .filter(|&j| close(j))
+                .map(|j| variants[j].id.as_str())
+                .collect();
+            ids.join(" ")
+        })
+        .collect();
     let mut csv = vec![VARIANT.to_string()];
     csv.extend(vary.iter().map(|v| v.key.clone()));
     csv.extend(METRICS.iter().map(|m| m.key.to_string()));
     csv.push(PARETO.into());
+    if replicated {
+        csv.push(REPLICATIONS.into());
+        for m in METRICS {
+            csv.push(format!("{}{CI95_LOW_SUFFIX}", m.key));
+            csv.push(format!("{}{CI95_HIGH_SUFFIX}", m.key));
+        }
+        csv.push(OVERLAPS.into());
+    }
     let mut text = csv.join(",") + "\n";
-    for ((v, h), p) in variants.iter().zip(headlines).zip(&optimal) {
+    let cell = |x: Option<f64>| {
+        x.filter(|x| x.is_finite())
+            .map_or(String::new(), |x| x.to_string())
+    };
+    for (k, (v, h)) in variants.iter().zip(&headlines).enumerate() {
         let mut row = vec![v.id.clone()];
         row.extend(
             v.sets
                 .iter()
                 .map(|s| csv_cell(&s.text[s.text.find('=').map_or(0, |i| i + 1)..])),
         );
-        row.extend(
-            h.values
-                .iter()
-                .map(|x| x.map_or(String::new(), |x| x.to_string())),
-        );
-        row.push(p.to_string());
+        row.extend(h.values.iter().map(|x| cell(*x)));
+        row.push(optimal[k].to_string());
+        if replicated {
+            row.push(runs[k].len().to_string());
+            for e in &estimates[k] {
+                row.push(cell(e.map(|e| e.ci95_low)));
+                row.push(cell(e.map(|e| e.ci95_high)));
+            }
+            row.push(overlaps[k].clone());
+        }
         text += &(row.join(",") + "\n");
     }
     let path = out.join(SWEEP_CSV);
@@ -203,14 +259,24 @@ pub fn write(
         .iter()
         .map(|v| format!("{}: {}", v.id, v.label))
         .collect();
+    let bars: Vec<Option<[f64; 4]>> = estimates
+        .iter()
+        .map(|e| {
+            let (ex, ey) = (e[xi]?, e[yi]?);
+            let b = [ex.ci95_low, ex.ci95_high, ey.ci95_low, ey.ci95_high];
+            b.iter().all(|v| v.is_finite()).then_some(b)
+        })
+        .collect();
     let chart = FrontierChart {
         labels: &labels,
         points: &points,
+        errors: if replicated { Some(&bars) } else { None },
         x_desc: METRICS[xi].label,
         y_desc: METRICS[yi].label,
     };
     save(&chart, out, FRONTIER)?;
-    let md = markdown(variants, headlines, &optimal, (xi, yi));
+    let n = runs.iter().map(Vec::len).max().unwrap_or(1);
+    let md = markdown(variants, &estimates, &optimal, &overlaps, n, (xi, yi));
     let path = out.join(SWEEP_MD);
     atomic::write_bytes(&path, md.as_bytes()).map_err(|source| ReportError::Write {
         file: path.clone(),
@@ -229,8 +295,10 @@ fn csv_cell(v: &str) -> String {
 
 fn markdown(
     variants: &[Variant],
-    headlines: &[Headline],
+    estimates: &[Vec<Option<Estimate>>],
     optimal: &[bool],
+    overlaps: &[String],
+    n: usize,
     (xi, yi): (usize, usize),
 ) -> String {
     let mut out = format!(
@@ -239,33 +307,61 @@ fn markdown(
         METRICS[xi].label,
         METRICS[yi].label
     );
+    if n > 1 {
+        let _ = writeln!(
+            out,
+            "Each variant ran {n} replications (the same seeds for every variant); values are the {}, and the error bars on the frontier are those CIs. The Pareto marking uses the means; variants whose CIs overlap on both axes are not distinguishable from each other and are listed in the last column.\n",
+            METHOD
+        );
+    }
+    let value = |e: Option<Estimate>| {
+        if n > 1 {
+            text(e.as_ref())
+        } else {
+            format_value(e.map(|e| e.mean))
+        }
+    };
+    let mut header: Vec<String> = [
+        "variant",
+        "values",
+        METRICS[xi].label,
+        METRICS[yi].label,
+        "users blocked during outages",
+        "share of sessions the headline events leave alive",
+        "Pareto-optimal",
+    ]
+    .map(String::from)
+    .to_vec();
+    if n > 1 {
+        header.push("not distinguishable from".into());
+    }
+    let blocked = metric_index("outage_users_blocked").unwrap_or(0);
+    let alive = metric_index("exposure_left_alive_share").unwrap_or(0);
     let table = Table {
-        header: [
-            "variant",
-            "values",
-            METRICS[xi].label,
-            METRICS[yi].label,
-            "users blocked during outages",
-            "share of sessions the headline events leave alive",
-            "Pareto-optimal",
-        ]
-        .map(String::from)
-        .to_vec(),
+        header,
         rows: variants
             .iter()
-            .zip(headlines)
-            .zip(optimal)
-            .map(|((v, h), p)| {
-                vec![
+            .zip(estimates)
+            .enumerate()
+            .map(|(k, (v, e))| {
+                let mut row = vec![
                     v.id.clone(),
                     v.label.clone(),
-                    format_value(h.values[xi]),
-                    format_value(h.values[yi]),
-                    format_value(h.values[metric_index("outage_users_blocked").unwrap_or(0)]),
+                    value(e[xi]),
+                    value(e[yi]),
+                    value(e[blocked]),
                     // Measure (b) beside the frontier's measure (a), never folded into it.
-                    format_value(h.get("exposure_left_alive_share").ok().flatten()),
-                    if *p { "yes".into() } else { String::new() },
-                ]
+                    value(e[alive]),
+                    if optimal[k] {
+                        "yes".into()
+                    } else {
+                        String::new()
+                    },
+                ];
+                if n > 1 {
+                    row.push(overlaps[k].clone());
+                }
+                row
             })
             .collect(),
     };

@@ -212,3 +212,42 @@ profile = "no-cache"
         3.5 * se
     );
 }
+
+#[test]
+fn sweep_with_replications_marks_identical_variants_not_distinguishable() {
+    let dir = temp_dir("rep-sweep");
+    let model = outage_model(&dir, true);
+    let out = dir.join("sweep");
+    tokensim(&[
+        "sweep",
+        &model,
+        "--vary",
+        "platform.backup.enabled=true,true,false",
+        "--replications",
+        "2",
+        "--threads",
+        "2",
+        "--y",
+        "calls_failed",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0][col("replications")], "2");
+    assert_eq!(rows[0][col("overlaps")], "v02");
+    assert_eq!(rows[1][col("overlaps")], "v01");
+    assert_eq!(rows[2][col("overlaps")], "", "backup off must stand apart");
+    let (lo, hi) = (col("calls_failed_ci95_low"), col("calls_failed_ci95_high"));
+    let v: f64 = rows[0][col("calls_failed")].parse().unwrap();
+    assert!(rows[0][lo].parse::<f64>().unwrap() <= v && v <= rows[0][hi].parse().unwrap());
+    assert!(out.join("runs/v01-r02/summary.json").exists());
+    std::fs::remove_dir_all(dir).unwrap();
+}
