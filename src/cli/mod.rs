@@ -7,6 +7,7 @@ mod matrix;
 mod model_args;
 mod report;
 mod run;
+mod sensitivity;
 mod sweep;
 mod trace;
 mod tui;
@@ -62,6 +63,9 @@ pub enum Command {
     Sweep(sweep::SweepArgs),
     /// Compare the headline figures of two run folders or two models.
     Compare(compare::CompareArgs),
+    /// Which parameters move the headline figures: one-at-a-time and Morris screening.
+    #[command(after_help = sensitivity::HELP)]
+    Sensitivity(sensitivity::SensitivityArgs),
 }
 
 /// Runs a parsed command line.
@@ -75,5 +79,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report::report(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Compare(args) => compare::compare(args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(args),
     }
 }

@@ -21,6 +21,8 @@ pub enum Purpose {
     Outage = 6,
     /// The base seed of a replication.
     Replication = 7,
+    /// The points of a sensitivity design.
+    Sensitivity = 8,
 }
 
 /// The base seed of replication `r` of a run with seed `seed`: replication 0 is the

@@ -8,8 +8,10 @@ pub mod frontier;
 pub mod markdown;
 pub mod prompts;
 pub mod replicate;
+pub mod sensitivity;
 pub mod style;
 pub mod sweep;
+pub mod tornado;
 
 use crate::analytics::{self, ReportData};
 use charts::{CdfChart, LoadChart, SegmentsChart};

@@ -16,6 +16,7 @@ mod prompts;
 mod replication;
 mod report;
 mod revocation;
+mod sensitivity;
 mod steady;
 mod sweep;
 mod timeouts;
