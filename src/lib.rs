@@ -24,10 +24,12 @@
 //! - [`scenario`]: model files → validated scenario (made of domain and policy types,
 //!   which is why it sits above them), population;
 //! - [`sim`]: the simulation of one scale unit, scripted traces, and running all units;
-//! - [`metrics`]: the recorder and the run's output tables;
+//! - [`metrics`]: the recorder and the run's output tables, and the statistics of
+//!   figures across replications ([`metrics::stats`]: Student-t CIs, paired differences);
 //! - [`analytics`]: polars pipelines over a run folder's tables (breakdowns,
-//!   percentiles, recovery, exposure, headline figures);
-//! - [`report`]: plotters charts, `report.md`, sweeps and their trade-off frontier;
+//!   percentiles, recovery, exposure, headline figures, figures across replications);
+//! - [`report`]: plotters charts, `report.md`, sweeps and their trade-off frontier,
+//!   replications, sensitivity designs (one-at-a-time, Morris) and tornado charts;
 //! - [`cli`] and [`tui`]: the `tokensim` commands and the interactive terminal UI.
 
 #![forbid(unsafe_code)]

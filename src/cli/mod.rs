@@ -36,7 +36,10 @@ Examples:
   tokensim tui --set scenario.horizon=7d         explore the default scenario interactively
   tokensim report reports/default                re-render a run's report from its tables
   tokensim sweep models/sweep-global-outage.toml --vary policy.access_token.lifetime_max=1h,4h
-  tokensim compare reports/a reports/b           headline figures side by side";
+  tokensim compare reports/a reports/b           headline figures side by side
+  tokensim run --replications 10                 every headline figure with its 95 % CI
+  tokensim compare a.toml b.toml --replications 10   paired differences on the same seeds
+  tokensim sensitivity models/sensitivity-backup.toml --param platform.backup.switchover=30s..30m";
 
 /// The commands.
 #[derive(Debug, Subcommand)]
