@@ -26,7 +26,7 @@ pub mod table;
 pub mod tables;
 
 pub use headline::{Headline, METRICS, Metric};
-pub use series::{LoadSeries, ReportData};
+pub use series::{Band, LoadSeries, ReportData};
 pub use table::Table;
 pub use tables::RunTables;
 

@@ -159,6 +159,18 @@ pub fn report(d: &ReportData) -> String {
     out += &headline.markdown();
     if let Some(r) = &d.summary.replications {
         replicated(&mut out, r);
+        for k in 1..=d.bands.len() {
+            chart(
+                &mut out,
+                &names::load_band(k),
+                "offered load across replications",
+            );
+            chart(
+                &mut out,
+                &names::blocked_band(k),
+                "blocked users across replications",
+            );
+        }
     }
     outages(&mut out, d);
     out += "\n## Blocked users\n\n";

@@ -69,6 +69,10 @@ fn replications_are_byte_identical_for_one_and_two_threads() {
     assert!(lo <= mean && mean <= hi && mean > 0.0, "{e}");
     let report = String::from_utf8(read(&one, "report.md")).unwrap();
     assert!(report.contains("## Headline across 3 replications"));
+    for band in ["load-band-outage-1", "blocked-band-outage-1"] {
+        assert!(report.contains(&format!("({band}.png)")), "{band}");
+        assert!(read(&one, &format!("{band}.png")) == read(&two, &format!("{band}.png")));
+    }
     for d in [one, two] {
         std::fs::remove_dir_all(d).unwrap();
     }
