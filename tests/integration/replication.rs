@@ -255,3 +255,62 @@ fn sweep_with_replications_marks_identical_variants_not_distinguishable() {
     assert!(out.join("runs/v01-r02/summary.json").exists());
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn target_precision_adds_replications_until_reached_or_capped() {
+    let dir = temp_dir("rep-target");
+    small_run(
+        &dir,
+        &[
+            "--replications",
+            "2",
+            "--target-precision",
+            "0.5",
+            "--max-replications",
+            "4",
+            "--threads",
+            "2",
+        ],
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&read(&dir, "summary.json")).unwrap();
+    let r = &summary["replications"];
+    let n = r["n"].as_u64().unwrap();
+    assert!((2..=4).contains(&n), "{r}");
+    assert_eq!(r["seeds"].as_array().unwrap().len() as u64, n);
+    if n < 4 {
+        for f in r["figures"].as_array().unwrap() {
+            let e = &f["estimate"];
+            if let (Some(hw), Some(mean)) = (e["half_width"].as_f64(), e["mean"].as_f64())
+                && mean != 0.0
+            {
+                assert!(hw <= 0.5 * mean.abs(), "{f}");
+            }
+        }
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn bad_replication_arguments_are_explained() {
+    let o = Command::new(binary())
+        .args(["run", "--target-precision", "2"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("--target-precision '2' is not a share in (0, 1]"),
+        "{stderr}"
+    );
+    let o = Command::new(binary())
+        .args(["compare", "models", "models", "--replications", "3"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("models is a run folder; --replications needs model files"),
+        "{stderr}"
+    );
+}
