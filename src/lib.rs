@@ -24,10 +24,12 @@
 //! - [`scenario`]: model files → validated scenario (made of domain and policy types,
 //!   which is why it sits above them), population;
 //! - [`sim`]: the simulation of one scale unit, scripted traces, and running all units;
-//! - [`metrics`]: the recorder and the run's output tables;
+//! - [`metrics`]: the recorder and the run's output tables, and the statistics of
+//!   figures across replications ([`metrics::stats`]: Student-t CIs, paired differences);
 //! - [`analytics`]: polars pipelines over a run folder's tables (breakdowns,
-//!   percentiles, recovery, exposure, headline figures);
-//! - [`report`]: plotters charts, `report.md`, sweeps and their trade-off frontier;
+//!   percentiles, recovery, exposure, headline figures, figures across replications);
+//! - [`report`]: plotters charts, `report.md`, sweeps and their trade-off frontier,
+//!   replications, sensitivity designs (one-at-a-time, Morris) and tornado charts;
 //! - [`import`]: a tenant's Microsoft Graph exports (sign-in logs, Conditional Access
 //!   and token lifetime policies) streamed into a model, synthetic exports drawn from a
 //!   model, and a model's simulation validated against sign-in logs;

@@ -9,7 +9,8 @@
 //! attacker model, event kind, token class, CAE, client type and segment ([`exposure`]),
 //! time to recovery per outage
 //! and unit ([`recovery`]), the headline figures shared by reports, sweeps and
-//! comparisons ([`headline`]), and the plain series the charts draw ([`series`]).
+//! comparisons ([`headline`]), the same across replications and paired
+//! ([`replication`]), and the plain series the charts draw ([`series`]).
 //! Nothing outside `analytics/` and `metrics/` sees a polars type: results leave as
 //! [`Table`]s and vectors.
 
@@ -19,13 +20,14 @@ pub mod exprs;
 pub mod headline;
 pub mod percentiles;
 pub mod recovery;
+pub mod replication;
 pub mod series;
 pub mod table;
 pub mod tables;
 pub mod verify;
 
 pub use headline::{Headline, METRICS, Metric};
-pub use series::{LoadSeries, ReportData};
+pub use series::{Band, LoadSeries, ReportData};
 pub use table::Table;
 pub use tables::RunTables;
 

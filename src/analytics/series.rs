@@ -36,6 +36,74 @@ pub struct LoadSeries {
     pub backup: Vec<f64>,
     /// Capacity per minute.
     pub capacity: Vec<f64>,
+    /// Blocked users per minute.
+    pub blocked: Vec<f64>,
+}
+
+/// One outage's load and blocked users across replications: per minute of the first
+/// replication's window, the mean and the Student-t 95 % CI (`[mean, low, high]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    /// Outage name.
+    pub name: String,
+    /// First and last minute of the outage.
+    pub outage: (i64, i64),
+    /// Minutes of the points.
+    pub minutes: Vec<i64>,
+    /// Requests offered per minute.
+    pub offered: [Vec<f64>; 3],
+    /// Blocked users per minute.
+    pub blocked: [Vec<f64>; 3],
+}
+
+/// The run folders of a replicated run: `dir`, then `dir/replications/rNN/` in order.
+pub fn replication_dirs(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut dirs: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("replications"))
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join(schema::SUMMARY_JSON).exists())
+        .collect();
+    dirs.sort();
+    dirs.insert(0, dir.to_path_buf());
+    dirs
+}
+
+/// The bands of a replicated run folder around each outage (empty without replications).
+pub fn bands(dir: &Path, summary: &SummaryView) -> Result<Vec<Band>> {
+    let n = summary.replications.as_ref().map_or(0, |r| r.n);
+    let dirs = replication_dirs(dir);
+    if n < 2 || dirs.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let runs = dirs
+        .iter()
+        .map(|d| load_series(&RunTables::load(d)?))
+        .collect::<Result<Vec<_>>>()?;
+    let band = |k: usize, pick: &dyn Fn(&LoadSeries) -> &Vec<f64>| -> [Vec<f64>; 3] {
+        let mut out: [Vec<f64>; 3] = Default::default();
+        for m in 0..runs[0][k].minutes.len() {
+            let xs: Vec<Option<f64>> = runs
+                .iter()
+                .map(|r| r.get(k).and_then(|s| pick(s).get(m).copied()))
+                .collect();
+            let e = crate::metrics::stats::Estimate::of(&xs);
+            let [mean, lo, hi] = &mut out;
+            mean.push(e.map_or(0.0, |e| e.mean));
+            lo.push(e.map_or(0.0, |e| e.ci95_low.max(0.0)));
+            hi.push(e.map_or(0.0, |e| e.ci95_high));
+        }
+        out
+    };
+    Ok((0..runs[0].len())
+        .map(|k| Band {
+            name: runs[0][k].name.clone(),
+            outage: runs[0][k].outage,
+            minutes: runs[0][k].minutes.clone(),
+            offered: band(k, &|s| &s.offered),
+            blocked: band(k, &|s| &s.blocked),
+        })
+        .collect())
 }
 
 /// What a report needs from a run.
@@ -48,6 +116,8 @@ pub struct ReportData {
     pub headline: Headline,
     /// One load series per outage that hit some unit.
     pub loads: Vec<LoadSeries>,
+    /// With replications: load and blocked users across them, per outage.
+    pub bands: Vec<Band>,
     /// Minutes of the blocked-users-by-segment chart.
     pub segment_minutes: Vec<i64>,
     /// Blocked users per minute of `segment_minutes`, per segment (name, values).
@@ -105,6 +175,7 @@ pub fn analyze(dir: &Path) -> Result<ReportData> {
     Ok(ReportData {
         headline: Headline::new(&tables.summary, &p),
         loads: load_series(&tables)?,
+        bands: bands(dir, &tables.summary)?,
         segment_minutes,
         segment_blocked,
         blocked_minutes: column(
@@ -165,6 +236,7 @@ fn load_series(tables: &RunTables) -> Result<Vec<LoadSeries>> {
                     sum(ts::ADMITTED),
                     sum(ts::BACKUP_SERVED),
                     sum(ts::CAPACITY),
+                    sum(ts::BLOCKED_USERS),
                 ])
                 .sort([ts::MINUTE], SortMultipleOptions::default());
             let df = computing("the load around an outage", df.collect())?;
@@ -190,6 +262,7 @@ fn load_series(tables: &RunTables) -> Result<Vec<LoadSeries>> {
                 admitted: get(ts::ADMITTED)?,
                 backup: get(ts::BACKUP_SERVED)?,
                 capacity: get(ts::CAPACITY)?,
+                blocked: get(ts::BLOCKED_USERS)?,
             })
         })
         .collect()

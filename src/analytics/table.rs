@@ -79,3 +79,28 @@ pub fn write_frame(df: &mut DataFrame, dir: &Path, stem: &str) -> Result<()> {
         source,
     })
 }
+
+/// Writes columns (text ones, then numeric ones with nulls) as `<stem>.csv` and
+/// `<stem>.parquet` in `dir`: the exports other tools (pandas, SALib) read.
+pub fn write_columns(
+    dir: &Path,
+    stem: &str,
+    text: Vec<(String, Vec<String>)>,
+    numbers: Vec<(String, Vec<Option<f64>>)>,
+) -> Result<()> {
+    let mut columns: Vec<Column> = text
+        .into_iter()
+        .map(|(name, v)| Column::new(name.into(), v))
+        .collect();
+    columns.extend(
+        numbers
+            .into_iter()
+            .map(|(name, v)| Column::new(name.into(), v)),
+    );
+    let mut df =
+        DataFrame::new_infer_height(columns).map_err(|source| AnalyticsError::Compute {
+            what: "an export table",
+            source,
+        })?;
+    write_frame(&mut df, dir, stem)
+}

@@ -54,6 +54,9 @@ pub struct SummaryView {
     /// Totals over the outages as a union (absent in summaries of older versions).
     #[serde(default)]
     pub during_outages: Option<DuringOutages>,
+    /// The figures across replications, when the run had more than one.
+    #[serde(default)]
+    pub replications: Option<crate::metrics::stats::Replications>,
 }
 
 impl RunTables {

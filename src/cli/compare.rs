@@ -1,10 +1,14 @@
 //! `tokensim compare A B`: headline figures of two runs side by side, with differences.
 //! A and B are run folders, or model files that are run first (into a temporary folder
-//! under the system temp dir).
+//! under the system temp dir). With `--replications N`, both models run with the same
+//! replication seeds (common random numbers) and each difference gets its paired CI.
 
+use super::model_args::Replicate;
 use crate::analytics::headline::{format_value, of_run};
+use crate::analytics::replication::paired_table;
 use crate::analytics::{Headline, METRICS, Table};
 use crate::metrics::RunResult;
+use crate::report::replicate::replicate;
 use crate::scenario;
 use anyhow::Context;
 use clap::Args;
@@ -20,6 +24,9 @@ pub struct CompareArgs {
     /// Worker threads for models that must be run first.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Replications of both models (model files only), paired by seed.
+    #[command(flatten)]
+    pub replicate: Replicate,
 }
 
 /// Prints the comparison.
@@ -27,6 +34,9 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if args.replicate.replicated() {
+        return paired(&args, threads);
+    }
     let a = headline(&args.a, "a", threads)?;
     let b = headline(&args.b, "b", threads)?;
     print!(
@@ -56,6 +66,51 @@ fn headline(path: &Path, tag: &str, threads: usize) -> anyhow::Result<Headline> 
     // The temporary run folder only served this comparison.
     let _ = std::fs::remove_dir_all(&dir);
     headline
+}
+
+/// Runs both models with the same replication seeds (the base seed is A's) and prints
+/// the paired differences.
+fn paired(args: &CompareArgs, threads: usize) -> anyhow::Result<()> {
+    let plan = args.replicate.plan()?;
+    for p in [&args.a, &args.b] {
+        if p.is_dir() {
+            anyhow::bail!(
+                "{} is a run folder; --replications needs model files, which are run with paired seeds",
+                p.display()
+            );
+        }
+    }
+    let seed = scenario::load_file(&args.a, &[])?.seed;
+    let same_seed: scenario::Override = format!("scenario.seed={seed}").parse()?;
+    let mut runs = Vec::new();
+    for (path, tag) in [(&args.a, "a"), (&args.b, "b")] {
+        let dir =
+            std::env::temp_dir().join(format!("tokensim-compare-{}-{tag}", std::process::id()));
+        let load = |sets: &[scenario::Override]| {
+            let mut all = vec![same_seed.clone()];
+            all.extend_from_slice(sets);
+            scenario::load_file(path, &all)
+        };
+        let done = replicate(Vec::new(), seed, plan, &load, threads, &dir, &|_, _, _| {
+            true
+        });
+        // The temporary run folders only served this comparison.
+        let _ = std::fs::remove_dir_all(&dir);
+        runs.push(done.with_context(|| format!("cannot replicate {}", path.display()))?);
+    }
+    let (a, b) = (&runs[0].0, &runs[1].0);
+    let n = a.len().min(b.len());
+    println!(
+        "{n} paired replications (same seeds for A and B, from A's seed {seed}); B − A is {}\n",
+        crate::metrics::stats::METHOD
+            .replace("mean of the replications", "the mean paired difference")
+    );
+    let names = (args.a.display().to_string(), args.b.display().to_string());
+    print!(
+        "{}",
+        paired_table(&a[..n], &b[..n], (&names.0, &names.1)).markdown()
+    );
+    Ok(())
 }
 
 /// The side-by-side table: metric, A, B, B − A, and the change in percent.

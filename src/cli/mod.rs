@@ -9,6 +9,7 @@ mod memory;
 mod model_args;
 mod report;
 mod run;
+mod sensitivity;
 mod sweep;
 mod trace;
 mod tui;
@@ -40,7 +41,10 @@ Examples:
   tokensim sweep models/sweep-global-outage.toml --vary policy.access_token.lifetime_max=1h,4h
   tokensim compare reports/a reports/b           headline figures side by side
   tokensim import --signins signins.json --out tenant.toml   a model from your tenant's exports
-  tokensim validate tenant.toml --against signins.json      the model's simulation against the logs";
+  tokensim validate tenant.toml --against signins.json      the model's simulation against the logs
+  tokensim run --replications 10                 every headline figure with its 95 % CI
+  tokensim compare a.toml b.toml --replications 10   paired differences on the same seeds
+  tokensim sensitivity models/sensitivity-backup.toml --param platform.backup.switchover=30s..30m";
 
 /// The commands.
 #[derive(Debug, Subcommand)]
@@ -74,6 +78,9 @@ pub enum Command {
     /// Simulate a model over the period of sign-in logs and compare per app and hour of week.
     #[command(after_help = validate::HELP)]
     Validate(validate::ValidateArgs),
+    /// Which parameters move the headline figures: one-at-a-time and Morris screening.
+    #[command(after_help = sensitivity::HELP)]
+    Sensitivity(sensitivity::SensitivityArgs),
 }
 
 /// Runs a parsed command line.
@@ -89,5 +96,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Compare(args) => compare::compare(args),
         Command::Import(args) => import::import(args),
         Command::Validate(args) => validate::validate(args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(args),
     }
 }

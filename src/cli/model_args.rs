@@ -1,5 +1,6 @@
 //! Arguments shared by every command that loads a model.
 
+use crate::report::replicate::Plan;
 use crate::scenario::{self, Override, Scenario};
 use clap::Args;
 use std::path::PathBuf;
@@ -32,6 +33,16 @@ impl ModelArgs {
             Some(path) => scenario::load_file(path, &overrides),
             None => scenario::load_default(&overrides),
         }
+    }
+
+    /// Loads the model with its overrides and then `sets` (a variant's or a
+    /// replication's, which win over `--set` and `--seed`).
+    pub fn load_with(&self, sets: &[Override]) -> Result<Scenario, scenario::ModelError> {
+        let mut model = self.clone();
+        model.set = self.overrides()?;
+        model.seed = None;
+        model.set.extend_from_slice(sets);
+        model.load()
     }
 
     /// The `--set` overrides, with `--seed` as a last one.
@@ -68,5 +79,45 @@ impl Threads {
     pub fn get(&self) -> usize {
         self.threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+}
+
+/// `--replications` and `--target-precision`, shared by `run`, `sweep` and `compare`.
+#[derive(Debug, Clone, Args)]
+pub struct Replicate {
+    /// Replications: runs with seeds derived from the base seed; every headline figure
+    /// is then reported as a mean with its Student-t 95 % CI. Replication 1 is the
+    /// plain run with the base seed.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub replications: u32,
+    /// Add replications until every headline figure's 95 % CI half-width is at most
+    /// this share of its mean (e.g. 0.1), up to --max-replications.
+    #[arg(long, value_name = "SHARE")]
+    pub target_precision: Option<f64>,
+    /// Cap for --target-precision.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(2..=1000))]
+    pub max_replications: u32,
+}
+
+impl Replicate {
+    /// The plan, checked: `--target-precision` is a share in (0, 1].
+    pub fn plan(&self) -> anyhow::Result<Plan> {
+        if let Some(p) = self.target_precision
+            && !(p > 0.0 && p <= 1.0)
+        {
+            anyhow::bail!(
+                "--target-precision '{p}' is not a share in (0, 1] (e.g. 0.1 for 10 % of the mean)"
+            );
+        }
+        Ok(Plan {
+            n: self.replications as usize,
+            target: self.target_precision,
+            cap: (self.max_replications as usize).max(self.replications as usize),
+        })
+    }
+
+    /// True when more than one run is wanted.
+    pub fn replicated(&self) -> bool {
+        self.replications > 1 || self.target_precision.is_some()
     }
 }

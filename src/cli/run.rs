@@ -1,14 +1,17 @@
 //! `tokensim run`: simulate a scenario, print the summary, write the tables.
 
 use super::memory::MemoryGuard;
-use super::model_args::{ModelArgs, Threads};
-use crate::metrics::RunResult;
-use crate::report::folder::{Staged, write_run};
+use super::model_args::{ModelArgs, Replicate, Threads};
+use crate::analytics::headline::of_run;
+use crate::analytics::replication::{advice, table};
+use crate::metrics::{RunResult, Summary};
+use crate::report::folder::Staged;
+use crate::report::replicate::replicate;
 use crate::sim::progress_total;
 use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 pub(super) const HELP: &str = "\
@@ -26,11 +29,17 @@ sibling folder swapped in at the end, so a killed run leaves the old run or the 
                    attacker model the measure (tail / left-alive / nothing) and minutes
   segment_timeseries.csv, model.toml   blocked users per segment; the effective model
   report.md        the report, with charts (PNG, SVG) and analytics tables (CSV, Parquet)
+  replications/rNN/  with --replications N > 1: the tables of replications 2..N; the run
+                   folder itself is replication 1 (the base seed), and summary.json gains
+                   a `replications` object: seeds and, per headline figure, mean, sd and
+                   the Student-t 95 % CI (n − 1 degrees of freedom)
 
 Examples:
   tokensim run
   tokensim run models/global-outage-2020.toml --threads 2
-  tokensim run --set 'outage.0.start=2026-03-10T14:00' --seed 7 --out reports/tuesday";
+  tokensim run --set 'outage.0.start=2026-03-10T14:00' --seed 7 --out reports/tuesday
+  tokensim run models/global-outage-2020.toml --replications 10
+  tokensim run --replications 5 --target-precision 0.1 --max-replications 40";
 
 /// Arguments of `run`.
 #[derive(Debug, Args)]
@@ -41,6 +50,8 @@ pub struct RunArgs {
     threads: Threads,
     #[command(flatten)]
     memory: MemoryGuard,
+    #[command(flatten)]
+    replicate: Replicate,
     /// Output folder (default: reports/<scenario name>).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -48,17 +59,21 @@ pub struct RunArgs {
 
 /// Runs the scenario end to end.
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
+    let plan = args.replicate.plan()?;
     let scenario = args.model.load()?;
+    let base_seed = scenario.seed;
     let threads = args.threads.get();
     let out = args
         .out
+        .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(&scenario.name));
     // Before simulating: a run too big for the machine or a bad --out fails now, not
-    // after the whole run.
-    args.memory.check(&scenario, 1)?;
+    // after the whole run. Replications after the first run one per thread.
+    let concurrent = if plan.n > 1 { threads.max(1) as u64 } else { 1 };
+    args.memory.check(&scenario, concurrent)?;
     let staged = Staged::prepare(&out)
         .with_context(|| format!("cannot write the outputs to {}", out.display()))?;
-    let bar = ProgressBar::new(progress_total(&scenario));
+    let bar = ProgressBar::new(progress_total(&scenario) * plan.n as u64);
     bar.set_style(
         ProgressStyle::with_template(
             "{spinner} simulating {msg} [{bar:30}] {pos}/{len} unit-days, {elapsed} (eta {eta})",
@@ -72,20 +87,82 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         bar.inc(n);
         true
     })?;
-    bar.finish_and_clear();
-    let elapsed = started.elapsed();
+    let mut elapsed = started.elapsed();
+    let dir = staged.path();
+    let mut summary = result
+        .write_all(dir)
+        .with_context(|| format!("cannot write the outputs to {}", out.display()))?;
     let events = result.events();
-    let summary = write_run(result, staged.path())
-        .and_then(|summary| staged.commit().map(|_| summary))
+    // The report reads the tables back: free the run's own copy first.
+    drop(result);
+    if args.replicate.replicated() {
+        replicated(&args, base_seed, &mut summary, dir, &bar)?;
+        elapsed = started.elapsed();
+    }
+    bar.finish_and_clear();
+    crate::report::render(dir)
+        .with_context(|| format!("cannot write the report in {}", out.display()))?;
+    staged
+        .commit()
         .with_context(|| format!("cannot write the outputs to {}", out.display()))?;
     let report = out.join(crate::report::REPORT_MD);
     print!("{summary}");
-    println!(
-        "  simulated in {:.1} s ({:.1} M events/s); outputs in {}",
-        elapsed.as_secs_f64(),
-        events as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6,
-        out.display()
-    );
+    if let Some(r) = &summary.replications {
+        print_replications(r);
+        println!(
+            "  {} replications simulated and written in {:.1} s; outputs in {}",
+            r.n,
+            elapsed.as_secs_f64(),
+            out.display()
+        );
+    } else {
+        println!(
+            "  simulated in {:.1} s ({:.1} M events/s); outputs in {}",
+            elapsed.as_secs_f64(),
+            events as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6,
+            out.display()
+        );
+    }
     println!("  report: {}", report.display());
     Ok(())
+}
+
+/// Runs replications 2..N into `out/replications/`, adds their figures to `summary`,
+/// and rewrites `summary.json`.
+fn replicated(
+    args: &RunArgs,
+    base_seed: u64,
+    summary: &mut Summary,
+    out: &Path,
+    bar: &ProgressBar,
+) -> anyhow::Result<()> {
+    let plan = args.replicate.plan()?;
+    let first = of_run(out).with_context(|| format!("cannot read the run in {}", out.display()))?;
+    let load = |sets: &[crate::scenario::Override]| args.model.load_with(sets);
+    let runs = out.join("replications");
+    let (_, figures) = replicate(
+        vec![first],
+        base_seed,
+        plan,
+        &load,
+        args.threads.get(),
+        &runs,
+        &|_, _, n| {
+            bar.inc(n);
+            true
+        },
+    )
+    .with_context(|| format!("the replications into {} failed", runs.display()))?;
+    summary.replications = Some(figures);
+    summary
+        .write(out)
+        .with_context(|| format!("cannot write the summary in {}", out.display()))
+}
+
+fn print_replications(r: &crate::metrics::stats::Replications) {
+    println!("  {} replications ({}):", r.n, r.method);
+    print!("{}", table(r).markdown());
+    for line in advice(r) {
+        println!("  note: {line}");
+    }
 }

@@ -1,9 +1,10 @@
 //! `tokensim sweep`: run a grid of model variants in parallel and chart the frontier.
 
 use super::memory::MemoryGuard;
-use super::model_args::ModelArgs;
+use super::model_args::{ModelArgs, Replicate};
 use crate::analytics::headline::metric_index;
 use crate::report::folder::Staged;
+use crate::report::replicate::seeds;
 use crate::report::sweep::{self, Vary};
 use anyhow::Context;
 use clap::Args;
@@ -19,7 +20,11 @@ Outputs (in --out, default reports/sweep-<scenario name>/):
   sweep.csv        one row per variant: its values, the headline metrics, pareto
   frontier.png/svg the trade-off frontier of --x against --y
   sweep.md         the frontier and a table
-  runs/vNN/        each variant's run folder (tokensim report / compare work on them)
+  runs/vNN/        each variant's run folder (tokensim report / compare work on them);
+                   with --replications N, runs/vNN-rMM/ per replication, every variant on
+                   the same seeds, and sweep.csv gains each metric's Student-t 95 % CI
+                   (<metric>_ci95_low/_high) and `overlaps`: the variants whose CIs
+                   overlap on both frontier axes (not distinguishable)
 Every variant is validated before the first runs; the folder is written as a whole
 (swapped in at the end, like a run folder), so a killed sweep leaves the old one.
 
@@ -46,6 +51,8 @@ pub struct SweepArgs {
     threads: Option<usize>,
     #[command(flatten)]
     memory: MemoryGuard,
+    #[command(flatten)]
+    replicate: Replicate,
     /// Output folder (default: reports/sweep-<scenario name>).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -64,26 +71,27 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     if let Some(y) = &args.y {
         metric_index(y).map_err(anyhow::Error::msg)?;
     }
+    if args.replicate.target_precision.is_some() {
+        anyhow::bail!("--target-precision is for run and compare; give sweep --replications N");
+    }
     let base = args.model.load()?;
     let variants = sweep::grid(&args.vary)?;
-    let load = |sets: &[crate::scenario::Override]| {
-        let mut model = args.model.clone();
-        model.set.extend_from_slice(sets);
-        model.load()
-    };
+    let load = |sets: &[crate::scenario::Override]| args.model.load_with(sets);
     // Every variant is valid, fits in memory and has somewhere to go before any runs.
     let (largest, unit_days) = sweep::check_variants(&variants, &load)?;
+    let n = args.replicate.replications as usize;
+    let runs = sweep::replicas(&variants, &seeds(base.seed, n))?;
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     args.memory
-        .check(&largest, threads.min(variants.len()) as u64)?;
+        .check(&largest, threads.min(runs.len()) as u64)?;
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("reports").join(format!("sweep-{}", base.name)));
     let staged = Staged::prepare(&out)
         .with_context(|| format!("cannot write the sweep to {}", out.display()))?;
-    let bar = ProgressBar::new(unit_days);
+    let bar = ProgressBar::new(unit_days * n as u64);
     bar.set_style(
         ProgressStyle::with_template(
             "{spinner} sweeping {msg} [{bar:30}] {pos}/{len} unit-days, {elapsed} (eta {eta})",
@@ -91,9 +99,10 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         .expect("valid template")
         .progress_chars("=> "),
     );
-    bar.set_message(format!("{} variants", variants.len()));
-    let headlines = sweep::run_variants(&variants, &load, threads, staged.path(), &|n| {
-        bar.inc(n);
+    bar.set_message(format!("{} variants × {n} replications", variants.len()));
+    let runs_dir = staged.path().join("runs");
+    let headlines = sweep::run_variants(&runs, &load, threads, &runs_dir, &|_, _, k| {
+        bar.inc(k);
         true
     })
     .with_context(|| format!("the sweep into {} failed", out.display()))?;
@@ -109,11 +118,12 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         }
         .into()
     });
+    let per_variant: Vec<Vec<_>> = headlines.chunks(n).map(<[_]>::to_vec).collect();
     sweep::write(
         staged.path(),
         &args.vary,
         &variants,
-        &headlines,
+        &per_variant,
         (&args.x, &y),
     )?;
     staged

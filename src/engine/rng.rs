@@ -23,6 +23,21 @@ pub enum Purpose {
     Synthetic = 7,
     /// Whether a user's device has its broker in use.
     Device = 8,
+    /// The base seed of a replication.
+    Replication = 9,
+    /// The points of a sensitivity design.
+    Sensitivity = 10,
+}
+
+/// The base seed of replication `r` of a run with seed `seed`: replication 0 is the
+/// run itself, the others are drawn from their own stream of `seed`, so adding
+/// replications never changes the earlier ones. 63 bits, because a model file's
+/// integers (TOML) are signed 64-bit.
+pub fn replication_seed(seed: u64, r: u64) -> u64 {
+    if r == 0 {
+        return seed;
+    }
+    Rng::stream(seed, 0, r, Purpose::Replication).next_u64() >> 1
 }
 
 /// A xoshiro256++ generator.
@@ -116,6 +131,19 @@ mod tests {
         let (xv, yv, zv) = (x.next_u64(), y.next_u64(), z.next_u64());
         assert_ne!(xv, yv);
         assert_ne!(xv, zv);
+    }
+
+    #[test]
+    fn replication_zero_is_the_run_and_the_others_differ() {
+        assert_eq!(replication_seed(42, 0), 42);
+        let seeds: Vec<u64> = (0..50).map(|r| replication_seed(42, r)).collect();
+        let mut unique = seeds.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), seeds.len());
+        assert_eq!(replication_seed(42, 7), replication_seed(42, 7));
+        assert_ne!(replication_seed(42, 7), replication_seed(43, 7));
+        assert!(seeds.iter().all(|s| i64::try_from(*s).is_ok()));
     }
 
     #[test]

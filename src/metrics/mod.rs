@@ -7,6 +7,7 @@ pub mod impact;
 pub mod recorder;
 pub mod result;
 pub mod schema;
+pub mod stats;
 pub mod summary;
 pub mod units;
 pub mod window;

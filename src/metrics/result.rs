@@ -65,8 +65,7 @@ impl RunResult {
         let model = crate::scenario::load::to_toml(&self.scenario.raw);
         atomic::write_bytes(&dir.join(schema::MODEL_TOML), model.as_bytes())?;
         let summary = Summary::from_run(self);
-        let json = serde_json::to_vec_pretty(&summary).map_err(std::io::Error::other)?;
-        atomic::write_bytes(&dir.join(schema::SUMMARY_JSON), &json)?;
+        summary.write(dir)?;
         Ok(summary)
     }
 

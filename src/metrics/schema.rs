@@ -265,4 +265,13 @@ pub mod sweep {
     pub const VARIANT: &str = "variant";
     /// Column: whether the variant is Pareto-optimal on the chart's two metrics.
     pub const PARETO: &str = "pareto";
+    /// Column (with replications): replications per variant.
+    pub const REPLICATIONS: &str = "replications";
+    /// Column suffix (with replications): lower end of a metric's 95 % CI.
+    pub const CI95_LOW_SUFFIX: &str = "_ci95_low";
+    /// Column suffix (with replications): upper end of a metric's 95 % CI.
+    pub const CI95_HIGH_SUFFIX: &str = "_ci95_high";
+    /// Column (with replications): ids of the variants whose CIs overlap this one's on
+    /// both frontier axes (not distinguishable), separated by spaces.
+    pub const OVERLAPS: &str = "overlaps";
 }

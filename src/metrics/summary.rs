@@ -47,6 +47,10 @@ pub struct Summary {
     pub during_outages: Option<DuringOutages>,
     /// Exposure windows after access-cutting events.
     pub exposure: Exposure,
+    /// Every headline figure across replications (`--replications N`, N > 1); absent
+    /// for a single run, whose fields above are replication 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replications: Option<super::stats::Replications>,
 }
 
 /// Prompt figures.
@@ -162,7 +166,16 @@ impl Summary {
             outages: OutageImpact::of_run(run),
             during_outages: DuringOutages::of_run(run),
             exposure: Exposure::of(&run.revocations(), &s.events),
+            replications: None,
         }
+    }
+}
+
+impl Summary {
+    /// Writes the summary as `summary.json` into `dir`, atomically.
+    pub fn write(&self, dir: &std::path::Path) -> std::io::Result<()> {
+        let json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
+        super::atomic::write_bytes(&dir.join(super::schema::SUMMARY_JSON), &json)
     }
 }
 

@@ -100,6 +100,72 @@ impl Chart for LoadChart<'_> {
     }
 }
 
+/// A figure per minute around an outage across replications: the mean line and its
+/// 95 % CI as a band, the outage shaded.
+pub struct BandChart<'a> {
+    /// Title.
+    pub title: String,
+    /// Y-axis description with unit.
+    pub y_desc: &'a str,
+    /// Minutes of the points.
+    pub minutes: &'a [i64],
+    /// Mean, CI low and CI high per minute.
+    pub band: &'a [Vec<f64>; 3],
+    /// Replications behind the band.
+    pub n: usize,
+    /// Outage window in minutes.
+    pub outage: (i64, i64),
+    /// Calendar start of the run.
+    pub start: NaiveDateTime,
+}
+
+impl Chart for BandChart<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let (first, last) = match (self.minutes.first(), self.minutes.last()) {
+            (Some(a), Some(b)) if b > a => (*a, *b),
+            _ => return note(root, "no data around this outage"),
+        };
+        let [mean, lo, hi] = self.band;
+        let (ymax, y_ticks) = count_axis(hi.iter().cloned().fold(0.0, f64::max));
+        let area = titled(root, &self.title)?;
+        let mut chart = time_axes(&area, self.start, (first, last), ymax, y_ticks)?;
+        let (o_start, o_end) = (self.outage.0.max(first), self.outage.1.min(last));
+        chart
+            .draw_series([Rectangle::new(
+                [(o_start, 0.0), (o_end, ymax)],
+                OUTAGE_FILL.filled(),
+            )])
+            .map_err(err)?
+            .label("outage")
+            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], OUTAGE_FILL.filled()));
+        let c = colour(0);
+        let outline: Vec<(i64, f64)> = self
+            .minutes
+            .iter()
+            .copied()
+            .zip(hi.iter().copied())
+            .chain(self.minutes.iter().copied().zip(lo.iter().copied()).rev())
+            .collect();
+        chart
+            .draw_series([Polygon::new(outline, c.mix(0.3).filled())])
+            .map_err(err)?
+            .label(format!("95 % CI over {} replications", self.n))
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - 6), (x + 18, y + 6)], c.mix(0.3).filled())
+            });
+        chart
+            .draw_series(LineSeries::new(
+                self.minutes.iter().copied().zip(mean.iter().copied()),
+                c.stroke_width(2),
+            ))
+            .map_err(err)?
+            .label("mean")
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], c.stroke_width(3)));
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        y_title(&area, self.y_desc)
+    }
+}
+
 /// Blocked users per minute, one line per segment.
 pub struct SegmentsChart<'a> {
     /// Minutes of the points.

@@ -48,6 +48,8 @@ pub struct FrontierChart<'a> {
     pub labels: &'a [String],
     /// One point per variant.
     pub points: &'a [(Option<f64>, Option<f64>)],
+    /// With replications: per variant its 95 % CIs `[x low, x high, y low, y high]`.
+    pub errors: Option<&'a [Option<[f64; 4]>]>,
     /// X-axis description with unit.
     pub x_desc: &'a str,
     /// Y-axis description with unit.
@@ -63,8 +65,23 @@ impl Chart for FrontierChart<'_> {
             .enumerate()
             .filter_map(|(i, p)| Some((i, p.0?, p.1?)))
             .collect();
-        let xmax = top(known.iter().map(|p| p.1).fold(0.0, f64::max));
-        let ymax = top(known.iter().map(|p| p.2).fold(0.0, f64::max));
+        let bars: Vec<[f64; 4]> = self
+            .errors
+            .into_iter()
+            .flatten()
+            .flatten()
+            .copied()
+            .collect();
+        let xmax = top(known
+            .iter()
+            .map(|p| p.1)
+            .chain(bars.iter().map(|b| b[1]))
+            .fold(0.0, f64::max));
+        let ymax = top(known
+            .iter()
+            .map(|p| p.2)
+            .chain(bars.iter().map(|b| b[3]))
+            .fold(0.0, f64::max));
         let area = titled(
             root,
             "Trade-off frontier of the sweep (lower-left is better)",
@@ -84,6 +101,26 @@ impl Chart for FrontierChart<'_> {
             .map_err(err)?;
         let grey = colour(6);
         let red = colour(5);
+        if let Some(errors) = self.errors {
+            let bar = |[x0, x1, y0, y1]: [f64; 4], (x, y): (f64, f64)| {
+                [
+                    PathElement::new([(x0, y), (x1, y)], BLACK.mix(0.7).stroke_width(2)),
+                    PathElement::new([(x, y0), (x, y1)], BLACK.mix(0.7).stroke_width(2)),
+                ]
+            };
+            chart
+                .draw_series(
+                    known
+                        .iter()
+                        .filter_map(|p| Some(bar(errors[p.0]?, (p.1, p.2))))
+                        .flatten(),
+                )
+                .map_err(err)?
+                .label("95 % CI across replications")
+                .legend(|(x, y)| {
+                    PathElement::new([(x, y), (x + 18, y)], BLACK.mix(0.7).stroke_width(2))
+                });
+        }
         chart
             .draw_series(
                 known

@@ -110,6 +110,25 @@ fn population(raw: &RawModel) -> Table {
     }
 }
 
+/// The headline across replications, with the method and the sample-size advice.
+fn replicated(out: &mut String, r: &crate::metrics::stats::Replications) {
+    let _ = writeln!(
+        out,
+        "\n## Headline across {} replications\n\nThe table above is replication 1 (seed {}); this one is the {}. Replication tables are in `replications/rNN/`.\n",
+        r.n,
+        r.seeds.first().copied().unwrap_or_default(),
+        r.method
+    );
+    *out += &crate::analytics::replication::table(r).markdown();
+    let advice = crate::analytics::replication::advice(r);
+    if !advice.is_empty() {
+        *out += "\nImprecise figures (95 % CI half-width over 10 % of the mean):\n\n";
+        for line in advice {
+            let _ = writeln!(out, "- {line}");
+        }
+    }
+}
+
 /// The whole report.
 pub fn report(d: &ReportData) -> String {
     let s = &d.scenario;
@@ -138,6 +157,21 @@ pub fn report(d: &ReportData) -> String {
             .collect(),
     };
     out += &headline.markdown();
+    if let Some(r) = &d.summary.replications {
+        replicated(&mut out, r);
+        for k in 1..=d.bands.len() {
+            chart(
+                &mut out,
+                &names::load_band(k),
+                "offered load across replications",
+            );
+            chart(
+                &mut out,
+                &names::blocked_band(k),
+                "blocked users across replications",
+            );
+        }
+    }
     outages(&mut out, d);
     out += "\n## Blocked users\n\n";
     chart(

@@ -8,11 +8,14 @@ pub mod folder;
 pub mod frontier;
 pub mod markdown;
 pub mod prompts;
+pub mod replicate;
+pub mod sensitivity;
 pub mod style;
 pub mod sweep;
+pub mod tornado;
 
 use crate::analytics::{self, ReportData};
-use charts::{CdfChart, LoadChart, SegmentsChart};
+use charts::{BandChart, CdfChart, LoadChart, SegmentsChart};
 use std::path::{Path, PathBuf};
 
 /// File name of the report in the run folder.
@@ -64,6 +67,14 @@ pub mod chart_names {
     /// Load around outage `k` (1-based): `load-outage-k`.
     pub fn load(k: usize) -> String {
         format!("{LOAD_PREFIX}{k}")
+    }
+    /// With replications, offered load around outage `k` across them.
+    pub fn load_band(k: usize) -> String {
+        format!("load-band-outage-{k}")
+    }
+    /// With replications, blocked users around outage `k` across them.
+    pub fn blocked_band(k: usize) -> String {
+        format!("blocked-band-outage-{k}")
     }
 }
 
@@ -119,6 +130,35 @@ fn draw_charts(data: &ReportData, dir: &Path) -> Result<(), ReportError> {
     let start = data.scenario.start;
     for (k, series) in data.loads.iter().enumerate() {
         save(&LoadChart { series, start }, dir, &chart_names::load(k + 1))?;
+    }
+    let n = data.summary.replications.as_ref().map_or(0, |r| r.n);
+    for (k, b) in data.bands.iter().enumerate() {
+        let charts = [
+            (
+                chart_names::load_band(k + 1),
+                format!("Token requests offered around outage {}", b.name),
+                "token requests per minute",
+                &b.offered,
+            ),
+            (
+                chart_names::blocked_band(k + 1),
+                format!("Blocked users around outage {}", b.name),
+                "users with an app blocked",
+                &b.blocked,
+            ),
+        ];
+        for (stem, title, y_desc, band) in charts {
+            let chart = BandChart {
+                title,
+                y_desc,
+                minutes: &b.minutes,
+                band,
+                n,
+                outage: b.outage,
+                start,
+            };
+            save(&chart, dir, &stem)?;
+        }
     }
     let outages = data.loads.iter().map(|l| l.outage).collect();
     let segments = SegmentsChart {

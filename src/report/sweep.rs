@@ -5,10 +5,13 @@
 use super::frontier::{FrontierChart, pareto};
 use super::{ReportError, save};
 use crate::analytics::headline::{format_value, metric_index, of_run};
+use crate::analytics::replication::{samples, text};
 use crate::analytics::{Headline, METRICS, Table};
 pub use crate::metrics::schema::sweep::*;
+use crate::metrics::stats::{Estimate, METHOD};
 use crate::metrics::{RunResult, atomic};
 use crate::scenario::{ModelError, Override, Scenario};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -135,8 +138,8 @@ pub fn check_variants(
 
 /// Runs every variant (`load` builds its scenario from its overrides) on `threads`
 /// plain threads, each variant single-threaded, so results do not depend on the
-/// thread count; writes each run into `out/runs/<id>/` and returns the headlines in
-/// grid order.
+/// thread count; writes each run into `runs/<id>/` and returns the headlines in grid
+/// order.
 ///
 /// Not a rayon pool: reading a run back goes through polars, whose own pool a rayon
 /// worker waits on by stealing further variants onto its stack, until a sweep of a
@@ -146,14 +149,16 @@ pub fn run_variants(
     variants: &[Variant],
     load: &(dyn Fn(&[Override]) -> Result<Scenario, ModelError> + Sync),
     threads: usize,
-    out: &Path,
-    progress: &(dyn Fn(u64) -> bool + Sync),
+    runs: &Path,
+    progress: &(dyn Fn(usize, &Scenario, u64) -> bool + Sync),
 ) -> Result<Vec<Headline>, ReportError> {
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
-    let one = |v: &Variant| -> Result<Headline, ReportError> {
-        let run = RunResult::simulate(load(&v.sets)?, 1, progress)?;
-        let dir = out.join("runs").join(&v.id);
+    let one = |i: usize, v: &Variant| -> Result<Headline, ReportError> {
+        let scenario = load(&v.sets)?;
+        let scenario_ref = scenario.clone();
+        let run = RunResult::simulate(scenario, 1, &|n| progress(i, &scenario_ref, n))?;
+        let dir = runs.join(&v.id);
         run.write_all(&dir).map_err(|source| ReportError::Write {
             file: dir.clone(),
             source,
@@ -166,7 +171,7 @@ pub fn run_variants(
         while !failed.load(Ordering::Relaxed) {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(v) = variants.get(i) else { break };
-            let result = one(v);
+            let result = one(i, v);
             failed.fetch_or(result.is_err(), Ordering::Relaxed);
             done.push((i, result));
         }
@@ -188,12 +193,43 @@ pub fn run_variants(
     done.into_iter().map(|(_, r)| r).collect()
 }
 
+/// Replication `r` of every variant, variant-major: the same overrides plus the seed
+/// `seeds[r]` (replication 0 keeps the model's own seed and is the plain run); ids get
+/// `-rNN`. With one seed the variants are returned unchanged.
+pub fn replicas(variants: &[Variant], seeds: &[u64]) -> Result<Vec<Variant>, ModelError> {
+    if seeds.len() == 1 {
+        return Ok(variants.to_vec());
+    }
+    let mut out = Vec::with_capacity(variants.len() * seeds.len());
+    for v in variants {
+        for (r, seed) in seeds.iter().enumerate() {
+            let mut sets = v.sets.clone();
+            if r > 0 {
+                sets.push(format!("scenario.seed={seed}").parse()?);
+            }
+            let id = match v.id.as_str() {
+                "" => format!("r{:02}", r + 1),
+                id => format!("{id}-r{:02}", r + 1),
+            };
+            out.push(Variant {
+                id,
+                sets,
+                label: v.label.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// Writes `sweep.csv`, the frontier chart (`x`, `y` are metric keys) and `sweep.md`.
+/// `runs[v]` are variant v's replications; with more than one, the points are means,
+/// `sweep.csv` gains each metric's 95 % CI and the ids of the variants whose CIs
+/// overlap on both axes, and the frontier draws error bars.
 pub fn write(
     out: &Path,
     vary: &[Vary],
     variants: &[Variant],
-    headlines: &[Headline],
+    runs: &[Vec<Headline>],
     (x, y): (&str, &str),
 ) -> Result<PathBuf, ReportError> {
     let bad = |m: String| ReportError::Chart {
@@ -201,29 +237,79 @@ pub fn write(
         message: m,
     };
     let (xi, yi) = (metric_index(x).map_err(bad)?, metric_index(y).map_err(bad)?);
+    let replicated = runs.iter().any(|r| r.len() > 1);
+    let estimates: Vec<Vec<Option<Estimate>>> = runs
+        .iter()
+        .map(|r| {
+            (0..METRICS.len())
+                .map(|i| Estimate::of(&samples(r, i)))
+                .collect()
+        })
+        .collect();
+    let headlines: Vec<Headline> = estimates
+        .iter()
+        .map(|e| Headline {
+            values: std::array::from_fn(|i| e[i].map(|e| e.mean)),
+        })
+        .collect();
     let points: Vec<(Option<f64>, Option<f64>)> = headlines
         .iter()
         .map(|h| (h.values[xi], h.values[yi]))
         .collect();
     let optimal = pareto(&points);
+    let overlaps: Vec<String> = estimates
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let close = |j: usize| {
+                let o = &estimates[j];
+                j != i
+                    && [xi, yi].iter().all(|&k| match (e[k], o[k]) {
+                        (Some(a), Some(b)) => a.overlaps(&b),
+                        _ => false,
+                    })
+            };
+            let ids: Vec<&str> = (0..estimates.len())
+                .filter(|&j| close(j))
+                .map(|j| variants[j].id.as_str())
+                .collect();
+            ids.join(" ")
+        })
+        .collect();
     let mut csv = vec![VARIANT.to_string()];
     csv.extend(vary.iter().map(|v| v.key.clone()));
     csv.extend(METRICS.iter().map(|m| m.key.to_string()));
     csv.push(PARETO.into());
+    if replicated {
+        csv.push(REPLICATIONS.into());
+        for m in METRICS {
+            csv.push(format!("{}{CI95_LOW_SUFFIX}", m.key));
+            csv.push(format!("{}{CI95_HIGH_SUFFIX}", m.key));
+        }
+        csv.push(OVERLAPS.into());
+    }
     let mut text = csv.join(",") + "\n";
-    for ((v, h), p) in variants.iter().zip(headlines).zip(&optimal) {
+    let cell = |x: Option<f64>| {
+        x.filter(|x| x.is_finite())
+            .map_or(String::new(), |x| x.to_string())
+    };
+    for (k, (v, h)) in variants.iter().zip(&headlines).enumerate() {
         let mut row = vec![v.id.clone()];
         row.extend(
             v.sets
                 .iter()
                 .map(|s| csv_cell(&s.text[s.text.find('=').map_or(0, |i| i + 1)..])),
         );
-        row.extend(
-            h.values
-                .iter()
-                .map(|x| x.map_or(String::new(), |x| x.to_string())),
-        );
-        row.push(p.to_string());
+        row.extend(h.values.iter().map(|x| cell(*x)));
+        row.push(optimal[k].to_string());
+        if replicated {
+            row.push(runs[k].len().to_string());
+            for e in &estimates[k] {
+                row.push(cell(e.map(|e| e.ci95_low)));
+                row.push(cell(e.map(|e| e.ci95_high)));
+            }
+            row.push(overlaps[k].clone());
+        }
         text += &(row.join(",") + "\n");
     }
     let path = out.join(SWEEP_CSV);
@@ -233,14 +319,24 @@ pub fn write(
         .iter()
         .map(|v| format!("{}: {}", v.id, v.label))
         .collect();
+    let bars: Vec<Option<[f64; 4]>> = estimates
+        .iter()
+        .map(|e| {
+            let (ex, ey) = (e[xi]?, e[yi]?);
+            let b = [ex.ci95_low, ex.ci95_high, ey.ci95_low, ey.ci95_high];
+            b.iter().all(|v| v.is_finite()).then_some(b)
+        })
+        .collect();
     let chart = FrontierChart {
         labels: &labels,
         points: &points,
+        errors: if replicated { Some(&bars) } else { None },
         x_desc: METRICS[xi].label,
         y_desc: METRICS[yi].label,
     };
     save(&chart, out, FRONTIER)?;
-    let md = markdown(variants, headlines, &optimal, (xi, yi));
+    let n = runs.iter().map(Vec::len).max().unwrap_or(1);
+    let md = markdown(variants, &estimates, &optimal, &overlaps, n, (xi, yi));
     let path = out.join(SWEEP_MD);
     atomic::write_bytes(&path, md.as_bytes()).map_err(|source| ReportError::Write {
         file: path.clone(),
@@ -259,8 +355,10 @@ fn csv_cell(v: &str) -> String {
 
 fn markdown(
     variants: &[Variant],
-    headlines: &[Headline],
+    estimates: &[Vec<Option<Estimate>>],
     optimal: &[bool],
+    overlaps: &[String],
+    n: usize,
     (xi, yi): (usize, usize),
 ) -> String {
     let mut out = format!(
@@ -269,33 +367,61 @@ fn markdown(
         METRICS[xi].label,
         METRICS[yi].label
     );
+    if n > 1 {
+        let _ = writeln!(
+            out,
+            "Each variant ran {n} replications (the same seeds for every variant); values are the {}, and the error bars on the frontier are those CIs. The Pareto marking uses the means; variants whose CIs overlap on both axes are not distinguishable from each other and are listed in the last column.\n",
+            METHOD
+        );
+    }
+    let value = |e: Option<Estimate>| {
+        if n > 1 {
+            text(e.as_ref())
+        } else {
+            format_value(e.map(|e| e.mean))
+        }
+    };
+    let mut header: Vec<String> = [
+        "variant",
+        "values",
+        METRICS[xi].label,
+        METRICS[yi].label,
+        "users blocked during outages",
+        "share of sessions the headline events leave alive",
+        "Pareto-optimal",
+    ]
+    .map(String::from)
+    .to_vec();
+    if n > 1 {
+        header.push("not distinguishable from".into());
+    }
+    let blocked = metric_index("outage_users_blocked").unwrap_or(0);
+    let alive = metric_index("exposure_left_alive_share").unwrap_or(0);
     let table = Table {
-        header: [
-            "variant",
-            "values",
-            METRICS[xi].label,
-            METRICS[yi].label,
-            "users blocked during outages",
-            "share of sessions the headline events leave alive",
-            "Pareto-optimal",
-        ]
-        .map(String::from)
-        .to_vec(),
+        header,
         rows: variants
             .iter()
-            .zip(headlines)
-            .zip(optimal)
-            .map(|((v, h), p)| {
-                vec![
+            .zip(estimates)
+            .enumerate()
+            .map(|(k, (v, e))| {
+                let mut row = vec![
                     v.id.clone(),
                     v.label.clone(),
-                    format_value(h.values[xi]),
-                    format_value(h.values[yi]),
-                    format_value(h.values[metric_index("outage_users_blocked").unwrap_or(0)]),
+                    value(e[xi]),
+                    value(e[yi]),
+                    value(e[blocked]),
                     // Measure (b) beside the frontier's measure (a), never folded into it.
-                    format_value(h.get("exposure_left_alive_share").ok().flatten()),
-                    if *p { "yes".into() } else { String::new() },
-                ]
+                    value(e[alive]),
+                    if optimal[k] {
+                        "yes".into()
+                    } else {
+                        String::new()
+                    },
+                ];
+                if n > 1 {
+                    row.push(overlaps[k].clone());
+                }
+                row
             })
             .collect(),
     };
