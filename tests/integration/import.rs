@@ -118,6 +118,8 @@ fn round_trip_recovers_the_known_tenant_and_validates_within_tolerance() {
         for app in &fit.apps {
             let spec = truth.apps.iter().find(|s| s.name == app.name).unwrap();
             assert_eq!(app.client, spec.client, "{}", app.name);
+            let kind = truth.devices[spec.device.unwrap() as usize].kind;
+            assert_eq!(app.device, kind, "device of {}", app.name);
             if spec.profile == Profile::NoCache {
                 // A request per call: every gap inside a session is the call interval.
                 assert_eq!(app.profile, Profile::NoCache, "{}", app.name);
@@ -147,6 +149,16 @@ fn round_trip_recovers_the_known_tenant_and_validates_within_tolerance() {
             fit.session
         );
         assert_eq!(fit.sign_in, truth.sign_in, "{}", fit.name);
+        // Drawn per user and device: one Bernoulli trial per user with a brokered device.
+        let (brokered, seen) = fit.broker.expect("brokered apps in every segment");
+        let p = truth.broker_share;
+        let se = (p * (1.0 - p) / seen as f64).sqrt();
+        let share = brokered as f64 / seen as f64;
+        assert!(
+            (share - p).abs() <= Z * se + 1e-12,
+            "{}: broker share {p} fitted as {share:.4} over {seen} users",
+            fit.name
+        );
         let [password, mfa, passwordless, _] = fit.methods;
         let n = (password + mfa + passwordless) as f64;
         let p = truth.passwordless_share;
