@@ -21,7 +21,13 @@ pub enum DeviceKind {
     Windows,
     /// macOS with the Enterprise SSO plug-in (Platform SSO): the plug-in holds a PRT.
     MacosSso,
-    /// iOS or Android with Authenticator or Company Portal as the broker.
+    /// iOS or iPadOS with Authenticator or Company Portal as the broker (the Enterprise
+    /// SSO plug-in).
+    IosBroker,
+    /// Android with Authenticator or Company Portal as the broker.
+    AndroidBroker,
+    /// iOS or Android, the model does not say which: a broker as on both, and outside
+    /// Token Protection, which covers iOS but not Android.
     MobileBroker,
     /// No broker: every app holds its own refresh token.
     Unmanaged,
@@ -34,11 +40,23 @@ impl DeviceKind {
         self != DeviceKind::Unmanaged
     }
 
+    /// Token Protection can bind this device's PRT. Microsoft Learn ("Token
+    /// protection", platform availability) lists Windows (GA), macOS and iOS/iPadOS
+    /// (preview), and no Android.
+    pub fn token_protection(self) -> bool {
+        matches!(
+            self,
+            DeviceKind::Windows | DeviceKind::MacosSso | DeviceKind::IosBroker
+        )
+    }
+
     /// Label used in tables.
     pub fn label(self) -> &'static str {
         match self {
             DeviceKind::Windows => "windows",
             DeviceKind::MacosSso => "macos-sso",
+            DeviceKind::IosBroker => "ios-broker",
+            DeviceKind::AndroidBroker => "android-broker",
             DeviceKind::MobileBroker => "mobile-broker",
             DeviceKind::Unmanaged => "unmanaged",
         }
@@ -152,6 +170,25 @@ mod tests {
             revoked: false,
         });
         s
+    }
+
+    /// Regression: `mobile-broker` counted as supported although Learn names iOS/iPadOS
+    /// and not Android.
+    #[test]
+    fn token_protection_covers_no_android_or_unstated_mobile_device() {
+        let covered: Vec<&str> = [
+            DeviceKind::Windows,
+            DeviceKind::MacosSso,
+            DeviceKind::IosBroker,
+            DeviceKind::AndroidBroker,
+            DeviceKind::MobileBroker,
+            DeviceKind::Unmanaged,
+        ]
+        .into_iter()
+        .filter(|k| k.token_protection())
+        .map(DeviceKind::label)
+        .collect();
+        assert_eq!(covered, ["windows", "macos-sso", "ios-broker"]);
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! client type and profile, the sign-in method shares, and (through [`super::sessions`])
 //! a weekly activity profile fitted from the timestamps.
 
+use super::devices;
 use super::sessions;
 use super::signins::{AppKey, Event, Method, SignInLog};
-use crate::domain::{ClientType, SignIn};
+use crate::domain::{ClientType, DeviceKind, SignIn};
 use crate::engine::SimDuration;
 use crate::policy::Profile;
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,6 +33,10 @@ pub struct FitApp {
     pub gaps: usize,
     /// Silent token requests of the app in the logs.
     pub requests: u64,
+    /// The device kind most of its records show.
+    pub device: DeviceKind,
+    /// Records showing that kind, of all its records.
+    pub device_records: (u64, u64),
 }
 
 /// One fitted segment.
@@ -66,6 +71,19 @@ pub struct FitSegment {
     pub threshold: SimDuration,
     /// Folded from rarer app sets.
     pub folded: bool,
+    /// Users whose records on a brokered app's platform show the broker, of the users
+    /// with records there (`None`: no app on a brokered device).
+    pub broker: Option<(u64, u64)>,
+}
+
+impl FitSegment {
+    /// The device kinds its apps run on, in a fixed order: one device of each.
+    pub fn device_kinds(&self) -> Vec<DeviceKind> {
+        let mut kinds: Vec<DeviceKind> = self.apps.iter().map(|a| a.device).collect();
+        kinds.sort_by_key(|k| k.label());
+        kinds.dedup();
+        kinds
+    }
 }
 
 /// The fitted population and period.
@@ -222,6 +240,7 @@ fn fit_app(
     let key = &log.apps[a as usize];
     let (median_gap, n) = gaps[a as usize];
     let no_cache = median_gap.is_some_and(|g| g < NO_CACHE_GAP);
+    let (device, shown, total) = devices::app_device(&log.events, a);
     FitApp {
         key: a,
         name: names[a as usize].clone(),
@@ -238,6 +257,8 @@ fn fit_app(
             .iter()
             .filter(|e| e.app == a && !e.interactive)
             .count() as u64,
+        device,
+        device_records: (shown, total),
     }
 }
 
@@ -273,6 +294,12 @@ fn fit_segment(
             }] += 1;
         }
     }
+    let brokered: BTreeMap<u16, DeviceKind> = apps
+        .iter()
+        .filter(|a| a.device.brokered())
+        .map(|a| (a.key, a.device))
+        .collect();
+    let broker = devices::broker_share(users, &brokered);
     let (password, mfa, passwordless) = (methods[0], methods[1], methods[2]);
     let known = password + mfa + passwordless;
     FitSegment {
@@ -298,6 +325,7 @@ fn fit_segment(
         sessions: activity.sessions,
         threshold,
         folded,
+        broker,
     }
 }
 

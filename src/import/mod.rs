@@ -8,6 +8,7 @@
 //! requests), and [`validate`] compares a model's simulation with sign-in logs.
 
 pub mod chart;
+pub mod devices;
 pub mod findings;
 pub mod fit;
 pub mod graph;

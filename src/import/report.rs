@@ -7,7 +7,7 @@ use super::signins::SignInLog;
 use std::fmt::Write;
 
 /// What maps where, for the report and the README (one list, shown in both).
-pub const MAPPING: [(&str, &str); 12] = [
+pub const MAPPING: [(&str, &str); 13] = [
     (
         "distinct `userId`",
         "`scenario.users` (exact), segment `share`",
@@ -19,6 +19,10 @@ pub const MAPPING: [(&str, &str); 12] = [
     (
         "`clientAppUsed` Browser / desktop / mobile OS",
         "`client` = web / native / mobile",
+    ),
+    (
+        "`deviceDetail` `operatingSystem` + `trustType` + `isManaged`",
+        "`[[segment.device]]` per kind; each app's `device` = the kind most of its records show; `broker_share`",
     ),
     (
         "median gap of an app's silent requests < 45 min",
@@ -59,12 +63,14 @@ pub const MAPPING: [(&str, &str); 12] = [
 ];
 
 /// What the fit approximates, whatever the exports say.
-pub const FIT_APPROXIMATIONS: [&str; 5] = [
+pub const FIT_APPROXIMATIONS: [&str; 7] = [
     "apps that cache tokens get profile msal-dotnet: the logs do not name the client library",
     "without a per-call app in a segment, sessions are runs of requests less than the longest access-token lifetime + 30 min apart, so short breaks inside a token's life are not seen",
     "the session length is inverted from the mean session span with the Poisson busy-period formula, each session at its own mean rate",
     "a user's first session in the logs may have begun before them (counted as a start)",
     "a browser app is imported as a confidential web app; change it to spa where it is one",
+    "devices: Windows joined, hybrid joined or registered is windows (WAM holds a PRT on each); a managed Mac is macos-sso; a registered or managed iPhone/iPad or Android phone is ios-broker / android-broker; anything else, or no deviceDetail, is unmanaged; apps whose records show the same kind share one device (a user's two Windows PCs become one)",
+    "broker_share is the share of a segment's users whose records on the platform of a brokered app show the broker; the others' records show the same platform unregistered",
 ];
 
 /// What the model cannot express, whatever the exports say.
@@ -72,7 +78,7 @@ pub const NOT_EXPRESSED: [&str; 8] = [
     "outages in the logs' period: they show as error codes and backup-served rows; add the [[outage]] to the model before validating against them",
     "per-app or per-group scope of a CA policy: the model has one tenant-wide policy",
     "CAE strict enforcement and strict location (IP checks), token protection",
-    "device compliance and join state (deviceDetail.trustType / isManaged are counted in the report only)",
+    "device compliance, and joined versus registered Windows devices (both windows)",
     "local time zones: logs are UTC and carry no zone per user, so the profile is fitted in UTC",
     "SPA versus confidential web app: both are Browser in the logs; imported as web",
     "calls served from a cached token never reach the logs: their call interval stays 5m",
@@ -129,10 +135,7 @@ pub fn import_report(fit: &Fit, findings: &Findings, log: &SignInLog, files: &[S
         let _ = writeln!(w, "- incomingTokenType {kind}: {n}");
     }
     for (device, n) in &log.devices {
-        let _ = writeln!(
-            w,
-            "- device {device}: {n} records (counted only: devices are not modelled yet)"
-        );
+        let _ = writeln!(w, "- device {device}: {n} records");
     }
     for ((policy, result), n) in &log.applied {
         let _ = writeln!(w, "- CA policy '{policy}' in the logs: {result} × {n}");

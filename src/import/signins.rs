@@ -4,8 +4,9 @@
 //! and what the record says about the request. Questionable records are skipped and
 //! counted; a record that cannot be read is an error naming it and its field.
 
+use super::devices::{self, Trust};
 pub use super::record::{AppliedPolicy, AuthenticationDetail, DeviceDetail, SignInRecord, Status};
-use crate::domain::ClientType;
+use crate::domain::{ClientType, DeviceKind};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -105,6 +106,8 @@ pub struct Event {
     pub method: Method,
     /// `status.errorCode` (0: success).
     pub error_code: i32,
+    /// The device kind `deviceDetail` describes.
+    pub device: DeviceKind,
 }
 
 /// Everything read from the sign-in files, aggregated as they stream by.
@@ -129,8 +132,7 @@ pub struct SignInLog {
     pub converted_zones: u64,
     /// `incomingTokenType` counts.
     pub incoming: BTreeMap<String, u64>,
-    /// Records by device platform, join type and management (for issue #9's devices;
-    /// the model does not use them yet).
+    /// Records by device platform, join type and management (for the import report).
     pub devices: BTreeMap<String, u64>,
     /// Conditional Access policy results seen in the logs, by policy name and result.
     pub applied: BTreeMap<(String, String), u64>,
@@ -236,7 +238,15 @@ impl SignInLog {
         } else {
             "not managed"
         };
-        let key = format!("{} / {join} / {managed}", platform.label());
+        if Trust::parse(join) == Trust::Unknown {
+            self.note_unknown("deviceDetail.trustType", join);
+        }
+        let device_kind = devices::classify(platform, &device);
+        let key = format!(
+            "{} / {join} / {managed} → {}",
+            platform.label(),
+            device_kind.label()
+        );
         if self.devices.len() < 50 || self.devices.contains_key(&key) {
             *self.devices.entry(key).or_default() += 1;
         }
@@ -297,6 +307,7 @@ impl SignInLog {
             backup: issuer == "AzureADBackupAuth",
             method,
             error_code,
+            device: device_kind,
         });
         Ok(())
     }

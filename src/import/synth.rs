@@ -4,9 +4,12 @@
 //! same rows feed [`super::validate`], so logs and simulation are counted one way.
 //! Deterministic: the same model and seed give the same bytes.
 
+use super::devices;
 use super::signins::{AuthenticationDetail, DeviceDetail, Platform, SignInRecord, Status};
 use crate::domain::ClientType;
+use crate::domain::app::AppSpec;
 use crate::domain::idp::{Reply, RequestKind};
+use crate::domain::user::Segment;
 use crate::engine::{Purpose, Rng, SimTime};
 use crate::metrics::atomic;
 use crate::scenario::Scenario;
@@ -41,6 +44,8 @@ pub struct Row {
     pub backup: bool,
     /// 0, [`INVALID_GRANT`] or [`SERVER_ERROR`].
     pub error_code: i32,
+    /// The app's device has its broker in use.
+    pub brokered: bool,
 }
 
 /// Turns one unit's requests into rows. 429s, client timeouts and throttle-cache
@@ -87,6 +92,7 @@ impl Observer for Rows {
                 interactive,
                 backup,
                 error_code,
+                brokered: row.brokered,
             });
         }
     }
@@ -172,10 +178,6 @@ fn record(s: &Scenario, index: usize, row: &Row) -> SignInRecord {
     let app = &segment.apps[row.slot as usize];
     let t = chrono::DateTime::from_timestamp_millis(s.start_unix_ms() + row.t.0 as i64)
         .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string());
-    let platform = match app.client {
-        ClientType::Mobile => Platform::Ios,
-        _ => Platform::Windows,
-    };
     let browser = app.client.uses_browser();
     let mut r = SignInRecord {
         id: Some(guid(s.seed ^ 0x5157, index as u64)),
@@ -201,11 +203,7 @@ fn record(s: &Scenario, index: usize, row: &Row) -> SignInRecord {
             }
             .into(),
         ]),
-        device_detail: Some(DeviceDetail {
-            operating_system: Some(platform.graph_name().into()),
-            trust_type: Some("Azure AD joined".into()),
-            is_managed: Some(true),
-        }),
+        device_detail: Some(device_detail(segment, app, row.brokered)),
         incoming_token_type: Some(
             if row.interactive {
                 "none"
@@ -256,6 +254,30 @@ fn record(s: &Scenario, index: usize, row: &Row) -> SignInRecord {
         r.authentication_details = Some(steps);
     }
     r
+}
+
+/// `deviceDetail` of an app's record: its device's platform, registered (joined on
+/// Windows) and managed while its broker is in use, unregistered otherwise. Without
+/// devices an app is on a joined, managed Windows PC (an iPhone for a mobile app).
+fn device_detail(segment: &Segment, app: &AppSpec, brokered: bool) -> DeviceDetail {
+    let kind = app.device.map(|d| segment.devices[d as usize].kind);
+    let platform = kind
+        .and_then(devices::platform_of)
+        .unwrap_or(match app.client {
+            ClientType::Mobile => Platform::Ios,
+            _ => Platform::Windows,
+        });
+    let (trust, managed) = match (kind, platform) {
+        (None, _) => ("Azure AD joined", true),
+        (Some(_), _) if !brokered => ("", false),
+        (Some(_), Platform::Windows) => ("Azure AD joined", true),
+        (Some(_), _) => ("Azure AD registered", true),
+    };
+    DeviceDetail {
+        operating_system: Some(platform.graph_name().into()),
+        trust_type: Some(trust.into()),
+        is_managed: Some(managed),
+    }
 }
 
 /// The model's Conditional Access settings as Graph policies, plus a report-only one

@@ -173,6 +173,16 @@ fn segment(w: &mut String, s: &FitSegment, total: u32, cae_disabled: bool) {
         "0",
         "the weekly profile below is fitted in UTC",
     );
+    if let Some((brokered, seen)) = s.broker {
+        kv(
+            w,
+            "broker_share",
+            &format!("{:.4}", brokered as f64 / seen as f64),
+            &format!(
+                "{brokered} of {seen} users' records on a brokered platform show the broker (deviceDetail.trustType / isManaged)"
+            ),
+        );
+    }
     line(w, "");
     line(w, "  [segment.activity]");
     kv(
@@ -204,6 +214,22 @@ fn segment(w: &mut String, s: &FitSegment, total: u32, cae_disabled: bool) {
     }
     line(w, "  ]");
     debug_assert_eq!(s.rates.len(), HOURS_PER_WEEK);
+    for kind in s.device_kinds() {
+        line(w, "");
+        line(w, "  [[segment.device]]");
+        kv(
+            w,
+            "  name",
+            &format!("\"{}\"", kind.label()),
+            "one device per kind its apps run on",
+        );
+        kv(
+            w,
+            "  kind",
+            &format!("\"{}\"", kind.label()),
+            "from deviceDetail.operatingSystem, trustType and isManaged",
+        );
+    }
     for a in &s.apps {
         line(w, "");
         line(w, "  [[segment.app]]");
@@ -244,6 +270,13 @@ fn segment(w: &mut String, s: &FitSegment, total: u32, cae_disabled: bool) {
                 "not in the logs: a cached token hides the calls (default)",
             ),
         }
+        let (shown, total) = a.device_records;
+        kv(
+            w,
+            "  device",
+            &format!("\"{}\"", a.device.label()),
+            &format!("{shown} of its {total} records show this kind"),
+        );
         if cae_disabled {
             kv(w, "  cp1", "false", "a CA policy disables CAE");
         }

@@ -10,7 +10,8 @@
 //! The scope is applied through what an app declares: its client type and its
 //! resources. An app of a segment without devices is taken to run on a supported,
 //! registered device; with devices, the binding sits on the device's PRT, so only apps
-//! redeeming one (a brokered device whose broker is in use) are protected.
+//! redeeming one (a brokered device whose broker is in use) are protected, and only on
+//! the platforms listed ([`crate::domain::DeviceKind::token_protection`]).
 
 use crate::domain::ClientType;
 

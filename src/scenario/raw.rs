@@ -722,7 +722,7 @@ pub struct RawApp {
 pub struct RawDevice {
     /// Name the apps refer to.
     pub name: String,
-    /// `windows`, `macos-sso`, `mobile-broker` or `unmanaged`.
+    /// `windows`, `macos-sso`, `ios-broker`, `android-broker`, `mobile-broker` or `unmanaged`.
     pub kind: DeviceKind,
 }
 

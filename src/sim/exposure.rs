@@ -93,9 +93,14 @@ impl<E: Endpoint> Simulation<'_, E> {
             while_used: (in_use != SimTime::NEVER).then(|| in_use.max(at).since(at)),
             idle: idle.max(at).since(at),
             // The binding sits on the device's PRT: with devices, an app is protected only
-            // on a device whose broker holds one, and all its brokered apps together.
+            // on a supported device whose broker holds one, and all its brokered apps together.
             protected: self.spec(a).token_protection
-                && (self.spec(a).device.is_none() || held.kind == SessionKind::Prt),
+                && self.spec(a).device.is_none_or(|d| {
+                    held.kind == SessionKind::Prt
+                        && self.segment_of(app.user as usize).devices[d as usize]
+                            .kind
+                            .token_protection()
+                }),
             strict_location: session.enforced() && s.cae.location.is_strict(),
         }
     }

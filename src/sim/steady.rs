@@ -15,6 +15,7 @@ use super::world::Simulation;
 use crate::domain::idp::{Answer, Reply, RequestKind};
 use crate::engine::queue::MAX_PENDING;
 use crate::engine::{SimDuration, SimTime};
+use crate::policy::cae::CaeSession;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -112,7 +113,13 @@ impl<E: Endpoint> Simulation<'_, E> {
         };
         let mut until = end.min(healthy);
         let app = &self.apps[a];
-        if app.ui_required.is_some() || app.revocation.claims.is_some() || app.wake.is_some() {
+        // Strict location: the resource rejects every call of a blocked CAE session,
+        // which only the full model's `served` knows.
+        if app.ui_required.is_some()
+            || app.revocation.claims.is_some()
+            || app.wake.is_some()
+            || app.revocation.cae == CaeSession::Blocked
+        {
             return false;
         }
         let kind = if service {

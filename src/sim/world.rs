@@ -29,6 +29,9 @@ pub struct AppRow {
     pub segment: u16,
     /// App index within the segment.
     pub slot: u16,
+    /// Its device's broker is in use (the app redeems the device's PRT, or its browser
+    /// gets SSO from it); `false` on an unmanaged device or without devices.
+    pub brokered: bool,
 }
 
 /// Builds a [`Simulation`]; consumed by [`SimulationBuilder::build`].
@@ -164,6 +167,8 @@ impl<E: Endpoint> Simulation<'_, E> {
                     user: u.id,
                     segment: u.segment,
                     slot: a.slot,
+                    brokered: a.sso.is_some()
+                        || self.sessions[a.rt as usize].kind == SessionKind::Prt,
                 }
             })
             .collect()

@@ -420,6 +420,31 @@ fn token_protection_sits_on_the_prt_so_only_brokered_apps_are_protected() {
     };
     assert_eq!(protected(&[]), [true, true, false, false]);
     assert_eq!(protected(&["segment.0.broker_share=0"]), [false; 4]);
+    let on = |kind: &str| protected(&[&format!("segment.0.device.0.kind='{kind}'")]);
+    assert_eq!(on("ios-broker"), [true, true, false, false]);
+    assert_eq!(on("macos-sso"), [true, true, false, false]);
+}
+
+/// Regression: a `mobile-broker` device counted as supported for Token Protection,
+/// though Microsoft Learn lists iOS/iPadOS (preview) and no Android. A segment-wide
+/// switch leaves the apps of an Android or unstated mobile device unprotected.
+#[test]
+fn token_protection_leaves_android_and_unstated_mobile_brokers_unprotected() {
+    let text = credential_model(4, "admin-reset-azure-portal", 0.0, 300)
+        .replace(
+            "passwordless_share = 0",
+            "token_protection = true\npasswordless_share = 0",
+        )
+        .replace(
+            "profile = \"msal-dotnet\"\n",
+            "profile = \"msal-dotnet\"\n  resources = [\"exchange\"]\n",
+        );
+    for kind in ["android-broker", "mobile-broker"] {
+        let s = model(&text, &[&format!("segment.0.device.0.kind='{kind}'")]);
+        let p = probe(&s);
+        assert!(!p.records.is_empty(), "{kind}: no exposure records");
+        assert!(p.records.iter().all(|r| !r.facts.protected), "{kind}");
+    }
 }
 
 /// Defect found while building devices: the PRT's refresh token slid only at each 4-hour

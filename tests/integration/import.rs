@@ -7,8 +7,8 @@
 use crate::common::{binary, root, temp_dir};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use tokensim::domain::SignIn;
 use tokensim::domain::user::Activity;
+use tokensim::domain::{DeviceKind, SignIn};
 use tokensim::engine::SimDuration;
 use tokensim::import::{
     self, Inputs, fit::FitSegment, policies, signins::SignInLog, synth, validate,
@@ -118,6 +118,8 @@ fn round_trip_recovers_the_known_tenant_and_validates_within_tolerance() {
         for app in &fit.apps {
             let spec = truth.apps.iter().find(|s| s.name == app.name).unwrap();
             assert_eq!(app.client, spec.client, "{}", app.name);
+            let kind = truth.devices[spec.device.unwrap() as usize].kind;
+            assert_eq!(app.device, kind, "device of {}", app.name);
             if spec.profile == Profile::NoCache {
                 // A request per call: every gap inside a session is the call interval.
                 assert_eq!(app.profile, Profile::NoCache, "{}", app.name);
@@ -147,6 +149,16 @@ fn round_trip_recovers_the_known_tenant_and_validates_within_tolerance() {
             fit.session
         );
         assert_eq!(fit.sign_in, truth.sign_in, "{}", fit.name);
+        // Drawn per user and device: one Bernoulli trial per user with a brokered device.
+        let (brokered, seen) = fit.broker.expect("brokered apps in every segment");
+        let p = truth.broker_share;
+        let se = (p * (1.0 - p) / seen as f64).sqrt();
+        let share = brokered as f64 / seen as f64;
+        assert!(
+            (share - p).abs() <= Z * se + 1e-12,
+            "{}: broker share {p} fitted as {share:.4} over {seen} users",
+            fit.name
+        );
         let [password, mfa, passwordless, _] = fit.methods;
         let n = (password + mfa + passwordless) as f64;
         let p = truth.passwordless_share;
@@ -608,5 +620,78 @@ fn cli_synth_import_validate_and_a_wrong_model_is_outside() {
         "{text}"
     );
     assert!(!dir.join("bad.toml").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Regression (issue 15 left devices to issue 12): `deviceDetail` was only counted in
+/// the report. Now an app runs on the kind most of its records show, each segment
+/// declares one device per kind, and `broker_share` is the share of users whose
+/// records on a brokered platform show the broker.
+#[test]
+fn device_detail_feeds_the_segments_devices_not_only_the_report() {
+    let record = |i: usize, user: usize, app: &str, os: &str, trust: &str, managed: bool| {
+        serde_json::json!({
+            "id": format!("r{i}"),
+            "createdDateTime": format!("2026-03-02T09:{:02}:00Z", i),
+            "userId": format!("u{user}"),
+            "appDisplayName": app,
+            "clientAppUsed": "Mobile Apps and Desktop clients",
+            "isInteractive": false,
+            "deviceDetail": { "operatingSystem": os, "trustType": trust, "isManaged": managed }
+        })
+    };
+    let mut value = Vec::new();
+    for user in 0..4 {
+        // Three users in four have Teams on a registered Android phone.
+        let trust = if user < 3 { "Azure AD registered" } else { "" };
+        value.push(record(value.len(), user, "Teams", "Android", trust, false));
+        value.push(record(value.len(), user, "Outlook", "MacOs", "", true));
+    }
+    value.push(record(
+        value.len(),
+        0,
+        "Outlook",
+        "MacOs",
+        "SomethingNew",
+        true,
+    ));
+    let dir = temp_dir("import-devices");
+    let path = dir.join("signins.json");
+    std::fs::write(&path, serde_json::json!({ "value": value }).to_string()).unwrap();
+    let imported = import::import(&Inputs {
+        signins: vec![path],
+        ..Inputs::default()
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let [segment] = imported.fit.segments.as_slice() else {
+        panic!(
+            "one app set, one segment: {:?}",
+            imported.fit.segments.len()
+        );
+    };
+    let kind = |name: &str| segment.apps.iter().find(|a| a.name == name).unwrap();
+    assert_eq!(kind("teams").device, DeviceKind::AndroidBroker);
+    assert_eq!(kind("teams").device_records, (3, 4));
+    assert_eq!(kind("outlook").device, DeviceKind::MacosSso);
+    // Android: 3 of 4 users; macOS: 4 of 4.
+    assert_eq!(segment.broker, Some((7, 8)));
+    let model = scenario::parse_model(&imported.model, "imported.toml", &[]).unwrap();
+    let kinds: Vec<&str> = model.segments[0]
+        .devices
+        .iter()
+        .map(|d| d.kind.label())
+        .collect();
+    assert_eq!(kinds, ["android-broker", "macos-sso"]);
+    assert_eq!(model.segments[0].broker_share, 0.875);
+    assert!(
+        imported
+            .report
+            .contains("unknown value of `deviceDetail.trustType`: 'SomethingNew'")
+    );
+    assert!(
+        imported
+            .report
+            .contains("android / Azure AD registered / not managed → android-broker: 3 records")
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -269,3 +269,23 @@ activity = { pattern = "always-on" }
 "#;
     assert_same_both_ways(&model(text, &[]), &["prompt Revocation"]);
 }
+
+/// Regression (issue 13's open end): a no-cache app whose CAE session is blocked by
+/// strict location enforcement was taken into the side queue after its token request
+/// succeeded, so its calls counted as served although the resource rejects every one;
+/// on the event path each call fails and the app stays blocked.
+#[test]
+fn strict_location_blocks_no_cache_apps_on_the_fast_path() {
+    let s = model(
+        MIXED,
+        &[
+            "scenario.users=40",
+            "scenario.scale_units=1",
+            "policy.cae.location='strict'",
+            "segment.0.ip_mismatch_share=0.5",
+            "segment.0.app.0.cp1=true",
+            "outage.1.units=[0]",
+        ],
+    );
+    assert_same_both_ways(&s, &["call None", "call New"]);
+}

@@ -1,7 +1,7 @@
 //! A segment's devices and which device each app runs on.
 
 use super::*;
-use crate::domain::Device;
+use crate::domain::{Device, DeviceKind};
 
 pub(super) fn validate_devices(
     c: &Checker,
@@ -74,13 +74,18 @@ pub(super) fn device_of(
         },
     };
     let device = &devices[index];
-    if a.token_protection == Some(true) && !device.kind.brokered() {
+    if a.token_protection == Some(true) && !device.kind.token_protection() {
         return c.fail(
             format!("{prefix}.token_protection"),
             format!(
-                "'true' for an app on {} device '{}': Token Protection binds a brokered device's PRT",
+                "'true' for an app on {} device '{}': Token Protection binds the PRT of a windows, macos-sso or ios-broker device (Microsoft Learn lists no Android){}",
                 device.kind.label(),
-                device.name
+                device.name,
+                if device.kind == DeviceKind::MobileBroker {
+                    "; mobile-broker does not say which: use ios-broker or android-broker"
+                } else {
+                    ""
+                }
             ),
         );
     }
