@@ -1,0 +1,69 @@
+//! Replications 2..N of a TUI run, run the way `tokensim run --replications N` runs
+//! them: the first run's tables are written to a scratch folder and read back, the
+//! others go through [`crate::report::replicate::replicate`] with the same derived
+//! seeds, so the Impact tab's means and CIs are the CLI's `summary.json` figures.
+
+use super::msg::Replicate;
+use crate::analytics::headline::of_run;
+use crate::metrics::RunResult;
+use crate::metrics::stats::Replications;
+use crate::report::ReportError;
+use crate::report::replicate::{Plan, replicate};
+use crate::scenario::Override;
+use std::path::Path;
+
+/// Runs replications 2..`how.n` of `first` (run `generation`) on `threads`, reporting
+/// unit-days to `progress`, which stops them by returning false; returns every
+/// headline figure across the N replications. The scratch folder is removed after.
+pub fn replications(
+    first: &RunResult,
+    how: &Replicate,
+    generation: u64,
+    threads: usize,
+    progress: &(dyn Fn(u64) -> bool + Sync),
+) -> Result<Replications, ReportError> {
+    let scratch = std::env::temp_dir().join(format!(
+        "tokensim-tui-{}-run{generation}",
+        std::process::id()
+    ));
+    let result = in_folder(first, how, threads, progress, &scratch);
+    // A scratch folder left behind is litter, not an error worth reporting.
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}
+
+fn in_folder(
+    first: &RunResult,
+    how: &Replicate,
+    threads: usize,
+    progress: &(dyn Fn(u64) -> bool + Sync),
+    scratch: &Path,
+) -> Result<Replications, ReportError> {
+    let dir = scratch.join("r01");
+    first.write_all(&dir).map_err(|source| ReportError::Write {
+        file: dir.clone(),
+        source,
+    })?;
+    let headline = of_run(&dir)?;
+    // The lever overrides, then the replication's seed: what `--set … --replications`
+    // gives the CLI.
+    let load = |sets: &[Override]| {
+        let all: Vec<Override> = how.sets.iter().chain(sets).cloned().collect();
+        how.base.with(&all)
+    };
+    let plan = Plan {
+        n: how.n,
+        target: None,
+        cap: how.n,
+    };
+    let (_, figures) = replicate(
+        vec![headline],
+        first.scenario.seed,
+        plan,
+        &load,
+        threads,
+        &scratch.join("replications"),
+        &|_, _, n| progress(n),
+    )?;
+    Ok(figures)
+}
