@@ -58,8 +58,9 @@ pub struct RunRequest {
 pub struct Replicate {
     /// Replications in all (more than one).
     pub n: usize,
-    /// The model as loaded, to build each replication's scenario from.
-    pub base: Base,
+    /// The model as loaded, to build each replication's scenario from (boxed: it holds
+    /// a scenario).
+    pub base: Box<Base>,
     /// The lever overrides, applied before each replication's seed.
     pub sets: Vec<Override>,
 }

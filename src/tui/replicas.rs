@@ -5,11 +5,13 @@
 
 use super::msg::Replicate;
 use crate::analytics::headline::of_run;
+use crate::cli::memory::available;
 use crate::metrics::RunResult;
 use crate::metrics::stats::Replications;
 use crate::report::ReportError;
 use crate::report::replicate::{Plan, replicate};
-use crate::scenario::Override;
+use crate::scenario::memory::estimate;
+use crate::scenario::{Override, Scenario};
 use std::path::Path;
 
 /// Runs replications 2..`how.n` of `first` (run `generation`) on `threads`, reporting
@@ -61,9 +63,19 @@ fn in_folder(
         first.scenario.seed,
         plan,
         &load,
-        threads,
+        concurrent(&first.scenario, threads),
         &scratch.join("replications"),
         &|_, _, n| progress(n),
     )?;
     Ok(figures)
+}
+
+/// Replications at once: the worker's threads, but no more runs than fit in the memory
+/// the machine still has (the first run, kept for the tabs, is already counted out of
+/// it), and at least one. The figures do not depend on it.
+fn concurrent(s: &Scenario, threads: usize) -> usize {
+    let per_run = estimate(s).bytes.max(1);
+    available()
+        .map_or(threads, |(have, _)| threads.min((have / per_run) as usize))
+        .max(1)
 }

@@ -295,7 +295,7 @@ fn request_run(model: &mut Model) -> Cmd {
         scenario: Box::new(model.scenario.clone()),
         replicate: (n > 1).then(|| Replicate {
             n,
-            base: model.base.clone(),
+            base: Box::new(model.base.clone()),
             sets: model.sets.clone(),
         }),
     })

@@ -339,7 +339,11 @@ fn tui_replications_have_the_cli_summarys_means_and_cis() {
         generation: 2,
         sets: vec!["scenario.horizon=9d".into()],
         scenario: Box::new(base.with(&sets).unwrap()),
-        replicate: Some(Replicate { n: 3, base, sets }),
+        replicate: Some(Replicate {
+            n: 3,
+            base: Box::new(base),
+            sets,
+        }),
     };
     let (results, inbox) = std::sync::mpsc::channel();
     let worker = Worker::start(results, 2);
