@@ -53,10 +53,11 @@ fn tab_bar(model: &Model, frame: &mut Frame, area: Rect) {
         .highlight_style(Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED))
         .padding("", "")
         .divider("│");
-    // The replications setting, when above one, stands before the scenario's name.
+    // The replications setting, when above one, stands before the scenario's name, in
+    // the 24 columns the tabs leave at 80.
     let (name, width) = match model.replications {
         1 => (format!("{} ", model.scenario.name), 20),
-        n => (format!("×{n} replications  {} ", model.scenario.name), 38),
+        n => (format!("×{n} {} ", model.scenario.name), 24),
     };
     let [left, right] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(width)]).areas(area);

@@ -163,7 +163,8 @@ fn impact_tab_with_three_replications_shows_mean_and_ci_half_width() {
         assert_shows(
             &s,
             &[
-                "×3 replications",
+                "5 User",
+                "×3 default",
                 "across 3 replications (95 % CI)",
                 "mean ± half-width",
                 "users blocked at least once",
@@ -174,6 +175,8 @@ fn impact_tab_with_three_replications_shows_mean_and_ci_half_width() {
     }
     // The first replication's own figures stay, against the baseline (the same run).
     assert_shows(&screen(&model, LARGE), &["(=)", "outage 2020-09-28-global"]);
+    model.tab = Tab::Levers;
+    assert_shows(&screen(&model, LARGE), &["×3 replications per run (n)"]);
     model.help = true;
     assert_shows(&screen(&model, SMALL), &["replications 1/3/5/10"]);
 }
