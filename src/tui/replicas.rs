@@ -12,26 +12,34 @@ use crate::report::ReportError;
 use crate::report::replicate::{Plan, replicate};
 use crate::scenario::memory::estimate;
 use crate::scenario::{Override, Scenario};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Runs replications 2..`how.n` of `first` (run `generation`) on `threads`, reporting
+/// Runs replications 2..`how.n` of `first` on `threads`, reporting
 /// unit-days to `progress`, which stops them by returning false; returns every
 /// headline figure across the N replications. The scratch folder is removed after.
 pub fn replications(
     first: &RunResult,
     how: &Replicate,
-    generation: u64,
     threads: usize,
     progress: &(dyn Fn(u64) -> bool + Sync),
 ) -> Result<Replications, ReportError> {
-    let scratch = std::env::temp_dir().join(format!(
-        "tokensim-tui-{}-run{generation}",
-        std::process::id()
-    ));
+    let scratch = scratch();
     let result = in_folder(first, how, threads, progress, &scratch);
     // A scratch folder left behind is litter, not an error worth reporting.
     let _ = std::fs::remove_dir_all(&scratch);
     result
+}
+
+/// A scratch folder of its own: the process id and a count, since tests run several
+/// workers in one process, each with its own generations.
+fn scratch() -> PathBuf {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    std::env::temp_dir().join(format!(
+        "tokensim-tui-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ))
 }
 
 fn in_folder(

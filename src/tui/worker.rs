@@ -129,7 +129,7 @@ fn run_one(request: RunRequest, latest: &AtomicU64, results: &Sender<Msg>, threa
     };
     let replications = match &request.replicate {
         None => None,
-        Some(how) => match replications(&run, how, generation, threads, &progress) {
+        Some(how) => match replications(&run, how, threads, &progress) {
             Ok(r) => Some(r),
             Err(_) if !keep_going() => return,
             Err(e) => {
@@ -143,4 +143,70 @@ fn run_one(request: RunRequest, latest: &AtomicU64, results: &Sender<Msg>, threa
     digest.replications = replications;
     let result = Ok(Arc::new(digest));
     let _ = results.send(Msg::RunDone { generation, result });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::model::Base;
+    use crate::tui::msg::Replicate;
+    use crate::tui::testing::small_base_with;
+
+    /// Big enough that nine replications outlast the test's reaction to the progress.
+    fn base() -> Base {
+        small_base_with(&["scenario.users=1500"])
+    }
+
+    fn request(generation: u64, n: usize) -> RunRequest {
+        let base = base();
+        RunRequest {
+            generation,
+            sets: Vec::new(),
+            scenario: Box::new(base.scenario().clone()),
+            replicate: (n > 1).then(|| Replicate {
+                n,
+                base: Box::new(base),
+                sets: Vec::new(),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_newer_run_cancels_replications_under_way() {
+        let (results, inbox) = channel();
+        let worker = Worker::start(results, 1);
+        let one_run = crate::sim::progress_total(base().scenario());
+        worker.run(request(2, 10));
+        // Wait until the first run is done and the replications are running.
+        loop {
+            match inbox.recv().unwrap() {
+                Msg::Progress {
+                    generation: 2,
+                    done,
+                } if done > one_run => break,
+                Msg::RunDone { generation, .. } => panic!("run {generation} ended early"),
+                _ => {}
+            }
+        }
+        worker.run(request(3, 1));
+        let mut highest = 0;
+        loop {
+            match inbox.recv().unwrap() {
+                Msg::Progress {
+                    generation: 2,
+                    done,
+                } => highest = highest.max(done),
+                Msg::RunDone {
+                    generation: 3,
+                    result,
+                } => {
+                    assert!(result.unwrap().replications.is_none());
+                    break;
+                }
+                Msg::RunDone { generation, .. } => panic!("cancelled run {generation} finished"),
+                _ => {}
+            }
+        }
+        assert!(highest < one_run * 10, "all ten replications ran");
+    }
 }
