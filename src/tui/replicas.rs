@@ -15,9 +15,9 @@ use crate::scenario::{Override, Scenario};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Runs replications 2..`how.n` of `first` on `threads`, reporting
-/// unit-days to `progress`, which stops them by returning false; returns every
-/// headline figure across the N replications. The scratch folder is removed after.
+/// Runs replications 2..`how.n` of `first` on `threads`, reporting unit-days to
+/// `progress`, which stops them by returning false; returns every headline figure
+/// across the N replications. The scratch folder is removed after.
 pub fn replications(
     first: &RunResult,
     how: &Replicate,
