@@ -5,7 +5,7 @@ mod check;
 mod compare;
 mod import;
 mod matrix;
-mod memory;
+pub(crate) mod memory;
 mod model_args;
 mod report;
 mod run;

@@ -14,7 +14,9 @@ figures and per-segment / per-profile tables beside the model as loaded), Exposu
 one of them). Every lever change re-runs the simulation in the background.
 
 Keys: ? key map, Tab/1-5 tabs, s save the levers as a model file, e export the run's
-outputs as `tokensim run` writes them, q or Esc quit.
+outputs as `tokensim run` writes them, n replications per run (1, 3, 5, 10; the seeds of
+`tokensim run --replications N`, and Impact shows each headline figure as mean ± 95 % CI
+half-width), q or Esc quit.
 
 Examples:
   tokensim tui

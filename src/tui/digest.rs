@@ -3,6 +3,7 @@
 //! the exposure rows. Built on the worker thread, so the UI thread only draws.
 
 use crate::engine::time::MS_PER_MINUTE;
+use crate::metrics::stats::Replications;
 use crate::metrics::{RunResult, Summary};
 use crate::scenario::population::unit_of;
 use crate::sim::Outcome;
@@ -79,7 +80,9 @@ pub struct Digest {
     pub profiles: Vec<GroupRow>,
     /// The most blocked users, worst first.
     pub worst: Vec<UserRow>,
-    /// Wall time of the simulation.
+    /// The headline figures across replications, when the run had more than one.
+    pub replications: Option<Replications>,
+    /// Wall time of the simulation (with every replication).
     pub simulated: Duration,
     /// Wall time of building this digest.
     pub digested: Duration,
@@ -104,6 +107,7 @@ impl Digest {
             }),
             worst: worst_users(&run),
             summary,
+            replications: None,
             simulated,
             digested: Duration::ZERO,
             run: Arc::new(run),

@@ -6,13 +6,16 @@
 //! are `--set` overrides on the model as loaded, validated like `tokensim run --set`.
 //! Runs happen on a [`worker`] thread that sends progress and a [`digest`] of each
 //! finished run back over a channel; a newer lever change cancels the older run, and
-//! results of superseded runs are ignored. The UI never simulates anything itself.
+//! results of superseded runs are ignored. With the replications setting above one, the
+//! worker also runs replications 2..N ([`replicas`]) and the Impact tab shows each headline
+//! figure's mean and 95 % CI. The UI never simulates anything itself.
 
 mod app;
 pub mod digest;
 pub mod lever;
 pub mod model;
 pub mod msg;
+pub mod replicas;
 #[cfg(test)]
 mod testing;
 pub mod trace;

@@ -99,6 +99,9 @@ pub struct Running {
     pub total: u64,
 }
 
+/// The replications setting cycles through these (`n`); 1 is a single run.
+pub const REPLICATIONS: [usize; 4] = [1, 3, 5, 10];
+
 /// Zoom levels of the timeline: the window shown, in minutes (`0`: the whole horizon).
 pub const ZOOMS: [u64; 4] = [0, 7 * 1440, 1440, 360];
 
@@ -140,6 +143,8 @@ pub struct Model {
     pub tab: Tab,
     /// Selected lever.
     pub lever: usize,
+    /// Replications per run (one of [`REPLICATIONS`]).
+    pub replications: usize,
     /// The newest run asked for.
     pub generation: u64,
     /// The newest run, while it runs.
@@ -175,6 +180,7 @@ impl Model {
             sets: Vec::new(),
             tab: Tab::Levers,
             lever: 0,
+            replications: 1,
             generation: 0,
             running: None,
             current: None,

@@ -1,9 +1,10 @@
 //! Messages into [`super::update`] and the commands it asks the runtime to carry out.
 
 use super::digest::Digest;
+use super::model::Base;
 use super::trace::UserTrace;
 use crate::metrics::RunResult;
-use crate::scenario::Scenario;
+use crate::scenario::{Override, Scenario};
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -48,6 +49,20 @@ pub struct RunRequest {
     pub sets: Vec<String>,
     /// The validated scenario to simulate (boxed: it is large).
     pub scenario: Box<Scenario>,
+    /// With more than one replication: how to build replications 2..N.
+    pub replicate: Option<Replicate>,
+}
+
+/// Replications of a run beyond the first, as `tokensim run --replications N` runs them.
+#[derive(Clone)]
+pub struct Replicate {
+    /// Replications in all (more than one).
+    pub n: usize,
+    /// The model as loaded, to build each replication's scenario from (boxed: it holds
+    /// a scenario).
+    pub base: Box<Base>,
+    /// The lever overrides, applied before each replication's seed.
+    pub sets: Vec<Override>,
 }
 
 /// Side effects `update` asks for; the runtime carries them out and answers with a [`Msg`].

@@ -2,8 +2,9 @@
 
 use super::digest::Digest;
 use super::model::{Base, Model, Paths};
-use super::msg::Msg;
+use super::msg::{Msg, RunRequest};
 use super::update::{BASELINE, start, update};
+use super::worker::Worker;
 use crate::metrics::RunResult;
 use crate::scenario::{DEFAULT_MODEL, Override};
 use std::sync::Arc;
@@ -58,4 +59,17 @@ pub fn model_with_baseline_of(base: Base) -> Model {
         },
     );
     model
+}
+
+/// Runs `request` on a real [`Worker`] (one thread) and returns its digest.
+pub fn digest_on_worker(request: RunRequest) -> Arc<Digest> {
+    let (results, inbox) = std::sync::mpsc::channel();
+    let worker = Worker::start(results, 1);
+    worker.run(request);
+    loop {
+        match inbox.recv().expect("the worker answers") {
+            Msg::RunDone { result, .. } => return result.expect("the run succeeds"),
+            _ => continue,
+        }
+    }
 }

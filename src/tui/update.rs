@@ -2,8 +2,8 @@
 //! [`Cmd`]s; results from the worker are accepted only from the newest run.
 
 use super::lever::{Change, LeverKind};
-use super::model::{Model, Running, Tab, ZOOMS};
-use super::msg::{Cmd, Msg, RunRequest};
+use super::model::{Model, REPLICATIONS, Running, Tab, ZOOMS};
+use super::msg::{Cmd, Msg, Replicate, RunRequest};
 use super::trace::What;
 use crate::scenario::Override;
 use crate::scenario::load::to_toml;
@@ -112,6 +112,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
             model.tab = Tab::ALL[c as usize - '1' as usize];
             return want_trace(model);
         }
+        KeyCode::Char('n') => return cycle_replications(model),
         KeyCode::Char('s') => {
             let text = to_toml(&model.scenario.raw);
             return vec![Cmd::Save(model.paths.save.clone(), text)];
@@ -266,17 +267,37 @@ fn apply_sets(model: &mut Model, sets: Vec<Override>, what: &str) -> Vec<Cmd> {
     }
 }
 
+/// The next replications setting, re-running the current levers with it.
+fn cycle_replications(model: &mut Model) -> Vec<Cmd> {
+    let i = REPLICATIONS
+        .iter()
+        .position(|n| *n == model.replications)
+        .unwrap_or(0);
+    model.replications = REPLICATIONS[(i + 1) % REPLICATIONS.len()];
+    model.status = match model.replications {
+        1 => "a single run per lever setting: re-running".into(),
+        n => format!("{n} replications per lever setting: re-running"),
+    };
+    vec![request_run(model)]
+}
+
 fn request_run(model: &mut Model) -> Cmd {
+    let n = model.replications;
     model.generation += 1;
     model.running = Some(Running {
         generation: model.generation,
         done: 0,
-        total: progress_total(&model.scenario),
+        total: progress_total(&model.scenario) * n as u64,
     });
     Cmd::Run(RunRequest {
         generation: model.generation,
         sets: model.sets.iter().map(|o| o.text.clone()).collect(),
         scenario: Box::new(model.scenario.clone()),
+        replicate: (n > 1).then(|| Replicate {
+            n,
+            base: Box::new(model.base.clone()),
+            sets: model.sets.clone(),
+        }),
     })
 }
 

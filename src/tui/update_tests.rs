@@ -211,3 +211,31 @@ fn q_and_esc_quit_and_any_key_closes_the_key_map() {
     ));
     assert!(model.quit);
 }
+
+#[test]
+fn n_cycles_the_replications_and_reruns_the_levers_with_them() {
+    let mut model = model_with_baseline();
+    select(&mut model, "population (users)");
+    key(&mut model, KeyCode::Right);
+    let one_run = progress_total(&model.scenario);
+    for (generation, n) in [(3, 3), (4, 5), (5, 10)] {
+        let r = run_request(key(&mut model, KeyCode::Char('n')));
+        assert_eq!((r.generation, model.replications), (generation, n));
+        let how = r.replicate.expect("replications beyond the first");
+        assert_eq!(how.n, n);
+        assert_eq!(how.sets, model.sets);
+        assert_eq!(r.sets, vec!["scenario.users=1000"]);
+        // The gauge covers every replication.
+        assert_eq!(model.running.map(|r| r.total), Some(one_run * n as u64));
+    }
+    // A lever change while replications run supersedes them, with the same setting.
+    let r = run_request(key(&mut model, KeyCode::Left));
+    assert_eq!((r.generation, r.replicate.map(|h| h.n)), (6, Some(10)));
+    // Back to one: a plain run, as before the setting existed.
+    let r = run_request(key(&mut model, KeyCode::Char('n')));
+    assert_eq!((model.replications, r.replicate.is_none()), (1, true));
+    assert_eq!(
+        model.running.map(|r| r.total),
+        Some(progress_total(&model.scenario))
+    );
+}

@@ -5,6 +5,7 @@
 
 use super::digest::Digest;
 use super::msg::{Msg, RunRequest};
+use super::replicas::replications;
 use super::trace::trace_user;
 use super::update::BASELINE;
 use crate::metrics::RunResult;
@@ -100,8 +101,9 @@ fn serve(inbox: &Receiver<RunRequest>, latest: &AtomicU64, results: &Sender<Msg>
     }
 }
 
-/// Runs one request. The baseline always runs to the end (every comparison needs it);
-/// any other run stops as soon as a newer one is asked for.
+/// Runs one request, with its replications 2..N after the first run; the progress
+/// counts the unit-days of all of them. The baseline always runs to the end (every
+/// comparison needs it); any other run stops as soon as a newer one is asked for.
 fn run_one(request: RunRequest, latest: &AtomicU64, results: &Sender<Msg>, threads: usize) {
     let generation = request.generation;
     let keep_going = || generation == BASELINE || latest.load(Ordering::SeqCst) == generation;
@@ -109,16 +111,102 @@ fn run_one(request: RunRequest, latest: &AtomicU64, results: &Sender<Msg>, threa
         return;
     }
     let done = AtomicU64::new(0);
-    let started = Instant::now();
-    let outcome = RunResult::simulate(*request.scenario, threads, &|n| {
+    let progress = |n: u64| {
         let done = done.fetch_add(n, Ordering::Relaxed) + n;
         let _ = results.send(Msg::Progress { generation, done });
         keep_going()
-    });
-    let result = match outcome {
-        Ok(run) => Ok(Arc::new(Digest::new(run, started.elapsed()))),
-        Err(crate::sim::RunError::Cancelled) => return,
-        Err(e) => Err(e.to_string()),
     };
+    let started = Instant::now();
+    let outcome = RunResult::simulate(*request.scenario, threads, &progress);
+    let run = match outcome {
+        Ok(run) => run,
+        Err(crate::sim::RunError::Cancelled) => return,
+        Err(e) => {
+            let result = Err(e.to_string());
+            let _ = results.send(Msg::RunDone { generation, result });
+            return;
+        }
+    };
+    let replications = match &request.replicate {
+        None => None,
+        Some(how) => match replications(&run, how, threads, &progress) {
+            Ok(r) => Some(r),
+            Err(_) if !keep_going() => return,
+            Err(e) => {
+                let result = Err(format!("the replications failed: {}", error_chain(&e)));
+                let _ = results.send(Msg::RunDone { generation, result });
+                return;
+            }
+        },
+    };
+    let mut digest = Digest::new(run, started.elapsed());
+    digest.replications = replications;
+    let result = Ok(Arc::new(digest));
     let _ = results.send(Msg::RunDone { generation, result });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::model::Base;
+    use crate::tui::msg::Replicate;
+    use crate::tui::testing::small_base_with;
+
+    /// Big enough that nine replications outlast the test's reaction to the progress.
+    fn base() -> Base {
+        small_base_with(&["scenario.users=1500"])
+    }
+
+    fn request(generation: u64, n: usize) -> RunRequest {
+        let base = base();
+        RunRequest {
+            generation,
+            sets: Vec::new(),
+            scenario: Box::new(base.scenario().clone()),
+            replicate: (n > 1).then(|| Replicate {
+                n,
+                base: Box::new(base),
+                sets: Vec::new(),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_newer_run_cancels_replications_under_way() {
+        let (results, inbox) = channel();
+        let worker = Worker::start(results, 1);
+        let one_run = crate::sim::progress_total(base().scenario());
+        worker.run(request(2, 10));
+        // Wait until the first run is done and the replications are running.
+        loop {
+            match inbox.recv().unwrap() {
+                Msg::Progress {
+                    generation: 2,
+                    done,
+                } if done > one_run => break,
+                Msg::RunDone { generation, .. } => panic!("run {generation} ended early"),
+                _ => {}
+            }
+        }
+        worker.run(request(3, 1));
+        let mut highest = 0;
+        loop {
+            match inbox.recv().unwrap() {
+                Msg::Progress {
+                    generation: 2,
+                    done,
+                } => highest = highest.max(done),
+                Msg::RunDone {
+                    generation: 3,
+                    result,
+                } => {
+                    assert!(result.unwrap().replications.is_none());
+                    break;
+                }
+                Msg::RunDone { generation, .. } => panic!("cancelled run {generation} finished"),
+                _ => {}
+            }
+        }
+        assert!(highest < one_run * 10, "all ten replications ran");
+    }
 }

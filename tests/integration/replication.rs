@@ -1,12 +1,17 @@
 //! Replications: thread-count independence, `--replications 1` equal to a plain run,
-//! paired comparisons with common random numbers, and CI coverage of a closed form.
+//! paired comparisons with common random numbers, CI coverage of a closed form, and the
+//! TUI's replicated figures equal to the CLI's.
 
 use crate::common::{binary, model, root, temp_dir};
 use std::path::Path;
 use std::process::{Command, Output};
 use tokensim::engine::rng::replication_seed;
 use tokensim::metrics::stats::Estimate;
+use tokensim::metrics::stats::Replications;
 use tokensim::metrics::{RunResult, Summary};
+use tokensim::tui::msg::Replicate;
+use tokensim::tui::worker::Worker;
+use tokensim::tui::{Base, Msg, RunRequest};
 
 fn tokensim(args: &[&str]) -> Output {
     let o = Command::new(binary())
@@ -313,4 +318,53 @@ fn bad_replication_arguments_are_explained() {
         stderr.contains("models is a run folder; --replications needs model files"),
         "{stderr}"
     );
+}
+
+#[test]
+fn tui_replications_have_the_cli_summarys_means_and_cis() {
+    let dir = temp_dir("rep-tui");
+    small_run(&dir, &["--replications", "3"]);
+    let summary: serde_json::Value = serde_json::from_slice(&read(&dir, "summary.json")).unwrap();
+    let cli: Replications = serde_json::from_value(summary["replications"].clone()).unwrap();
+
+    // The TUI's way to the same model: one override on the command line, one a lever.
+    let base = Base::new(
+        tokensim::scenario::DEFAULT_MODEL.into(),
+        "default.toml".into(),
+        vec!["scenario.users=120".parse().unwrap()],
+    )
+    .unwrap();
+    let sets: Vec<tokensim::scenario::Override> = vec!["scenario.horizon=9d".parse().unwrap()];
+    let request = RunRequest {
+        generation: 2,
+        sets: vec!["scenario.horizon=9d".into()],
+        scenario: Box::new(base.with(&sets).unwrap()),
+        replicate: Some(Replicate {
+            n: 3,
+            base: Box::new(base),
+            sets,
+        }),
+    };
+    let (results, inbox) = std::sync::mpsc::channel();
+    let worker = Worker::start(results, 2);
+    worker.run(request);
+    let tui = loop {
+        if let Msg::RunDone { result, .. } = inbox.recv().unwrap() {
+            break result.unwrap().replications.clone().expect("replicated");
+        }
+    };
+    // Through the same JSON text as summary.json's, so both pass serde_json's float
+    // parsing (not exact to the last bit) alike: equal here means written alike.
+    let tui: Replications = serde_json::from_str(&serde_json::to_string(&tui).unwrap()).unwrap();
+    assert_eq!(tui.seeds, cli.seeds);
+    let blocked = |r: &Replications| {
+        r.figures
+            .iter()
+            .find(|f| f.metric == "blocked_user_minutes")
+            .and_then(|f| f.estimate)
+            .expect("blocked user-minutes in every replication")
+    };
+    assert!(blocked(&cli).half_width > 0.0, "{:?}", blocked(&cli));
+    assert_eq!(blocked(&tui), blocked(&cli));
+    assert_eq!(tui, cli);
 }

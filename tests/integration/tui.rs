@@ -1,6 +1,6 @@
 //! `tokensim tui` driven in a real pseudo-terminal through tmux: start, change a lever,
-//! wait for the re-run, save, quit; the saved model passes `tokensim check` and the
-//! terminal is back in cooked mode on the normal screen.
+//! wait for the re-run, save, run three replications, quit; the saved model passes
+//! `tokensim check` and the terminal is back in cooked mode on the normal screen.
 //!
 //! tmux is the driver (CI installs it: `apt-get install -y tmux`); without it the test
 //! says so and skips. It uses its own tmux server socket, so it never touches a user's.
@@ -121,6 +121,14 @@ fn change_a_lever_rerun_save_and_quit_restores_the_terminal() {
     tmux.keys("s");
     tmux.wait_for("saved the levers", limit);
     check_saved(&tokensim, &saved);
+
+    // Three replications: the gauge runs over all of them, then Impact shows the CIs.
+    tmux.keys("n");
+    let screen = tmux.wait_for("run 3 done", limit);
+    assert!(screen.contains("×3 default"), "{screen}");
+    tmux.keys("3");
+    let screen = tmux.wait_for("across 3 replications (95 % CI)", limit);
+    assert!(screen.contains(" ± "), "{screen}");
 
     tmux.keys("q");
     let screen = tmux.wait_for("MODE=", limit);

@@ -1,4 +1,8 @@
-//! Number formatting shared by the tabs: compact figures and differences from the baseline.
+//! Number formatting shared by the tabs: compact figures, differences from the baseline
+//! and figures across replications.
+
+use crate::analytics::headline::format_value;
+use crate::metrics::stats::Estimate;
 
 /// A count in at most six characters: `812`, `12.3k`, `4.1M`.
 pub fn count(v: f64) -> String {
@@ -28,6 +32,20 @@ pub fn versus(value: f64, base: Option<f64>) -> String {
     }
 }
 
+/// A figure across replications as `mean ± half-width` of its 95 % CI, with the
+/// numbers as the `run` printout writes them; just the mean when one replication had it.
+pub fn estimate(e: Option<&Estimate>) -> String {
+    match e {
+        None => "NA".into(),
+        Some(e) if e.half_width.is_finite() => format!(
+            "{} ± {}",
+            format_value(Some(e.mean)),
+            format_value(Some(e.half_width))
+        ),
+        Some(e) => format_value(Some(e.mean)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,5 +59,15 @@ mod tests {
         assert_eq!(versus(4.0, Some(10.0)), "4 (-6)");
         assert_eq!(versus(4.0, Some(4.0)), "4 (=)");
         assert_eq!(versus(4.0, None), "4");
+    }
+
+    #[test]
+    fn estimates_show_mean_and_half_width_or_the_lone_mean() {
+        let e = Estimate::of(&[Some(10.0), Some(12.0), Some(14.0)]).unwrap();
+        // sd 2, half-width t(2) · 2 / √3 = 4.968.
+        assert_eq!(estimate(Some(&e)), "12 ± 4.968");
+        let one = Estimate::of(&[Some(0.5), None]).unwrap();
+        assert_eq!(estimate(Some(&one)), "0.500");
+        assert_eq!(estimate(None), "NA");
     }
 }

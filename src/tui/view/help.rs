@@ -11,6 +11,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("q / Esc", "quit (the terminal is restored)"),
     ("s", "save the levers as a model file"),
     ("e", "export the run's outputs (tokensim run)"),
+    ("n", "replications 1/3/5/10: Impact shows mean ± 95 % CI"),
     ("Levers ↑↓", "choose a lever"),
     ("Levers ←→ -+", "change it (re-runs at once)"),
     ("Levers r / R", "reset the lever / all levers"),

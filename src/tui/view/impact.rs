@@ -2,7 +2,7 @@
 //! figure with its difference from the baseline (the model as loaded). On a small
 //! screen one section at a time (←→), on a large one all three.
 
-use super::format::versus;
+use super::format::{estimate, versus};
 use super::waiting;
 use crate::metrics::Summary;
 use crate::metrics::summary::DuringOutages;
@@ -51,10 +51,15 @@ fn section(d: &Digest, base: Option<&Digest>, which: usize, frame: &mut Frame, a
     let header_style = Style::new().add_modifier(Modifier::UNDERLINED);
     let table = match which {
         0 => Table::new(
-            headline(&d.summary, base.map(|b| &b.summary))
+            replicated(d)
                 .into_iter()
+                .chain(headline(&d.summary, base.map(|b| &b.summary)))
                 .map(|(name, now)| Row::new(vec![name, now])),
-            [Constraint::Length(30), Constraint::Min(10)],
+            // Across replications the rows carry the longer headline labels.
+            [
+                Constraint::Length(if d.replications.is_some() { 44 } else { 30 }),
+                Constraint::Min(10),
+            ],
         )
         .header(Row::new(vec!["figure", "value (Δ)"]).style(header_style)),
         _ => {
@@ -91,6 +96,26 @@ fn section(d: &Digest, base: Option<&Digest>, which: usize, frame: &mut Frame, a
         }
     };
     frame.render_widget(table.block(Block::bordered().title(title)), area);
+}
+
+/// With replications, every headline figure as (label, mean ± CI half-width), then the
+/// heading of the first replication's figures; nothing for a single run.
+fn replicated(d: &Digest) -> Vec<(String, String)> {
+    let Some(r) = &d.replications else {
+        return Vec::new();
+    };
+    let mut rows = vec![(
+        format!("across {} replications (95 % CI)", r.n),
+        "mean ± half-width".to_string(),
+    )];
+    rows.extend(
+        r.figures
+            .iter()
+            .map(|f| (format!("  {}", f.label), estimate(f.estimate.as_ref()))),
+    );
+    let seed = r.seeds.first().copied().unwrap_or(d.run.scenario.seed);
+    rows.push((format!("replication 1 (seed {seed})"), String::new()));
+    rows
 }
 
 /// Headline figures as (name, value with Δ).

@@ -41,7 +41,7 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
         )
         .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED))
         .highlight_symbol("▶ ")
-        .block(Block::bordered().title(" levers: ↑↓ choose, ←→ change, r reset, R reset all "));
+        .block(Block::bordered().title(title(model.replications)));
     let mut state = TableState::default().with_selected(Some(model.lever));
     frame.render_stateful_widget(table, list, &mut state);
     let lever = &model.levers[model.lever];
@@ -57,6 +57,15 @@ pub fn draw(model: &Model, frame: &mut Frame, area: Rect) {
             .block(Block::bordered().title(format!(" {} ", lever.path))),
         info,
     );
+}
+
+/// The list's title, with the replications setting when it is above one.
+fn title(replications: usize) -> String {
+    let keys = " levers: ↑↓ choose, ←→ change, r reset, R reset all ";
+    match replications {
+        1 => keys.into(),
+        n => format!("{keys}│ ×{n} replications per run (n) "),
+    }
 }
 
 /// Share of the users' apps on each client profile, largest first.

@@ -53,13 +53,16 @@ fn tab_bar(model: &Model, frame: &mut Frame, area: Rect) {
         .highlight_style(Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED))
         .padding("", "")
         .divider("│");
+    // The replications setting, when above one, stands before the scenario's name, in
+    // the 24 columns the tabs leave at 80.
+    let (name, width) = match model.replications {
+        1 => (format!("{} ", model.scenario.name), 20),
+        n => (format!("×{n} {} ", model.scenario.name), 24),
+    };
     let [left, right] =
-        Layout::horizontal([Constraint::Min(0), Constraint::Length(20)]).areas(area);
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(width)]).areas(area);
     frame.render_widget(tabs, left);
-    frame.render_widget(
-        Paragraph::new(Line::from(format!("{} ", model.scenario.name)).right_aligned()),
-        right,
-    );
+    frame.render_widget(Paragraph::new(Line::from(name).right_aligned()), right);
 }
 
 fn status_line(model: &Model, frame: &mut Frame, area: Rect) {

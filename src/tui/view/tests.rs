@@ -2,8 +2,11 @@
 //! asserting on the text a reader needs (no colour is needed to read any of it).
 
 use crate::tui::model::{Model, Tab};
+use crate::tui::msg::Cmd;
 use crate::tui::msg::Msg;
-use crate::tui::testing::{model_with_baseline, model_with_baseline_of, small_base_with};
+use crate::tui::testing::{
+    digest_on_worker, model_with_baseline, model_with_baseline_of, small_base_with,
+};
 use crate::tui::trace::trace_user;
 use crate::tui::update::update;
 use crate::tui::view::view;
@@ -126,6 +129,56 @@ fn impact_tab_shows_figures_with_the_difference_from_the_baseline() {
             "peak load / capacity",
         ],
     );
+}
+
+#[test]
+fn impact_tab_with_three_replications_shows_mean_and_ci_half_width() {
+    let mut model = on_tab(Tab::Impact);
+    let request = match update(&mut model, Msg::Key(KeyEvent::from(KeyCode::Char('n')))).pop() {
+        Some(Cmd::Run(r)) => r,
+        _ => panic!("n asks for a run"),
+    };
+    let generation = request.generation;
+    let result = Ok(digest_on_worker(request));
+    update(&mut model, Msg::RunDone { generation, result });
+    let d = model.digest().expect("the replicated run");
+    let r = d
+        .replications
+        .as_ref()
+        .expect("figures across replications");
+    assert_eq!(r.n, 3);
+    let blocked = r
+        .figures
+        .iter()
+        .find(|f| f.metric == "blocked_users")
+        .and_then(|f| f.estimate)
+        .expect("users blocked in every replication");
+    let shown = format!(
+        "{} ± {}",
+        crate::analytics::headline::format_value(Some(blocked.mean)),
+        crate::analytics::headline::format_value(Some(blocked.half_width))
+    );
+    for size in [SMALL, LARGE] {
+        let s = screen(&model, size);
+        assert_shows(
+            &s,
+            &[
+                "5 User",
+                "×3 default",
+                "across 3 replications (95 % CI)",
+                "mean ± half-width",
+                "users blocked at least once",
+                &shown,
+                "replication 1 (seed 42)",
+            ],
+        );
+    }
+    // The first replication's own figures stay, against the baseline (the same run).
+    assert_shows(&screen(&model, LARGE), &["(=)", "outage 2020-09-28-global"]);
+    model.tab = Tab::Levers;
+    assert_shows(&screen(&model, LARGE), &["×3 replications per run (n)"]);
+    model.help = true;
+    assert_shows(&screen(&model, SMALL), &["replications 1/3/5/10"]);
 }
 
 #[test]

@@ -1,0 +1,89 @@
+//! Replications 2..N of a TUI run, run the way `tokensim run --replications N` runs
+//! them: the first run's tables are written to a scratch folder and read back, the
+//! others go through [`crate::report::replicate::replicate`] with the same derived
+//! seeds, so the Impact tab's means and CIs are the CLI's `summary.json` figures.
+
+use super::msg::Replicate;
+use crate::analytics::headline::of_run;
+use crate::cli::memory::available;
+use crate::metrics::RunResult;
+use crate::metrics::stats::Replications;
+use crate::report::ReportError;
+use crate::report::replicate::{Plan, replicate};
+use crate::scenario::memory::estimate;
+use crate::scenario::{Override, Scenario};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Runs replications 2..`how.n` of `first` on `threads`, reporting unit-days to
+/// `progress`, which stops them by returning false; returns every headline figure
+/// across the N replications. The scratch folder is removed after.
+pub fn replications(
+    first: &RunResult,
+    how: &Replicate,
+    threads: usize,
+    progress: &(dyn Fn(u64) -> bool + Sync),
+) -> Result<Replications, ReportError> {
+    let scratch = scratch();
+    let result = in_folder(first, how, threads, progress, &scratch);
+    // A scratch folder left behind is litter, not an error worth reporting.
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}
+
+/// A scratch folder of its own: the process id and a count, since tests run several
+/// workers in one process, each with its own generations.
+fn scratch() -> PathBuf {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    std::env::temp_dir().join(format!(
+        "tokensim-tui-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ))
+}
+
+fn in_folder(
+    first: &RunResult,
+    how: &Replicate,
+    threads: usize,
+    progress: &(dyn Fn(u64) -> bool + Sync),
+    scratch: &Path,
+) -> Result<Replications, ReportError> {
+    let dir = scratch.join("r01");
+    first.write_all(&dir).map_err(|source| ReportError::Write {
+        file: dir.clone(),
+        source,
+    })?;
+    let headline = of_run(&dir)?;
+    // The lever overrides, then the replication's seed: what `--set … --replications`
+    // gives the CLI.
+    let load = |sets: &[Override]| {
+        let all: Vec<Override> = how.sets.iter().chain(sets).cloned().collect();
+        how.base.with(&all)
+    };
+    let plan = Plan {
+        n: how.n,
+        target: None,
+        cap: how.n,
+    };
+    let (_, figures) = replicate(
+        vec![headline],
+        first.scenario.seed,
+        plan,
+        &load,
+        concurrent(&first.scenario, threads),
+        &scratch.join("replications"),
+        &|_, _, n| progress(n),
+    )?;
+    Ok(figures)
+}
+
+/// Replications at once: the worker's threads, but no more runs than fit in the memory
+/// the machine still has (the first run, kept for the tabs, is already counted out of
+/// it), and at least one. The figures do not depend on it.
+fn concurrent(s: &Scenario, threads: usize) -> usize {
+    let per_run = estimate(s).bytes.max(1);
+    available()
+        .map_or(threads, |(have, _)| threads.min((have / per_run) as usize))
+        .max(1)
+}
