@@ -26,8 +26,9 @@ impl Chart for PromptsChart<'_> {
             root,
             "Interactive prompts per user-month, by segment and cause",
         )?;
+        // Headroom above the tallest bar keeps the legend (upper right) off the bars.
         let mut chart = frame(&area)
-            .build_cartesian_2d((0..last).into_segmented(), 0.0..top(max))
+            .build_cartesian_2d((0..last).into_segmented(), 0.0..top(max * 1.3))
             .map_err(err)?;
         let names: Vec<&str> = self.segments.iter().map(|(s, _)| s.as_str()).collect();
         chart
@@ -48,6 +49,10 @@ impl Chart for PromptsChart<'_> {
             .draw()
             .map_err(err)?;
         for (c, cause) in PromptCause::ALL.iter().enumerate() {
+            // Only the causes that occur get a bar series and a legend entry.
+            if self.segments.iter().all(|(_, v)| v[c] == 0.0) {
+                continue;
+            }
             let fill = colour(c);
             let bars = self.segments.iter().enumerate().map(|(i, (_, v))| {
                 let below: f64 = v[..c].iter().sum();
@@ -67,7 +72,9 @@ impl Chart for PromptsChart<'_> {
                 .label(cause.label().replace('_', " "))
                 .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], fill.filled()));
         }
-        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        if max > 0.0 {
+            legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        }
         y_title(&area, "prompts per user per 30 days")?;
         if max == 0.0 {
             note(root, "no interactive prompts in this run")?;
