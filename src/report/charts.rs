@@ -245,8 +245,9 @@ impl Chart for CdfChart<'_> {
             .filter_map(|(_, v)| v.last().copied())
             .fold(0.0, f64::max);
         let area = titled(root, self.title)?;
+        let xmax = top(max);
         let mut chart = frame(&area)
-            .build_cartesian_2d(0.0..top(max), 0.0..100.0)
+            .build_cartesian_2d(0.0..xmax, 0.0..100.0)
             .map_err(err)?;
         chart
             .configure_mesh()
@@ -254,7 +255,7 @@ impl Chart for CdfChart<'_> {
             .axis_desc_style((FONT, AXIS))
             .label_style((FONT, LABEL))
             .y_label_formatter(&|v| format!("{v:.0} %"))
-            .x_label_formatter(&|v| format!("{v:.0}"))
+            .x_label_formatter(&|v| style::tick(*v, xmax))
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(err)?;

@@ -1,7 +1,7 @@
 //! Prompts per user-month by segment, stacked by cause.
 
 use super::style::{
-    AXIS, Chart, FONT, LABEL, colour, err, frame, legend, note, titled, top, y_title,
+    AXIS, Chart, FONT, LABEL, colour, err, frame, legend, note, tick, titled, top, y_title,
 };
 use crate::policy::PromptCause;
 use plotters::coord::Shift;
@@ -27,8 +27,9 @@ impl Chart for PromptsChart<'_> {
             "Interactive prompts per user-month, by segment and cause",
         )?;
         // Headroom above the tallest bar keeps the legend (upper right) off the bars.
+        let ymax = top(max * 1.3);
         let mut chart = frame(&area)
-            .build_cartesian_2d((0..last).into_segmented(), 0.0..top(max * 1.3))
+            .build_cartesian_2d((0..last).into_segmented(), 0.0..ymax)
             .map_err(err)?;
         let names: Vec<&str> = self.segments.iter().map(|(s, _)| s.as_str()).collect();
         chart
@@ -44,7 +45,7 @@ impl Chart for PromptsChart<'_> {
                     .map_or(String::new(), |s| s.to_string()),
                 SegmentValue::Last => String::new(),
             })
-            .y_label_formatter(&|v| format!("{v:.2}"))
+            .y_label_formatter(&|v| tick(*v, ymax))
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(err)?;

@@ -170,6 +170,18 @@ pub fn top(max: f64) -> f64 {
     }
 }
 
+/// A tick label of an axis from 0 to `top`, with as many decimals as about ten ticks
+/// need to differ (`0.0004` on an axis to 0.002, `120` on one to 160).
+pub fn tick(v: f64, top: f64) -> String {
+    let step = top / 10.0;
+    let decimals = if step.is_finite() && step > 0.0 {
+        (-step.log10()).ceil().clamp(0.0, 6.0) as usize
+    } else {
+        0
+    };
+    format!("{v:.decimals$}")
+}
+
 /// Upper bound of an axis of counts up to `max` (at least 4, so small counts get whole
 /// ticks), and the number of ticks that keeps them whole.
 pub fn count_axis(max: f64) -> (f64, usize) {
@@ -188,4 +200,25 @@ pub fn cdf_points(values: &[f64], n: usize) -> Vec<(f64, f64)> {
         .map(|i| (i * (len - 1)) / steps)
         .map(|i| (values[i], (i + 1) as f64 / len as f64 * 100.0))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tick;
+
+    #[test]
+    fn ticks_of_a_tiny_axis_were_all_zero() {
+        // Prompts per user-month up to 0.0014 printed every tick as "0.00".
+        let labels: Vec<String> = (0..=7).map(|k| tick(k as f64 * 0.0002, 0.0014)).collect();
+        assert_eq!(labels[1], "0.0002");
+        assert_eq!(
+            labels
+                .iter()
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
+            8
+        );
+        assert_eq!(tick(120.0, 160.0), "120");
+        assert_eq!(tick(0.5, 1.0), "0.5");
+    }
 }
