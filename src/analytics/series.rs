@@ -58,12 +58,13 @@ pub struct Band {
 
 /// The run folders of a replicated run: `dir`, then `dir/replications/rNN/` in order.
 pub fn replication_dirs(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut dirs: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("replications"))
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join(schema::SUMMARY_JSON).exists())
-        .collect();
+    let mut dirs: Vec<std::path::PathBuf> =
+        std::fs::read_dir(dir.join(crate::metrics::schema::REPLICATIONS_DIR))
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.join(schema::SUMMARY_JSON).exists())
+            .collect();
     dirs.sort();
     dirs.insert(0, dir.to_path_buf());
     dirs

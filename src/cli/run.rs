@@ -6,7 +6,7 @@ use crate::analytics::headline::of_run;
 use crate::analytics::replication::{advice, table};
 use crate::metrics::{RunResult, Summary};
 use crate::report::folder::Staged;
-use crate::report::replicate::replicate;
+use crate::report::replicate::{Plan, replicate};
 use crate::sim::progress_total;
 use anyhow::Context;
 use clap::Args;
@@ -96,7 +96,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     // The report reads the tables back: free the run's own copy first.
     drop(result);
     if args.replicate.replicated() {
-        replicated(&args, base_seed, &mut summary, dir, &bar)?;
+        replicated(&args, plan, base_seed, &mut summary, dir, &bar)?;
         elapsed = started.elapsed();
     }
     bar.finish_and_clear();
@@ -131,15 +131,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
 /// and rewrites `summary.json`.
 fn replicated(
     args: &RunArgs,
+    plan: Plan,
     base_seed: u64,
     summary: &mut Summary,
     out: &Path,
     bar: &ProgressBar,
 ) -> anyhow::Result<()> {
-    let plan = args.replicate.plan()?;
     let first = of_run(out).with_context(|| format!("cannot read the run in {}", out.display()))?;
     let load = |sets: &[crate::scenario::Override]| args.model.load_with(sets);
-    let runs = out.join("replications");
+    let runs = out.join(crate::metrics::schema::REPLICATIONS_DIR);
     let (_, figures) = replicate(
         vec![first],
         base_seed,

@@ -12,6 +12,8 @@ pub const SEGMENTS_CSV: &str = "segment_timeseries.csv";
 pub const REVOCATIONS_CSV: &str = "revocations.csv";
 /// The effective model (file plus overrides), so a report can be rebuilt without re-running.
 pub const MODEL_TOML: &str = "model.toml";
+/// Folder of a run's replications after the first, one `rNN/` run folder each.
+pub const REPLICATIONS_DIR: &str = "replications";
 
 /// `users.csv` identity columns.
 pub mod users {

@@ -254,7 +254,7 @@ fn exposure(out: &mut String, d: &ReportData) {
     if protected {
         let _ = writeln!(
             out,
-            "\nToken Protection binds a session to its device for {}; apps have no device in this model yet, so each is taken to run on a registered Windows device (the policy's generally available platform).",
+            "\nToken Protection binds a session to its device for {}; a protected app covers its device's PRT and every brokered app on it; an app of a segment without devices is taken to run on a registered Windows device (the policy's generally available platform).",
             crate::policy::token_protection::SCOPE
         );
     }

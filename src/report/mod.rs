@@ -68,13 +68,17 @@ pub mod chart_names {
     pub fn load(k: usize) -> String {
         format!("{LOAD_PREFIX}{k}")
     }
+    /// Stem prefix of the load band charts.
+    pub const LOAD_BAND_PREFIX: &str = "load-band-outage-";
+    /// Stem prefix of the blocked-users band charts.
+    pub const BLOCKED_BAND_PREFIX: &str = "blocked-band-outage-";
     /// With replications, offered load around outage `k` across them.
     pub fn load_band(k: usize) -> String {
-        format!("load-band-outage-{k}")
+        format!("{LOAD_BAND_PREFIX}{k}")
     }
     /// With replications, blocked users around outage `k` across them.
     pub fn blocked_band(k: usize) -> String {
-        format!("blocked-band-outage-{k}")
+        format!("{BLOCKED_BAND_PREFIX}{k}")
     }
 }
 
@@ -89,9 +93,11 @@ fn save<C: style::Chart>(chart: &C, dir: &Path, stem: &str) -> Result<(), Report
 /// and returns the path of `report.md`.
 pub fn render(dir: &Path) -> Result<PathBuf, ReportError> {
     let data = analytics::series::analyze(dir)?;
-    remove_leftovers(dir, data.loads.len()).map_err(|source| ReportError::Write {
-        file: dir.to_path_buf(),
-        source,
+    remove_leftovers(dir, data.loads.len(), data.bands.len()).map_err(|source| {
+        ReportError::Write {
+            file: dir.to_path_buf(),
+            source,
+        }
     })?;
     draw_charts(&data, dir)?;
     let path = dir.join(REPORT_MD);
@@ -104,22 +110,31 @@ pub fn render(dir: &Path) -> Result<PathBuf, ReportError> {
     Ok(path)
 }
 
-/// Re-rendering in place (`tokensim report DIR`) removes the load charts of outages
-/// beyond the run's `loads` and temporaries of killed writers, so nothing of an older
-/// render lingers.
-fn remove_leftovers(dir: &Path, loads: usize) -> std::io::Result<()> {
+/// Re-rendering in place (`tokensim report DIR`) removes the per-outage charts (load,
+/// and with replications the load and blocked bands) beyond what the run has, and
+/// temporaries of killed writers, so no chart of an older render lingers.
+fn remove_leftovers(dir: &Path, loads: usize, bands: usize) -> std::io::Result<()> {
     crate::metrics::atomic::remove_stale(dir, |_, _| true)?;
+    let numbered = [
+        (chart_names::LOAD_PREFIX, loads),
+        (chart_names::LOAD_BAND_PREFIX, bands),
+        (chart_names::BLOCKED_BAND_PREFIX, bands),
+    ];
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        let outage = stem
-            .strip_prefix(chart_names::LOAD_PREFIX)
-            .and_then(|k| k.parse::<usize>().ok());
         let chart = matches!(
             path.extension().and_then(|e| e.to_str()),
             Some("png" | "svg")
         );
-        if chart && outage.is_some_and(|k| k > loads) {
+        let stale = numbered.iter().any(|(prefix, kept)| {
+            stem.strip_prefix(prefix)
+                .and_then(|k| k.parse::<usize>().ok())
+                .is_some_and(|k| k > *kept)
+        });
+        // Charts this version no longer draws (the exposure CDF became `exposure`).
+        let retired = stem == "exposure-cdf";
+        if chart && (stale || retired) {
             std::fs::remove_file(&path)?;
         }
     }

@@ -29,7 +29,7 @@ pub fn seeds(seed: u64, n: usize) -> Vec<u64> {
 }
 
 /// Runs the replications of `plan` that `done` (the headlines of the first
-/// replications, already run) lacks, into `runs/rNN/`; returns every replication's
+/// replications, already run) lacks, each into its folder `rNN/` under `runs`; returns every replication's
 /// headline and their figures. `load` builds a scenario from the seed override
 /// (none for replication 0).
 pub fn replicate(

@@ -2,7 +2,7 @@
 //! parameter at its low and at its high end (the others at the model's value), as bars
 //! from the model's own figure, widest swing on top.
 
-use super::style::{AXIS, Chart, FONT, LABEL, colour, err, note, titled};
+use super::style::{AXIS, Chart, FONT, LABEL, colour, err, legend, note, titled};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -75,22 +75,13 @@ impl Chart for TornadoChart<'_> {
             ("parameter at its low end", low),
             ("parameter at its high end", high),
         ];
-        for (k, (text, c)) in key.iter().enumerate() {
+        for (text, c) in key {
             chart
                 .draw_series([Rectangle::new([(lo, -0.5), (lo, -0.5)], c.filled())])
                 .map_err(err)?
-                .label(*text)
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 18, y + 6)], colour(k).filled())
-                });
+                .label(text)
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], c.filled()));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font((FONT, LABEL))
-            .draw()
-            .map_err(err)
+        legend(&mut chart, SeriesLabelPosition::LowerRight)
     }
 }

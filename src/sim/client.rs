@@ -550,16 +550,17 @@ impl<E: Endpoint> Simulation<'_, E> {
         };
         let wake = grid(boundary.max(after));
         if throttled {
+            let first = grid(after);
             let skipped = (wake
                 .as_millis()
                 .min(end.as_millis())
-                .saturating_sub(grid(after).as_millis()))
+                .saturating_sub(first.as_millis()))
             .div_ceil(interval.as_millis());
             if skipped > 0 {
                 obs.requests(t, self.app_ref(a), Outcome::Throttled, skipped);
                 // The skipped calls get what the call at `t` got: nothing, if it left the app blocked.
                 if self.apps[a].blocked_since.is_some() {
-                    obs.calls_failed(self.app_ref(a), grid(after), interval, skipped);
+                    obs.calls_failed(self.app_ref(a), first, interval, skipped);
                 }
             }
         }

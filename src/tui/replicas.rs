@@ -72,7 +72,7 @@ fn in_folder(
         plan,
         &load,
         concurrent(&first.scenario, threads),
-        &scratch.join("replications"),
+        &scratch.join(crate::metrics::schema::REPLICATIONS_DIR),
         &|_, _, n| progress(n),
     )?;
     Ok(figures)

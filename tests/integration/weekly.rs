@@ -117,3 +117,31 @@ profile = "msal-dotnet"
     assert!(e.contains("segment[0].activity.rates_per_hour"), "{e}");
     assert!(e.contains("has 2 values; it needs 168"), "{e}");
 }
+
+/// The weekly pattern's session length went unchecked while the Poisson pattern's is
+/// bounded to a day: a `session = "400d"` was accepted.
+#[test]
+fn weekly_session_length_was_not_range_checked() {
+    let rates = vec!["0.1"; 168].join(", ");
+    let text = format!(
+        r#"
+[scenario]
+name = "bad"
+start = "2026-01-05T00:00"
+horizon = "7d"
+users = 10
+[[segment]]
+name = "w"
+share = 1.0
+activity = {{ pattern = "weekly", rates_per_hour = [{rates}], session = "400d" }}
+[[segment.app]]
+name = "a"
+client = "native"
+profile = "msal-dotnet"
+"#
+    );
+    let e = scenario::parse_model(&text, "bad.toml", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("segment[0].activity.session"), "{e}");
+}

@@ -110,18 +110,13 @@ fn explicit_outage(c: &Checker, i: usize, o: &RawOutage) -> Checked<Phase> {
         SimDuration(1),
         SimDuration::from_days(400),
     )?;
-    for (name, d, hi) in [
-        ("retry_after", o.retry_after, HOUR),
-        ("hang", o.hang, DAY),
-        ("latency", o.latency, HOUR),
+    // A zero hang or Retry-After would answer again in the same millisecond.
+    for (name, d, lo, hi) in [
+        ("retry_after", o.retry_after, SimDuration(1), HOUR),
+        ("hang", o.hang, SimDuration(1), DAY),
+        ("latency", o.latency, SimDuration::ZERO, HOUR),
     ] {
         if let Some(d) = d {
-            // A zero hang or Retry-After would answer again in the same millisecond.
-            let lo = if name == "latency" {
-                SimDuration::ZERO
-            } else {
-                SimDuration(1)
-            };
             c.range(&f(name), d.0, lo, hi)?;
         }
     }

@@ -132,7 +132,12 @@ fn validate_segment(c: &Checker, i: usize, s: &RawSegment, rates: EventRates) ->
             session,
         } => Activity::Weekly {
             rates_per_hour: weekly_rates(c, &f("activity.rates_per_hour"), rates_per_hour)?,
-            session: session.0,
+            session: c.range(
+                &f("activity.session"),
+                session.0,
+                SimDuration::ZERO,
+                SimDuration::from_days(1),
+            )?,
         },
     };
     let absence = match &s.absence {
