@@ -3,8 +3,8 @@
 pub use super::exposure::{Exposure, ExposureStats};
 pub use super::impact::{DuringOutages, OutageImpact, OutagePhase};
 use super::result::RunResult;
+use crate::domain::PromptCause;
 use crate::engine::time::{MS_PER_DAY, MS_PER_MINUTE};
-use crate::policy::PromptCause;
 use crate::sim::Outcome;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

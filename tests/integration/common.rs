@@ -3,9 +3,9 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use tokensim::domain::PromptCause;
 use tokensim::domain::idp::{Reply, RequestKind};
 use tokensim::engine::SimTime;
-use tokensim::policy::PromptCause;
 use tokensim::scenario::{self, Override, Scenario};
 use tokensim::sim::{AppRef, CallResult, Observer, Outcome, RevocationRecord, SimulationBuilder};
 

@@ -13,6 +13,7 @@ mod exposure;
 mod fuzz;
 mod import;
 mod incident;
+mod layers;
 mod models;
 mod outage;
 mod outage_totals;
