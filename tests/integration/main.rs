@@ -16,6 +16,7 @@ mod incident;
 mod models;
 mod outage;
 mod outage_totals;
+mod pipeline;
 mod prompts;
 mod refusals;
 mod replication;
