@@ -32,6 +32,8 @@
 //!   percentiles, recovery, exposure, headline figures, figures across replications);
 //! - [`report`]: plotters charts, `report.md`, sweeps and their trade-off frontier,
 //!   replications, sensitivity designs (one-at-a-time, Morris) and tornado charts;
+//! - [`pipeline`]: the thread pool and the stages of every command, simulate →
+//!   in-memory tables → write (Parquet, CSV) → analyse → render;
 //! - [`import`]: a tenant's Microsoft Graph exports (sign-in logs, Conditional Access
 //!   and token lifetime policies) streamed into a model, synthetic exports drawn from a
 //!   model, and a model's simulation validated against sign-in logs;
@@ -46,6 +48,7 @@ pub mod domain;
 pub mod engine;
 pub mod import;
 pub mod metrics;
+pub mod pipeline;
 pub mod policy;
 pub mod report;
 pub mod scenario;

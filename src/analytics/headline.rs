@@ -129,7 +129,11 @@ pub fn format_value(v: Option<f64>) -> String {
 
 /// The headline of the run folder `dir` (reads its tables; writes nothing).
 pub fn of_run(dir: &std::path::Path) -> super::Result<Headline> {
-    let tables = super::RunTables::load(dir)?;
-    let percentiles = super::percentiles::percentiles(&tables)?;
+    of_tables(&super::RunTables::load(dir)?)
+}
+
+/// The headline of a run's tables.
+pub fn of_tables(tables: &super::RunTables) -> super::Result<Headline> {
+    let percentiles = super::percentiles::percentiles(tables)?;
     Ok(Headline::new(&tables.summary, &percentiles))
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use tokensim::analytics::series::analyze;
 use tokensim::metrics::RunResult;
+use tokensim::metrics::schema::tables::RunTable;
 use tokensim::metrics::schema::{self, users as uc};
 
 /// Runs the default scenario small into a fresh folder.
@@ -138,6 +139,8 @@ fn exposure_table_never_pools_revoked_tails_with_sessions_left_alive() {
             100 + i
         );
     }
+    // A folder with CSV tables only (as older versions wrote) is read from its CSVs.
+    std::fs::remove_file(dir.join(RunTable::Revocations.parquet())).unwrap();
     std::fs::write(dir.join(schema::REVOCATIONS_CSV), text).unwrap();
     // The folder check counts the rows against the summary's exposure rows.
     let summary_path = dir.join(schema::SUMMARY_JSON);

@@ -17,6 +17,7 @@ mod layers;
 mod models;
 mod outage;
 mod outage_totals;
+mod pipeline;
 mod prompts;
 mod refusals;
 mod replication;
