@@ -5,7 +5,7 @@ use super::endpoint::Endpoint;
 use super::event::Event;
 use super::observer::{AppRef, Observer};
 use super::revocation::{AppEvents, UnitEvents};
-use super::state::{AppState, UserState};
+use super::state::{AppState, Need, Step, UserState};
 use super::steady::Streams;
 use crate::domain::RefreshMode;
 use crate::domain::idp::PlatformUnit;
@@ -301,11 +301,8 @@ impl<E: Endpoint> Simulation<'_, E> {
                 phase,
                 first_call: SimTime::ZERO,
                 call_started: SimTime::ZERO,
-                in_flight: None,
-                retry_pending: None,
-                ui_required: None,
-                prompted: false,
-                prompt_none_failed: false,
+                step: Step::Idle,
+                need: Need::Silent,
                 blocked_since: None,
                 wake: None,
                 steady: None,
