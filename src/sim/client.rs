@@ -12,7 +12,7 @@ use super::steady::{LOOP_WINDOW, NO_LOOP_WINDOW};
 use super::world::Simulation;
 use crate::domain::backup::{SessionFacts, eligibility};
 use crate::domain::idp::{Answer, RequestKind};
-use crate::domain::token::{AccessToken, AuthTime, RefreshToken, SessionCookie};
+use crate::domain::token::{AccessToken, AuthTime, Authentication};
 use crate::domain::{ClientType, Session, SessionKind};
 use crate::domain::{PromptCause, RefreshMode};
 use crate::engine::{SimDuration, SimTime};
@@ -324,13 +324,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                     .filter(|p| p.refresh.is_some())
                     .map(|p| redeem(p).map(|()| p.refresh.expect("checked")));
                 let cookie = match (prt, self.sessions[browser_id].cookie.as_mut()) {
-                    (Some(Ok(prt)), _) => SessionCookie {
-                        auth_time: prt.auth_time,
-                        last_used: t,
-                        multi_factor: prt.multi_factor,
-                        password_based: prt.password_based,
-                        revoked: false,
-                    },
+                    (Some(Ok(prt)), _) => prt.authentication().cookie(t),
                     (Some(Err(cause)), None) => return Err(cause),
                     (_, cookie) => {
                         let cookie = cookie.expect("prompt=none needs a cookie or a PRT");
@@ -343,36 +337,22 @@ impl<E: Endpoint> Simulation<'_, E> {
                     }
                 };
                 self.sessions[browser_id].cookie = Some(cookie);
-                self.sessions[rt_id].issue(RefreshToken {
-                    auth_time: cookie.auth_time,
-                    last_used: t,
-                    multi_factor: cookie.multi_factor,
-                    fixed_expiry: fixed_expiry(t),
-                    password_based: cookie.password_based,
-                    revoked: false,
-                });
+                self.sessions[rt_id]
+                    .issue(cookie.authentication().refresh_token(t, fixed_expiry(t)));
             }
             RequestKind::Interactive => {
                 let app = &mut self.apps[a];
                 // A sign-in starts a clean loop-detection count.
                 app.loop_window = NO_LOOP_WINDOW;
                 let (password_based, multi_factor) = segment.draw_credential(&mut app.rng);
-                self.sessions[rt_id].issue(RefreshToken {
+                let auth = Authentication {
                     auth_time: AuthTime::at(t),
-                    last_used: t,
                     multi_factor,
-                    fixed_expiry: fixed_expiry(t),
                     password_based,
-                    revoked: false,
-                });
+                };
+                self.sessions[rt_id].issue(auth.refresh_token(t, fixed_expiry(t)));
                 if browser {
-                    self.sessions[browser_id].cookie = Some(SessionCookie {
-                        auth_time: AuthTime::at(t),
-                        last_used: t,
-                        multi_factor,
-                        password_based,
-                        revoked: false,
-                    });
+                    self.sessions[browser_id].cookie = Some(auth.cookie(t));
                 }
                 self.release_sharers(a, t, obs);
             }
@@ -395,11 +375,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                     .max(t.as_millis()),
             )
         });
-        self.apps[a].access = Some(AccessToken {
-            issued: t,
-            expires: t + lifetime,
-            refresh_on,
-        });
+        self.apps[a].access = Some(AccessToken::issue(t, lifetime, refresh_on));
         Ok(())
     }
 
