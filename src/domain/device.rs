@@ -157,18 +157,16 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::token::AuthTime;
+    use crate::domain::token::{AuthTime, Authentication};
 
     fn prt_used_at(t: SimTime) -> Session {
         let mut s = Session::new(SessionKind::Prt);
-        s.issue(RefreshToken {
+        let auth = Authentication {
             auth_time: AuthTime::at(t),
-            last_used: t,
             multi_factor: true,
-            fixed_expiry: None,
             password_based: false,
-            revoked: false,
-        });
+        };
+        s.issue(auth.refresh_token(t, None));
         s
     }
 

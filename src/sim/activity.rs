@@ -4,6 +4,7 @@
 use super::endpoint::Endpoint;
 use super::event::Event;
 use super::observer::Observer;
+use super::state::Step;
 use super::world::Simulation;
 use crate::domain::user::{Activity, hour_of_week};
 use crate::engine::time::{MS_PER_DAY, MS_PER_HOUR};
@@ -89,7 +90,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         let first = self.users[u].first_app as usize;
         for a in first..first + self.users[u].n_apps as usize {
             let app = &self.apps[a];
-            if app.retry_pending == Some(false) || app.in_flight.is_some_and(|f| !f.background) {
+            if app.step.holds_caller() {
                 obs.calls_failed(self.app_ref(a), app.call_started, SimDuration(1), 1);
             }
         }
@@ -120,7 +121,9 @@ impl<E: Endpoint> Simulation<'_, E> {
             if let Some(key) = self.apps[a].wake.take() {
                 self.queue.cancel(key);
             }
-            self.apps[a].retry_pending = None;
+            if matches!(self.apps[a].step, Step::Retrying { .. }) {
+                self.apps[a].step = Step::Idle;
+            }
             self.apps[a].attempts = 0;
             self.unblock(a, t, obs);
         }

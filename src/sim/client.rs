@@ -7,12 +7,12 @@
 use super::endpoint::Endpoint;
 use super::event::Event;
 use super::observer::{CallResult, Observer, Outcome};
-use super::state::{InFlight, Throttle};
+use super::state::{InFlight, Need, Step, Throttle};
 use super::steady::{LOOP_WINDOW, NO_LOOP_WINDOW};
 use super::world::Simulation;
 use crate::domain::backup::{SessionFacts, eligibility};
 use crate::domain::idp::{Answer, RequestKind};
-use crate::domain::token::{AccessToken, AuthTime, RefreshToken, SessionCookie};
+use crate::domain::token::{AccessToken, AuthTime, Authentication};
 use crate::domain::{ClientType, Session, SessionKind};
 use crate::domain::{PromptCause, RefreshMode};
 use crate::engine::{SimDuration, SimTime};
@@ -35,18 +35,22 @@ impl<E: Endpoint> Simulation<'_, E> {
     pub(super) fn on_wake<O: Observer>(&mut self, a: usize, t: SimTime, obs: &mut O) {
         self.apps[a].wake = None;
         let u = self.apps[a].user as usize;
-        if !self.users[u].active || self.apps[a].in_flight.is_some() {
+        if !self.users[u].active {
             return;
         }
-        if let Some(background) = self.apps[a].retry_pending.take() {
-            self.send(a, t, background, obs);
-        } else {
-            self.call(a, t, obs);
+        match self.apps[a].step {
+            Step::Awaiting(_) => {}
+            Step::Retrying { background } => {
+                self.apps[a].step = Step::Idle;
+                self.send(a, t, background, obs);
+            }
+            Step::Idle => self.call(a, t, obs),
         }
     }
 
     pub(super) fn on_reply<O: Observer>(&mut self, a: usize, t: SimTime, obs: &mut O) {
-        if let Some(f) = self.apps[a].in_flight.take() {
+        if let Step::Awaiting(f) = self.apps[a].step {
+            self.apps[a].step = Step::Idle;
             self.complete(a, t, f, obs);
         }
     }
@@ -70,7 +74,7 @@ impl<E: Endpoint> Simulation<'_, E> {
 
     fn throttled(&self, a: usize, t: SimTime) -> Option<Failure> {
         let app = &self.apps[a];
-        if app.ui_required.is_some() {
+        if app.need != Need::Silent {
             return None;
         }
         app.throttle.filter(|th| t < th.until).map(|th| th.replay)
@@ -131,13 +135,16 @@ impl<E: Endpoint> Simulation<'_, E> {
                     .sso
                     .is_some_and(|p| self.sessions[p as usize].refresh.is_some()));
         let app = &mut self.apps[a];
-        if !signed_in && app.ui_required.is_none() {
-            app.ui_required = Some(PromptCause::FirstSignIn);
+        if !signed_in && app.need == Need::Silent {
+            app.need = Need::interaction(PromptCause::FirstSignIn);
         }
-        match app.ui_required {
-            None => RequestKind::Refresh,
-            Some(_) if sso && !app.prompt_none_failed => RequestKind::PromptNone,
-            Some(_) => RequestKind::Interactive,
+        match app.need {
+            Need::Silent => RequestKind::Refresh,
+            Need::Interaction {
+                prompt_none_failed: false,
+                ..
+            } if sso => RequestKind::PromptNone,
+            Need::Interaction { .. } => RequestKind::Interactive,
         }
     }
 
@@ -164,14 +171,14 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// Sends the next request of the chain; the answer is handled now or when it arrives.
     fn send<O: Observer>(&mut self, a: usize, t: SimTime, background: bool, obs: &mut O) {
         let kind = self.next_request_kind(a);
-        if kind == RequestKind::Interactive && !self.apps[a].prompted {
-            self.apps[a].prompted = true;
+        if kind == RequestKind::Interactive
+            && let Some(cause) = self.apps[a].need.prompt()
+        {
             // One sign-in for a shared session is one prompt, however many apps wait on it.
             let key = self.sign_in_session(a);
             let session = &mut self.sessions[key];
             if !session.signing_in {
                 session.signing_in = session.shared();
-                let cause = self.apps[a].ui_required.unwrap_or(PromptCause::FirstSignIn);
                 obs.prompt(t, self.app_ref(a), cause);
             }
         }
@@ -216,7 +223,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         if after == SimDuration::ZERO {
             self.complete(a, t, flight, obs);
         } else {
-            self.apps[a].in_flight = Some(flight);
+            self.apps[a].step = Step::Awaiting(flight);
             self.queue.schedule(t + after, Event::Reply(a as u32));
         }
     }
@@ -317,13 +324,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                     .filter(|p| p.refresh.is_some())
                     .map(|p| redeem(p).map(|()| p.refresh.expect("checked")));
                 let cookie = match (prt, self.sessions[browser_id].cookie.as_mut()) {
-                    (Some(Ok(prt)), _) => SessionCookie {
-                        auth_time: prt.auth_time,
-                        last_used: t,
-                        multi_factor: prt.multi_factor,
-                        password_based: prt.password_based,
-                        revoked: false,
-                    },
+                    (Some(Ok(prt)), _) => prt.authentication().cookie(t),
                     (Some(Err(cause)), None) => return Err(cause),
                     (_, cookie) => {
                         let cookie = cookie.expect("prompt=none needs a cookie or a PRT");
@@ -336,44 +337,27 @@ impl<E: Endpoint> Simulation<'_, E> {
                     }
                 };
                 self.sessions[browser_id].cookie = Some(cookie);
-                self.sessions[rt_id].issue(RefreshToken {
-                    auth_time: cookie.auth_time,
-                    last_used: t,
-                    multi_factor: cookie.multi_factor,
-                    fixed_expiry: fixed_expiry(t),
-                    password_based: cookie.password_based,
-                    revoked: false,
-                });
+                self.sessions[rt_id]
+                    .issue(cookie.authentication().refresh_token(t, fixed_expiry(t)));
             }
             RequestKind::Interactive => {
                 let app = &mut self.apps[a];
                 // A sign-in starts a clean loop-detection count.
                 app.loop_window = NO_LOOP_WINDOW;
                 let (password_based, multi_factor) = segment.draw_credential(&mut app.rng);
-                self.sessions[rt_id].issue(RefreshToken {
+                let auth = Authentication {
                     auth_time: AuthTime::at(t),
-                    last_used: t,
                     multi_factor,
-                    fixed_expiry: fixed_expiry(t),
                     password_based,
-                    revoked: false,
-                });
+                };
+                self.sessions[rt_id].issue(auth.refresh_token(t, fixed_expiry(t)));
                 if browser {
-                    self.sessions[browser_id].cookie = Some(SessionCookie {
-                        auth_time: AuthTime::at(t),
-                        last_used: t,
-                        multi_factor,
-                        password_based,
-                        revoked: false,
-                    });
+                    self.sessions[browser_id].cookie = Some(auth.cookie(t));
                 }
                 self.release_sharers(a, t, obs);
             }
         }
-        let app = &mut self.apps[a];
-        app.ui_required = None;
-        app.prompted = false;
-        app.prompt_none_failed = false;
+        self.apps[a].need = Need::Silent;
         self.apps[a].revocation.claims = None;
         if !caches {
             self.apps[a].revocation.handed_out = Some(t);
@@ -391,11 +375,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                     .max(t.as_millis()),
             )
         });
-        self.apps[a].access = Some(AccessToken {
-            issued: t,
-            expires: t + lifetime,
-            refresh_on,
-        });
+        self.apps[a].access = Some(AccessToken::issue(t, lifetime, refresh_on));
         Ok(())
     }
 
@@ -454,7 +434,9 @@ impl<E: Endpoint> Simulation<'_, E> {
         if let Some(delay) = reaction.retry_in.filter(|_| active) {
             let app = &mut self.apps[a];
             app.prev_delay = delay;
-            app.retry_pending = Some(flight.background);
+            app.step = Step::Retrying {
+                background: flight.background,
+            };
             if !flight.background {
                 self.block_caller(a, t + delay);
             }
@@ -475,12 +457,21 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// chain is `prompt=none` or interactive. The prompt is blamed on the last barrier:
     /// the cookie when `prompt=none` failed.
     fn needs_interaction(&mut self, a: usize, failed: RequestKind, cause: PromptCause) {
-        let app = &mut self.apps[a];
         let prompt_none = failed == RequestKind::PromptNone;
-        app.prompt_none_failed |= prompt_none;
-        if prompt_none || app.ui_required.is_none() {
-            app.ui_required = Some(cause);
-        }
+        let need = &mut self.apps[a].need;
+        *need = match *need {
+            Need::Silent => Need::Interaction {
+                cause,
+                prompt_none_failed: prompt_none,
+                prompted: false,
+            },
+            Need::Interaction { .. } if !prompt_none => *need,
+            Need::Interaction { prompted, .. } => Need::Interaction {
+                cause,
+                prompt_none_failed: true,
+                prompted,
+            },
+        };
     }
 
     fn served<O: Observer>(&mut self, a: usize, t: SimTime, how: CallResult, obs: &mut O) {

@@ -33,11 +33,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             Purpose::Client,
         );
         let lifetime = s.cae.lifetime(app.revocation.cae, &s.policy, &mut rng);
-        Some(AccessToken {
-            issued,
-            expires: issued + lifetime,
-            refresh_on: None,
-        })
+        Some(AccessToken::issue(issued, lifetime, None))
     }
 
     /// The exposure facts of app `a` after an event asked for at `at` took effect at `t`

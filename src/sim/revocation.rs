@@ -7,6 +7,7 @@
 use super::endpoint::Endpoint;
 use super::event::Event;
 use super::observer::{Observer, RevocationRecord};
+use super::state::Step;
 use super::world::Simulation;
 use crate::domain::ClientType;
 use crate::domain::events::EventKind;
@@ -285,11 +286,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         let app = &self.apps[a];
         let active = self.users[app.user as usize].active;
         // A pending retry or request, or a throttle window, already decides the next wake.
-        if active
-            && app.in_flight.is_none()
-            && app.retry_pending.is_none()
-            && app.throttle.is_none_or(|th| th.until <= t)
-        {
+        if active && matches!(app.step, Step::Idle) && app.throttle.is_none_or(|th| th.until <= t) {
             let next = self.next_call_at(a, t);
             if next < self.users[app.user as usize].session_end.min(self.horizon) {
                 self.set_wake(a, next);

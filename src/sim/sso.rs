@@ -4,6 +4,7 @@
 
 use super::endpoint::Endpoint;
 use super::observer::Observer;
+use super::state::{Need, Step};
 use super::world::Simulation;
 use crate::engine::SimTime;
 
@@ -40,10 +41,8 @@ impl<E: Endpoint> Simulation<'_, E> {
             }
             served += 1;
             let other = &mut self.apps[b];
-            if other.ui_required.is_some() && other.in_flight.is_none() {
-                other.ui_required = None;
-                other.prompted = false;
-                other.prompt_none_failed = false;
+            if !matches!(other.step, Step::Awaiting(_)) {
+                other.need = Need::Silent;
             }
         }
         if served > 0 {

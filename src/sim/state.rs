@@ -54,6 +54,77 @@ pub(super) struct InFlight {
     pub result: Result<bool, Failure>,
 }
 
+/// What the app's current call is waiting for. A request on the wire and a retry timer
+/// never overlap: the timer is set once the answer is in, and the retry leaves it.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) enum Step {
+    /// Nothing: the pending wake, if any, is for the next call.
+    #[default]
+    Idle,
+    /// An answer that takes time (queueing, latency, a hang, the client's timeout).
+    Awaiting(InFlight),
+    /// A retry timer is what the pending wake is for; `background` says whether the retry
+    /// continues a background refresh (it stays one: the caller has its token).
+    Retrying { background: bool },
+}
+
+impl Step {
+    /// The caller waits for this step (a background refresh does not keep it waiting).
+    pub fn holds_caller(self) -> bool {
+        match self {
+            Step::Idle => false,
+            Step::Awaiting(f) => !f.background,
+            Step::Retrying { background } => !background,
+        }
+    }
+}
+
+/// Where the app stands in its silent chain (refresh token → `prompt=none` →
+/// interactive). A prompt or a failed `prompt=none` only exist while interaction is required.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) enum Need {
+    /// The next request redeems the refresh token (or the client's own credentials).
+    #[default]
+    Silent,
+    /// The platform asked for interaction, for `cause`: `prompt=none` next while the
+    /// browser has single sign-on and it has not failed, else an interactive sign-in.
+    Interaction {
+        /// What the prompt is blamed on.
+        cause: PromptCause,
+        /// `prompt=none` already failed for this need.
+        prompt_none_failed: bool,
+        /// The user has been prompted for this need.
+        prompted: bool,
+    },
+}
+
+impl Need {
+    /// A fresh need for interaction: nothing tried yet.
+    pub fn interaction(cause: PromptCause) -> Self {
+        Need::Interaction {
+            cause,
+            prompt_none_failed: false,
+            prompted: false,
+        }
+    }
+
+    /// The interactive sign-in is being sent: marks the user prompted and returns the
+    /// cause if this is the first prompt for the need (`None` if already prompted).
+    pub fn prompt(&mut self) -> Option<PromptCause> {
+        match self {
+            Need::Interaction {
+                cause,
+                prompted: prompted @ false,
+                ..
+            } => {
+                *prompted = true;
+                Some(*cause)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// An app of a user.
 pub(super) struct AppState {
     /// Local index of the user.
@@ -84,17 +155,10 @@ pub(super) struct AppState {
     pub first_call: SimTime,
     /// When the current call began (a blocked interval starts there).
     pub call_started: SimTime,
-    /// A request awaiting its answer.
-    pub in_flight: Option<InFlight>,
-    /// A retry timer is what the pending wake is for: `Some(background)`, whether the
-    /// retry continues a background refresh (it stays one: the caller has its token).
-    pub retry_pending: Option<bool>,
-    /// Interaction required, and why.
-    pub ui_required: Option<PromptCause>,
-    /// The user has been prompted for the current interaction need.
-    pub prompted: bool,
-    /// `prompt=none` already failed for the current need.
-    pub prompt_none_failed: bool,
+    /// What the current call waits for: an answer, a retry timer, or nothing.
+    pub step: Step,
+    /// Where the silent chain stands: silent, or interaction required.
+    pub need: Need,
     /// Blocked since.
     pub blocked_since: Option<SimTime>,
     /// The pending wake-up.

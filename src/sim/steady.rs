@@ -11,6 +11,7 @@
 
 use super::endpoint::Endpoint;
 use super::observer::{AppRef, CallResult, Observer, Outcome};
+use super::state::Need;
 use super::world::Simulation;
 use crate::domain::idp::{Answer, Reply, RequestKind};
 use crate::engine::queue::MAX_PENDING;
@@ -115,7 +116,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         let app = &self.apps[a];
         // Strict location: the resource rejects every call of a blocked CAE session,
         // which only the full model's `served` knows.
-        if app.ui_required.is_some()
+        if app.need != Need::Silent
             || app.revocation.claims.is_some()
             || app.wake.is_some()
             || app.revocation.cae == CaeSession::Blocked

@@ -5,11 +5,11 @@ use super::endpoint::Endpoint;
 use super::event::Event;
 use super::observer::{AppRef, Observer};
 use super::revocation::{AppEvents, UnitEvents};
-use super::state::{AppState, UserState};
+use super::state::{AppState, Need, Step, UserState};
 use super::steady::Streams;
 use crate::domain::RefreshMode;
 use crate::domain::idp::PlatformUnit;
-use crate::domain::token::{AccessToken, AuthTime, RefreshToken, SessionCookie};
+use crate::domain::token::{AccessToken, AuthTime, Authentication, RefreshToken, SessionCookie};
 use crate::domain::user::Activity;
 use crate::domain::{AppSpec, Segment};
 use crate::domain::{Session, SessionKind};
@@ -301,11 +301,8 @@ impl<E: Endpoint> Simulation<'_, E> {
                 phase,
                 first_call: SimTime::ZERO,
                 call_started: SimTime::ZERO,
-                in_flight: None,
-                retry_pending: None,
-                ui_required: None,
-                prompted: false,
-                prompt_none_failed: false,
+                step: Step::Idle,
+                need: Need::Silent,
                 blocked_since: None,
                 wake: None,
                 steady: None,
@@ -355,11 +352,13 @@ impl<E: Endpoint> Simulation<'_, E> {
             .filter(|_| spec.profile.refresh_mode() != RefreshMode::Never);
         let period = refresh_in.unwrap_or(lifetime.saturating_sub(p.expiry_margin));
         let age = SimDuration(rng.range_inclusive(0, period.0.saturating_sub(1)));
-        let expires = SimTime::ZERO + lifetime.saturating_sub(age);
-        let access = spec.profile.caches().then(|| AccessToken {
-            issued: SimTime::ZERO,
-            expires,
-            refresh_on: refresh_in.map(|r| SimTime::ZERO + r.saturating_sub(age)),
+        // Issued `age` before the start: what remains of its life runs from the start.
+        let access = spec.profile.caches().then(|| {
+            AccessToken::issue(
+                SimTime::ZERO,
+                lifetime.saturating_sub(age),
+                refresh_in.map(|r| SimTime::ZERO + r.saturating_sub(age)),
+            )
         });
         let (password_based, multi_factor) = segment.draw_credential(rng);
         // The last sign-in is as far back as a steady state puts it: uniform over the
@@ -375,22 +374,17 @@ impl<E: Endpoint> Simulation<'_, E> {
                 ))
             },
         );
-        let refresh = (!spec.client.is_service()).then(|| RefreshToken {
+        let auth = Authentication {
             auth_time,
-            last_used: SimTime::ZERO,
-            multi_factor,
-            fixed_expiry: (spec.client == crate::domain::ClientType::Spa)
-                .then(|| SimTime(rng.range_inclusive(1, SPA_REFRESH_LIFETIME.0))),
-            password_based,
-            revoked: false,
-        });
-        let cookie = browser.then_some(SessionCookie {
-            auth_time,
-            last_used: SimTime::ZERO,
             multi_factor,
             password_based,
-            revoked: false,
+        };
+        let refresh = (!spec.client.is_service()).then(|| {
+            let fixed_expiry = (spec.client == crate::domain::ClientType::Spa)
+                .then(|| SimTime(rng.range_inclusive(1, SPA_REFRESH_LIFETIME.0)));
+            auth.refresh_token(SimTime::ZERO, fixed_expiry)
         });
+        let cookie = browser.then(|| auth.cookie(SimTime::ZERO));
         (access, refresh, cookie)
     }
 
