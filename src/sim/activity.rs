@@ -18,7 +18,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             self.users[u].absence_start = SimTime(first.min(u64::MAX as f64 / 2.0) as u64);
             self.users[u].absence_end = self.users[u].absence_start + absence.length;
         }
-        match self.activity_of(u).clone() {
+        match self.activity_of(u) {
             Activity::AlwaysOn => {
                 self.users[u].session_end = self.horizon;
                 self.queue
@@ -95,7 +95,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             }
         }
         self.end_session(u, t, obs);
-        match self.activity_of(u).clone() {
+        match self.activity_of(u) {
             Activity::AlwaysOn => {}
             Activity::Poisson { .. } | Activity::Weekly { .. } => {
                 let next = self.users[u].next_arrival;
@@ -148,7 +148,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                 let mean = MS_PER_DAY as f64 / rate_per_day;
                 return t + SimDuration(self.users[u].rng.exponential(mean).ceil() as u64);
             }
-            Activity::Weekly { rates_per_hour, .. } => rates_per_hour.clone(),
+            Activity::Weekly { rates_per_hour, .. } => rates_per_hour,
             Activity::AlwaysOn | Activity::WorkingHours { .. } => return self.horizon,
         };
         let offset = self.scenario.start_unix_ms() + self.segment_of(u).utc_offset_ms;
@@ -194,7 +194,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             end,
             jitter,
             weekends,
-        } = self.activity_of(u).clone()
+        } = *self.activity_of(u)
         else {
             return None;
         };

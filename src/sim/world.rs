@@ -157,7 +157,7 @@ pub struct Simulation<'a, E> {
     pub(super) streams: Streams,
 }
 
-impl<E: Endpoint> Simulation<'_, E> {
+impl<'a, E: Endpoint> Simulation<'a, E> {
     /// The unit's apps in observer order.
     pub fn app_rows(&self) -> Vec<AppRow> {
         self.apps
@@ -246,8 +246,11 @@ impl<E: Endpoint> Simulation<'_, E> {
         &self.scenario.segments[app.segment as usize].apps[app.slot as usize]
     }
 
-    pub(super) fn segment_of(&self, u: usize) -> &Segment {
-        &self.scenario.segments[self.users[u].segment as usize]
+    /// Borrowed from the scenario, not the simulation, so the hot paths can hold it
+    /// while they change state (no clone per session).
+    pub(super) fn segment_of(&self, u: usize) -> &'a Segment {
+        let scenario: &'a Scenario = self.scenario;
+        &scenario.segments[self.users[u].segment as usize]
     }
 
     pub(super) fn policy(&self) -> &TokenPolicy {
@@ -388,7 +391,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         (access, refresh, cookie)
     }
 
-    pub(super) fn activity_of(&self, u: usize) -> &Activity {
+    pub(super) fn activity_of(&self, u: usize) -> &'a Activity {
         &self.segment_of(u).activity
     }
 }
