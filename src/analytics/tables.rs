@@ -3,7 +3,6 @@
 use super::{AnalyticsError, Result, verify};
 use crate::metrics::RunResult;
 use crate::metrics::schema::{self, revocations as rc, timeseries as ts, users as uc};
-use crate::metrics::summary::{Blocked, DuringOutages, OutageImpact, Prompts};
 use crate::scenario::{self, Scenario};
 use polars::prelude::*;
 use serde::Deserialize;
@@ -15,8 +14,8 @@ pub struct RunTables {
     pub dir: PathBuf,
     /// The scenario that ran, rebuilt from the folder's `model.toml`.
     pub scenario: Scenario,
-    /// The headline figures the recorder computed (`summary.json`).
-    pub summary: SummaryView,
+    /// What `summary.json` holds beyond the tables, when the folder has one.
+    pub summary: Option<SummaryView>,
     /// `users.csv`: one row per user and app.
     pub users: DataFrame,
     /// `timeseries.csv`: one row per minute and unit.
@@ -25,35 +24,18 @@ pub struct RunTables {
     pub segments: DataFrame,
     /// `revocations.csv`, when the run simulated revocations.
     pub revocations: Option<DataFrame>,
+    /// `units.csv`: per unit and outage window, the tallies no other table has.
+    pub units: DataFrame,
 }
 
-/// The parts of `summary.json` the analytics read (other fields are ignored, so the
-/// summary can grow without breaking old readers); the nested parts reuse the
-/// summary's own types.
+/// The parts of `summary.json` that are not computed from the tables: where the run
+/// came from, and the figures across replications (other fields are ignored).
 #[derive(Debug, Clone, Deserialize)]
 pub struct SummaryView {
     /// The model file and overrides the run came from.
     pub source: String,
     /// Seed of the run (checked against `model.toml`).
     pub seed: u64,
-    /// Users simulated.
-    pub users: u64,
-    /// User × app rows (the rows of `users.csv`).
-    pub apps: u64,
-    /// Token requests by outcome label.
-    pub token_requests: std::collections::BTreeMap<String, u64>,
-    /// Prompt figures.
-    pub prompts: Prompts,
-    /// Blocked figures.
-    pub blocked: Blocked,
-    /// One entry per outage incident.
-    pub outages: Vec<OutageImpact>,
-    /// The exposure headline (absent in summaries older than the exposure analysis).
-    #[serde(default)]
-    pub exposure: crate::metrics::exposure::ExposureView,
-    /// Totals over the outages as a union (absent in summaries of older versions).
-    #[serde(default)]
-    pub during_outages: Option<DuringOutages>,
     /// The figures across replications, when the run had more than one.
     #[serde(default)]
     pub replications: Option<crate::metrics::stats::Replications>,
@@ -68,15 +50,12 @@ impl RunTables {
                 file: model_path.clone(),
                 source,
             })?;
-        let scenario = scenario::parse_model(&text, &model_path.display().to_string(), &[])?;
-        let summary_path = required(dir, schema::SUMMARY_JSON)?;
-        let summary: SummaryView = std::fs::read(&summary_path)
-            .map_err(serde_json::Error::io)
-            .and_then(|bytes| serde_json::from_slice(&bytes))
-            .map_err(|source| AnalyticsError::Summary {
-                file: summary_path,
-                source,
-            })?;
+        let mut scenario = scenario::parse_model(&text, &model_path.display().to_string(), &[])?;
+        let summary = read_summary(dir)?;
+        if let Some(s) = &summary {
+            scenario.source = s.source.clone();
+        }
+        let units = units_table(dir)?;
         let tables = RunTables {
             dir: dir.to_path_buf(),
             users: read_columns(
@@ -91,7 +70,7 @@ impl RunTables {
                     }
                     _ => DataType::Int64,
                 },
-                &users_read(),
+                &RunResult::users_header(),
             )?,
             timeseries: read_columns(
                 &required(dir, schema::TIMESERIES_CSV)?,
@@ -105,6 +84,7 @@ impl RunTables {
             segments: read_checked(dir, schema::SEGMENTS_CSV, &schema::segments::ALL)?,
             revocations: read_checked(dir, schema::REVOCATIONS_CSV, &rc::all())
                 .map(|df| (df.height() > 0).then_some(df))?,
+            units,
             scenario,
             summary,
         };
@@ -116,24 +96,37 @@ impl RunTables {
     /// model's run: a folder mixing two runs, or a table cut short, is refused.
     fn check_rows(&self) -> Result<()> {
         let s = &self.scenario;
-        if self.summary.seed != s.seed {
+        if let Some(summary) = self.summary.as_ref().filter(|v| v.seed != s.seed) {
             return Err(AnalyticsError::Mismatch {
                 file: self.dir.join(schema::SUMMARY_JSON),
                 message: format!(
                     "seed {} but {} says seed {}: the folder mixes two runs",
-                    self.summary.seed,
+                    summary.seed,
                     schema::MODEL_TOML,
                     s.seed
                 ),
             });
         }
+        let count = |column: &str| -> Result<u64> {
+            let total = self.units.column(column).and_then(|c| {
+                c.cast(&DataType::Int64)
+                    .map(|c| c.i64().map(|v| v.sum().unwrap_or(0)))
+            });
+            match total {
+                Ok(Ok(n)) => Ok(n as u64),
+                Ok(Err(source)) | Err(source) => Err(AnalyticsError::Read {
+                    file: self.dir.join(schema::UNITS_CSV),
+                    source,
+                }),
+            }
+        };
         let minutes = self.minutes() as u64;
         let file = |name| self.dir.join(name);
         verify::rows(
             &file(schema::USERS_CSV),
             self.users.height(),
-            self.summary.apps,
-            "summary.json's apps",
+            count(schema::units::APPS)?,
+            "units.csv's apps",
         )?;
         verify::rows(
             &file(schema::TIMESERIES_CSV),
@@ -150,8 +143,8 @@ impl RunTables {
         verify::rows(
             &file(schema::REVOCATIONS_CSV),
             self.revocations.as_ref().map_or(0, DataFrame::height),
-            self.summary.exposure.rows(),
-            "summary.json's exposure rows (by_event)",
+            count(schema::units::REVOCATION_ROWS)?,
+            "units.csv's revocation rows",
         )
     }
 
@@ -167,6 +160,32 @@ impl RunTables {
     pub fn months(&self) -> f64 {
         self.scenario.horizon_days() / 30.0
     }
+}
+
+/// `summary.json`, when the folder has one (the tables hold every figure of it).
+fn read_summary(dir: &Path) -> Result<Option<SummaryView>> {
+    let path = dir.join(schema::SUMMARY_JSON);
+    if !path.exists() {
+        return Ok(None);
+    }
+    std::fs::read(&path)
+        .map_err(serde_json::Error::io)
+        .and_then(|bytes| serde_json::from_slice(&bytes))
+        .map(Some)
+        .map_err(|source| AnalyticsError::Summary { file: path, source })
+}
+
+/// `units.csv`; a folder without it was written by a tokensim older than the table.
+fn units_table(dir: &Path) -> Result<DataFrame> {
+    let path = dir.join(schema::UNITS_CSV);
+    if !path.exists() {
+        return Err(AnalyticsError::OldFolder {
+            file: path,
+            model: dir.join(schema::MODEL_TOML),
+            dir: dir.to_path_buf(),
+        });
+    }
+    read_checked(dir, schema::UNITS_CSV, &schema::units::ALL)
 }
 
 fn required(dir: &Path, name: &str) -> Result<PathBuf> {
@@ -190,15 +209,6 @@ const TIMESERIES_READ: [&str; 7] = [
     ts::CAPACITY,
     ts::BLOCKED_USERS,
 ];
-
-/// The columns of `users.csv` the analytics use: all but minutes wanted and the
-/// request counters.
-fn users_read() -> Vec<String> {
-    RunResult::users_header()
-        .into_iter()
-        .filter(|c| c != uc::MINUTES_WANTED && !c.starts_with(uc::REQUESTS_PREFIX))
-        .collect()
-}
 
 /// Reads a CSV table with a header, inferring column types from the whole file.
 pub fn read_csv(path: &Path) -> Result<DataFrame> {

@@ -59,7 +59,7 @@ fn headline(path: &Path, tag: &str, threads: usize) -> anyhow::Result<Headline> 
     let scenario = scenario::load_file(path, &[])?;
     let dir = std::env::temp_dir().join(format!("tokensim-compare-{}-{tag}", std::process::id()));
     let run = RunResult::simulate(scenario, threads, &|_| true)?;
-    run.write_all(&dir)
+    crate::analytics::summary::write_run(&run, &dir)
         .with_context(|| format!("cannot write {}", dir.display()))?;
     let headline =
         of_run(&dir).with_context(|| format!("cannot read the run of {}", path.display()));

@@ -89,8 +89,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     })?;
     let mut elapsed = started.elapsed();
     let dir = staged.path();
-    let mut summary = result
-        .write_all(dir)
+    let mut summary = crate::analytics::summary::write_run(&result, dir)
         .with_context(|| format!("cannot write the outputs to {}", out.display()))?;
     let events = result.events();
     // The report reads the tables back: free the run's own copy first.

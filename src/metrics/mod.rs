@@ -9,6 +9,7 @@ pub mod result;
 pub mod schema;
 pub mod stats;
 pub mod summary;
+pub mod unit_tallies;
 pub mod units;
 pub mod window;
 

@@ -1,10 +1,8 @@
-//! A finished run: every unit's recorder in unit order, and the writers for
-//! `users.csv`, `timeseries.csv` and `summary.json`.
+//! A finished run: every unit's recorder in unit order, and the writers of its tables.
 
 use super::atomic;
 use super::recorder::Recorder;
 use super::schema::{self, revocations as rc, timeseries as ts, users as uc};
-use super::summary::Summary;
 use crate::domain::exposure::{Attacker, Fate, Window};
 use crate::engine::SimTime;
 use crate::engine::time::MS_PER_MINUTE;
@@ -55,18 +53,17 @@ impl RunResult {
     }
 
     /// Writes `users.csv`, `timeseries.csv`, `segment_timeseries.csv`, `revocations.csv`,
-    /// `model.toml` and `summary.json` into `dir`.
-    pub fn write_all(&self, dir: &Path) -> std::io::Result<Summary> {
+    /// `units.csv` and `model.toml` into `dir` (the summary is computed from these
+    /// tables: `analytics::summary::write_run`).
+    pub fn write_all(&self, dir: &Path) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
         self.write_users(&dir.join(schema::USERS_CSV))?;
         self.write_timeseries(&dir.join(schema::TIMESERIES_CSV))?;
         self.write_revocations(&dir.join(schema::REVOCATIONS_CSV))?;
         self.write_segments(&dir.join(schema::SEGMENTS_CSV))?;
+        super::unit_tallies::write_units(self, &dir.join(schema::UNITS_CSV))?;
         let model = crate::scenario::load::to_toml(&self.scenario.raw);
-        atomic::write_bytes(&dir.join(schema::MODEL_TOML), model.as_bytes())?;
-        let summary = Summary::from_run(self);
-        summary.write(dir)?;
-        Ok(summary)
+        atomic::write_bytes(&dir.join(schema::MODEL_TOML), model.as_bytes())
     }
 
     /// Column names of `users.csv`.

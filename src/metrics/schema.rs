@@ -12,6 +12,8 @@ pub const SEGMENTS_CSV: &str = "segment_timeseries.csv";
 pub const REVOCATIONS_CSV: &str = "revocations.csv";
 /// The effective model (file plus overrides), so a report can be rebuilt without re-running.
 pub const MODEL_TOML: &str = "model.toml";
+/// Per scale unit (and unit × outage window): the tallies no other table has.
+pub const UNITS_CSV: &str = "units.csv";
 /// Folder of a run's replications after the first, one `rNN/` run folder each.
 pub const REPLICATIONS_DIR: &str = "replications";
 
@@ -101,6 +103,55 @@ pub mod segments {
 
     /// All columns in file order.
     pub const ALL: [&str; 3] = [MINUTE, SEGMENT, BLOCKED_USERS];
+}
+
+/// `units.csv` columns: per scale unit a `run` row (events, shared sign-in apps, the
+/// unit's table rows) and one row per outage window (each incident's impact window, and
+/// the union of them all) with what the unit's users lost inside it. Every value is a
+/// count or a sum over the unit, so the table of a whole run is the concatenation of its
+/// units' rows; a value that does not apply to a row is 0.
+pub mod units {
+    /// Scale unit.
+    pub const UNIT: &str = "unit";
+    /// Which row: [`RUN`], [`INCIDENT_WINDOW`] or [`DURING_OUTAGES`].
+    pub const WINDOW: &str = "window";
+    /// Incident index in model order (incident rows; empty on the others).
+    pub const INCIDENT: &str = "incident";
+    /// Events the engine processed for the unit.
+    pub const EVENTS: &str = "events";
+    /// Other apps the unit's prompts also served through a shared sign-in.
+    pub const SHARED_SIGN_IN_APPS: &str = "shared_sign_in_apps";
+    /// Rows of `users.csv` from the unit.
+    pub const APPS: &str = "apps";
+    /// Rows of `revocations.csv` from the unit.
+    pub const REVOCATION_ROWS: &str = "revocation_rows";
+    /// Users of the unit blocked (or with a failed call) inside the window.
+    pub const USERS_BLOCKED: &str = "users_blocked";
+    /// Blocked user-minutes inside the window (exact hundredths).
+    pub const BLOCKED_MINUTES: &str = "blocked_minutes";
+    /// App calls inside the window that got no token.
+    pub const CALLS_FAILED: &str = "calls_failed";
+
+    /// Value of [`WINDOW`]: the unit's whole run.
+    pub const RUN: &str = "run";
+    /// Value of [`WINDOW`]: one incident's impact window.
+    pub const INCIDENT_WINDOW: &str = "incident";
+    /// Value of [`WINDOW`]: the union of every incident's impact window.
+    pub const DURING_OUTAGES: &str = "during_outages";
+
+    /// All columns in file order.
+    pub const ALL: [&str; 10] = [
+        UNIT,
+        WINDOW,
+        INCIDENT,
+        EVENTS,
+        SHARED_SIGN_IN_APPS,
+        APPS,
+        REVOCATION_ROWS,
+        USERS_BLOCKED,
+        BLOCKED_MINUTES,
+        CALLS_FAILED,
+    ];
 }
 
 /// `revocations.csv` columns: one row per access-cutting event and app of its user.

@@ -124,7 +124,7 @@ fn recover(parent: &Path, name: &str, target: &Path) -> std::io::Result<()> {
 /// frees the run (when it is the last owner), and renders its report there; returns
 /// the headline summary.
 pub fn write_run<R: Borrow<RunResult>>(run: R, dir: &Path) -> Result<Summary, ReportError> {
-    let summary = run.borrow().write_all(dir).map_err(write_err(dir))?;
+    let summary = crate::analytics::summary::write_run(run.borrow(), dir)?;
     // The report reads the tables back: free the run's own copy first.
     drop(run);
     render(dir)?;

@@ -159,10 +159,7 @@ pub fn run_variants(
         let scenario_ref = scenario.clone();
         let run = RunResult::simulate(scenario, 1, &|n| progress(i, &scenario_ref, n))?;
         let dir = runs.join(&v.id);
-        run.write_all(&dir).map_err(|source| ReportError::Write {
-            file: dir.clone(),
-            source,
-        })?;
+        crate::analytics::summary::write_run(&run, &dir)?;
         drop(run);
         Ok(of_run(&dir)?)
     };

@@ -33,7 +33,7 @@ pub fn replications(
 
 /// A scratch folder of its own: the process id and a count, since tests run several
 /// workers in one process, each with its own generations.
-fn scratch() -> PathBuf {
+pub(crate) fn scratch() -> PathBuf {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     std::env::temp_dir().join(format!(
         "tokensim-tui-{}-{}",
@@ -50,10 +50,7 @@ fn in_folder(
     scratch: &Path,
 ) -> Result<Replications, ReportError> {
     let dir = scratch.join("r01");
-    first.write_all(&dir).map_err(|source| ReportError::Write {
-        file: dir.clone(),
-        source,
-    })?;
+    crate::analytics::summary::write_run(first, &dir)?;
     let headline = of_run(&dir)?;
     // The lever overrides, then the replication's seed: what `--set … --replications`
     // gives the CLI.

@@ -15,8 +15,30 @@ pub fn small_run(name: &str, sets: &[&str]) -> std::path::PathBuf {
     all.extend_from_slice(sets);
     let scenario = common::model(tokensim::scenario::DEFAULT_MODEL, &all);
     let run = RunResult::simulate(scenario, 2, &|_| true).unwrap();
-    run.write_all(&dir).unwrap();
+    tokensim::analytics::summary::write_run(&run, &dir).unwrap();
     dir
+}
+
+/// Replaces the run's `revocations.csv` by `text` (a header and `n` rows), and gives
+/// the rows to unit 0 in `units.csv`, whose counts the folder check compares.
+pub fn replace_revocations(dir: &Path, text: &str, n: usize) {
+    std::fs::write(dir.join(schema::REVOCATIONS_CSV), text).unwrap();
+    let units_path = dir.join(schema::UNITS_CSV);
+    let mut r = csv::Reader::from_path(&units_path).unwrap();
+    let header = r.headers().unwrap().clone();
+    let at = header
+        .iter()
+        .position(|h| h == schema::units::REVOCATION_ROWS)
+        .unwrap();
+    let records: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let mut w = csv::Writer::from_path(&units_path).unwrap();
+    w.write_record(&header).unwrap();
+    for (i, row) in records.iter().enumerate() {
+        let mut row: Vec<String> = row.iter().map(String::from).collect();
+        row[at] = if i == 0 { n.to_string() } else { "0".into() };
+        w.write_record(&row).unwrap();
+    }
+    w.flush().unwrap();
 }
 
 fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
@@ -138,13 +160,7 @@ fn exposure_table_never_pools_revoked_tails_with_sessions_left_alive() {
             100 + i
         );
     }
-    std::fs::write(dir.join(schema::REVOCATIONS_CSV), text).unwrap();
-    // The folder check counts the rows against the summary's exposure rows.
-    let summary_path = dir.join(schema::SUMMARY_JSON);
-    let mut summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&summary_path).unwrap()).unwrap();
-    summary["exposure"]["by_event"] = serde_json::json!([{ "rows": cases.len() }]);
-    std::fs::write(&summary_path, serde_json::to_vec(&summary).unwrap()).unwrap();
+    replace_revocations(&dir, &text, cases.len());
     analyze(&dir).unwrap();
     let table = rows(&dir.join("exposure.csv"));
     assert!(!table.is_empty());

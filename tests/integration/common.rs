@@ -104,3 +104,13 @@ pub fn probe(scenario: &Scenario) -> Probe {
     sim.run(&mut probe);
     probe
 }
+
+/// The summary of `run`, computed from its tables as `tokensim run` computes it.
+pub fn summary_of(run: &tokensim::metrics::RunResult) -> tokensim::metrics::Summary {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = temp_dir(&format!("summary-{n}"));
+    let summary = tokensim::analytics::summary::write_run(run, &dir).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    summary
+}

@@ -14,6 +14,8 @@ mod fuzz;
 mod import;
 mod incident;
 mod models;
+mod old_folders;
+mod one_definition;
 mod outage;
 mod outage_totals;
 mod prompts;
