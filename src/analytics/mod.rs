@@ -1,8 +1,9 @@
 //! Analytics over a run's stored tables, with polars.
 //!
-//! [`RunTables::load`] reads a run folder (`users.csv`, `timeseries.csv`,
-//! `segment_timeseries.csv`, `units.csv`, `model.toml` and, when the run simulated
-//! revocations, `revocations.csv`) into DataFrames; every figure of `summary.json` is
+//! [`RunTables`] holds a run's tables as DataFrames: built in memory from a finished run
+//! ([`RunTables::from_result`]) or read back from a run folder ([`RunTables::load`]:
+//! `users`, `timeseries`, `segment_timeseries` and `revocations` as Parquet, or CSV in
+//! older folders, with `units` and `model.toml`); every figure of `summary.json` is
 //! computed from them ([`summary`]). The metrics are small named
 //! expression functions ([`exprs`]) combined into lazy pipelines that are collected
 //! once per table: breakdowns by segment, app, profile, client type, sign-in method and
@@ -20,6 +21,7 @@ pub mod exposure;
 pub mod exprs;
 pub mod headline;
 pub mod percentiles;
+pub mod read;
 pub mod recovery;
 pub mod replication;
 pub mod series;

@@ -10,9 +10,9 @@ use super::recovery::{outage_minutes, recovery};
 use super::table::write_frame;
 use super::tables::RunTables;
 use super::{Result, Table, computing};
+use crate::domain::PromptCause;
 use crate::metrics::Summary;
 use crate::metrics::schema::{self, segments as sc, timeseries as ts, users as uc};
-use crate::policy::PromptCause;
 use crate::scenario::Scenario;
 use polars::prelude::*;
 use std::path::Path;
@@ -160,7 +160,13 @@ pub const TABLES: [&str; 4] = [
 /// Reads the run folder `dir`, writes the analytics tables into it (CSV and Parquet)
 /// and returns what a report draws.
 pub fn analyze(dir: &Path) -> Result<ReportData> {
-    let tables = RunTables::load(dir)?;
+    analyze_tables(RunTables::load(dir)?, dir)
+}
+
+/// Analyses a run's tables (in memory, or read from `dir`), writes the analytics tables
+/// into the run folder `dir` (CSV and Parquet) and returns what a report draws; the
+/// replication bands come from `dir`'s `replications/`.
+pub fn analyze_tables(tables: RunTables, dir: &Path) -> Result<ReportData> {
     let summary = super::summary::summarize(&tables)?;
     let mut b = breakdowns(&tables)?;
     let mut p = percentiles(&tables)?;

@@ -8,13 +8,11 @@ mod outages;
 use super::breakdown::per_user;
 use super::exprs::{self, num};
 use super::{Result, RunTables, computing};
-use crate::metrics::RunResult;
-use crate::metrics::schema::{self, timeseries as ts, units as un, users as uc};
+use crate::domain::PromptCause;
+use crate::metrics::schema::{timeseries as ts, units as un, users as uc};
 use crate::metrics::summary::{Blocked, Prompts, Summary};
-use crate::policy::PromptCause;
 use crate::sim::Outcome;
 use polars::prelude::*;
-use std::path::Path;
 
 pub use outages::{during_outages, outage_impacts};
 
@@ -52,26 +50,6 @@ pub fn summarize(tables: &RunTables) -> Result<Summary> {
         exposure: exposure::exposure(tables)?,
         replications: tables.summary.as_ref().and_then(|v| v.replications.clone()),
     })
-}
-
-/// Writes `run`'s tables into `dir`, reads them back and writes the summary computed
-/// from them as `summary.json` (a stale one from an earlier run in `dir` is removed
-/// first, so it cannot lend this run its source or replications).
-pub fn write_run(run: &RunResult, dir: &Path) -> Result<Summary> {
-    let write = |source| super::AnalyticsError::Write {
-        file: dir.to_path_buf(),
-        source,
-    };
-    run.write_all(dir).map_err(write)?;
-    match std::fs::remove_file(dir.join(schema::SUMMARY_JSON)) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(write(e)),
-        _ => {}
-    }
-    let mut tables = RunTables::load(dir)?;
-    tables.scenario.source = run.scenario.source.clone();
-    let summary = summarize(&tables)?;
-    summary.write(dir).map_err(write)?;
-    Ok(summary)
 }
 
 /// The run-wide sums over `users.csv`.

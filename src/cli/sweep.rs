@@ -3,8 +3,8 @@
 use super::memory::MemoryGuard;
 use super::model_args::{ModelArgs, Replicate};
 use crate::analytics::headline::metric_index;
-use crate::report::folder::Staged;
-use crate::report::replicate::seeds;
+use crate::pipeline::folder::Staged;
+use crate::pipeline::replicate::seeds;
 use crate::report::sweep::{self, Vary};
 use anyhow::Context;
 use clap::Args;
@@ -101,11 +101,12 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     );
     bar.set_message(format!("{} variants × {n} replications", variants.len()));
     let runs_dir = staged.path().join("runs");
-    let headlines = sweep::run_variants(&runs, &load, threads, &runs_dir, &|_, _, k| {
-        bar.inc(k);
-        true
-    })
-    .with_context(|| format!("the sweep into {} failed", out.display()))?;
+    let headlines =
+        crate::pipeline::sweep::run_variants(&runs, &load, threads, &runs_dir, &|_, _, k| {
+            bar.inc(k);
+            true
+        })
+        .with_context(|| format!("the sweep into {} failed", out.display()))?;
     bar.finish_and_clear();
     let y = args.y.unwrap_or_else(|| {
         let has_exposure = headlines

@@ -4,8 +4,8 @@
 //! is what makes one sign-in serve several apps, so prompts are counted as people see them.
 
 use super::token::{RefreshToken, SessionCookie};
+use crate::domain::PromptCause;
 use crate::engine::{SimDuration, SimTime};
-use crate::policy::PromptCause;
 use serde::{Deserialize, Serialize};
 
 /// A PRT stays valid this long after its last renewal ("valid for 14 days").

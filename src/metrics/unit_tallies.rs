@@ -4,12 +4,10 @@
 //! windows are counted per millisecond by the recorder, finer than any minute table).
 //! Every value is additive over units, so shards merge by concatenation.
 
-use super::atomic;
 use super::result::RunResult;
 use super::schema::units as un;
 use super::window::WindowTally;
 use polars::prelude::*;
-use std::path::Path;
 
 /// Columns of the table, one `Vec` each, filled row by row.
 #[derive(Default)]
@@ -48,15 +46,10 @@ impl Columns {
         self.users_blocked
             .push(t.map_or(0, |t| t.users_blocked() as i64));
         self.blocked_minutes
-            .push(t.map_or(0.0, |t| hundredths(t.blocked_ms)));
+            .push(t.map_or(0.0, |t| super::frames::minutes(t.blocked_ms)));
         self.calls_failed
             .push(t.map_or(0, |t| t.calls_failed as i64));
     }
-}
-
-/// Milliseconds as minutes, rounded to exact hundredths (as every minute column).
-fn hundredths(ms: u64) -> f64 {
-    ((ms + 300) / 600) as f64 / 100.0
 }
 
 /// The `units` table of `run`: per unit its `run` row, then one row per incident in
@@ -95,29 +88,4 @@ pub fn units_frame(run: &RunResult) -> PolarsResult<DataFrame> {
         Column::new(un::BLOCKED_MINUTES.into(), c.blocked_minutes),
         Column::new(un::CALLS_FAILED.into(), c.calls_failed),
     ])
-}
-
-/// Writes the `units` table of `run` as CSV at `path`, atomically.
-pub fn write_units(run: &RunResult, path: &Path) -> std::io::Result<()> {
-    let mut df = units_frame(run).map_err(std::io::Error::other)?;
-    atomic::write_with(path, |w| {
-        CsvWriter::new(w)
-            .finish(&mut df)
-            .map_err(std::io::Error::other)
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::hundredths;
-
-    #[test]
-    fn minutes_round_to_the_nearest_hundredth() {
-        assert_eq!(hundredths(0), 0.0);
-        assert_eq!(hundredths(299), 0.0);
-        assert_eq!(hundredths(300), 0.01);
-        assert_eq!(hundredths(600), 0.01);
-        assert_eq!(hundredths(60_000), 1.0);
-        assert_eq!(hundredths(90_299), 1.5);
-    }
 }

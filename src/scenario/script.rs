@@ -3,9 +3,9 @@
 
 use super::raw::Dur;
 use super::validate::{CALL_INTERVAL, HORIZON, HOUR, MAX_AT, MIN_LIFETIME};
+use crate::domain::PromptCause;
 use crate::domain::idp::Answer;
 use crate::engine::{SimDuration, SimTime};
-use crate::policy::PromptCause;
 use serde::Deserialize;
 
 /// What the scripted platform answers from `from` until the next window.

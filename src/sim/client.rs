@@ -14,11 +14,12 @@ use crate::domain::backup::{SessionFacts, eligibility};
 use crate::domain::idp::{Answer, RequestKind};
 use crate::domain::token::{AccessToken, AuthTime, RefreshToken, SessionCookie};
 use crate::domain::{ClientType, Session, SessionKind};
+use crate::domain::{PromptCause, RefreshMode};
 use crate::engine::{SimDuration, SimTime};
+use crate::policy::Failure;
 use crate::policy::cae::{self, CaeSession};
-use crate::policy::client_profile::{Context, react};
 use crate::policy::lifetimes::SPA_REFRESH_LIFETIME;
-use crate::policy::{Failure, PromptCause, RefreshMode};
+use crate::policy::reaction::{Context, react};
 
 /// MSAL's hidden-iframe timeout for `prompt=none`.
 const IFRAME_TIMEOUT: SimDuration = SimDuration::from_secs(10);

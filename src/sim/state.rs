@@ -1,10 +1,11 @@
 //! Per-user and per-app state of a unit: small, flat, one entry per entity.
 
 use super::revocation::AppEvents;
+use crate::domain::PromptCause;
 use crate::domain::idp::RequestKind;
 use crate::domain::token::AccessToken;
 use crate::engine::{EventKey, Rng, SimDuration, SimTime};
-use crate::policy::{Failure, PromptCause};
+use crate::policy::Failure;
 
 /// A user of the unit.
 pub(super) struct UserState {

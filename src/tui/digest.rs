@@ -66,7 +66,7 @@ impl Digest {
     /// Digests a finished run that took `simulated` to simulate.
     pub fn new(run: RunResult, simulated: Duration) -> crate::analytics::Result<Digest> {
         let started = Instant::now();
-        let tables = tables_of(&run)?;
+        let tables = RunTables::from_result(&run)?;
         let summary = crate::analytics::summary::summarize(&tables)?;
         let percentiles = crate::analytics::percentiles::percentiles(&tables)?;
         let groups = breakdown::breakdowns(&tables)?;
@@ -86,24 +86,6 @@ impl Digest {
         digest.digested = started.elapsed();
         Ok(digest)
     }
-}
-
-/// The run's tables, written to a scratch folder and read back (removed after).
-fn tables_of(run: &RunResult) -> crate::analytics::Result<RunTables> {
-    let dir = super::replicas::scratch();
-    let mut tables = run
-        .write_all(&dir)
-        .map_err(|source| crate::analytics::AnalyticsError::Write {
-            file: dir.clone(),
-            source,
-        })
-        .and_then(|()| RunTables::load(&dir));
-    if let Ok(t) = &mut tables {
-        t.scenario.source = run.scenario.source.clone();
-    }
-    // A scratch folder left behind is litter, not an error worth reporting.
-    let _ = std::fs::remove_dir_all(&dir);
-    tables
 }
 
 fn series(run: &RunResult) -> Series {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use tokensim::analytics::series::analyze;
 use tokensim::metrics::RunResult;
+use tokensim::metrics::schema::tables::RunTable;
 use tokensim::metrics::schema::{self, users as uc};
 
 /// Runs the default scenario small into a fresh folder.
@@ -15,15 +16,19 @@ pub fn small_run(name: &str, sets: &[&str]) -> std::path::PathBuf {
     all.extend_from_slice(sets);
     let scenario = common::model(tokensim::scenario::DEFAULT_MODEL, &all);
     let run = RunResult::simulate(scenario, 2, &|_| true).unwrap();
-    tokensim::analytics::summary::write_run(&run, &dir).unwrap();
+    run.write_all(&dir).unwrap();
     dir
 }
 
-/// Replaces the run's `revocations.csv` by `text` (a header and `n` rows), and gives
-/// the rows to unit 0 in `units.csv`, whose counts the folder check compares.
+/// Replaces the run's revocations by `text` (a CSV header and `n` rows), and gives the
+/// rows to unit 0 in the units table, whose counts the folder check compares. Both are
+/// left as CSV only, as older versions wrote them, so the folder is read from its CSVs.
 pub fn replace_revocations(dir: &Path, text: &str, n: usize) {
+    for table in [RunTable::Revocations, RunTable::Units] {
+        std::fs::remove_file(dir.join(table.parquet())).unwrap();
+    }
     std::fs::write(dir.join(schema::REVOCATIONS_CSV), text).unwrap();
-    let units_path = dir.join(schema::UNITS_CSV);
+    let units_path = dir.join(RunTable::Units.csv());
     let mut r = csv::Reader::from_path(&units_path).unwrap();
     let header = r.headers().unwrap().clone();
     let at = header

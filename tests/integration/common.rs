@@ -3,9 +3,9 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use tokensim::domain::PromptCause;
 use tokensim::domain::idp::{Reply, RequestKind};
 use tokensim::engine::SimTime;
-use tokensim::policy::PromptCause;
 use tokensim::scenario::{self, Override, Scenario};
 use tokensim::sim::{AppRef, CallResult, Observer, Outcome, RevocationRecord, SimulationBuilder};
 
@@ -107,10 +107,6 @@ pub fn probe(scenario: &Scenario) -> Probe {
 
 /// The summary of `run`, computed from its tables as `tokensim run` computes it.
 pub fn summary_of(run: &tokensim::metrics::RunResult) -> tokensim::metrics::Summary {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = temp_dir(&format!("summary-{n}"));
-    let summary = tokensim::analytics::summary::write_run(run, &dir).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    summary
+    let tables = tokensim::analytics::RunTables::from_result(run).unwrap();
+    tokensim::analytics::summary::summarize(&tables).unwrap()
 }

@@ -18,8 +18,10 @@ fn outputs(seed: u64, threads: usize, tag: &str) -> BTreeMap<String, Vec<u8>> {
     .collect();
     let s = scenario::load_default(&sets).unwrap();
     let dir = temp_dir(&format!("det-{tag}"));
-    let run = RunResult::simulate(s, threads, &|_| true).unwrap();
-    tokensim::analytics::summary::write_run(&run, &dir).unwrap();
+    RunResult::simulate(s, threads, &|_| true)
+        .unwrap()
+        .write_all(&dir)
+        .unwrap();
     let files = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| {

@@ -3,7 +3,6 @@
 
 use crate::common::{model, temp_dir};
 use tokensim::analytics::series::analyze;
-use tokensim::analytics::summary::write_run;
 use tokensim::analytics::{RunTables, breakdown, headline};
 use tokensim::metrics::{RunResult, Summary};
 
@@ -51,7 +50,7 @@ activity = { pattern = "always-on" }
 fn outage_totals_never_exceed_population() {
     let dir = temp_dir("outage-totals");
     let run = RunResult::simulate(model(TWO_INCIDENTS, &[]), 2, &|_| true).unwrap();
-    let s = write_run(&run, &dir).unwrap();
+    let s = run.write_all(&dir).unwrap();
     let users = s.users as f64;
     let h = headline::of_run(&dir).unwrap();
     let total_users = h.get("outage_users_blocked").unwrap().unwrap();
@@ -126,7 +125,7 @@ activity = { pattern = "poisson", rate_per_day = 24, session = "0s" }
 fn a_failed_one_call_visit_is_a_blocked_user() {
     let dir = temp_dir("one-call-visits");
     let run = RunResult::simulate(model(ONE_CALL_VISITS, &[]), 1, &|_| true).unwrap();
-    let s: Summary = write_run(&run, &dir).unwrap();
+    let s: Summary = run.write_all(&dir).unwrap();
     let o = &s.outages[0];
     // Six hourly visits per user fall in the outage; most find an expired token.
     assert!(o.calls_failed > 500, "{} calls failed", o.calls_failed);

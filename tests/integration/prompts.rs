@@ -140,7 +140,7 @@ activity = { pattern = "always-on" }
         let loops: Vec<u64> = seen
             .iter()
             .filter_map(|e| match *e {
-                crate::common::Seen::Prompt(t, tokensim::policy::PromptCause::Outage) => {
+                crate::common::Seen::Prompt(t, tokensim::domain::PromptCause::Outage) => {
                     Some(t.as_millis() / window)
                 }
                 _ => None,
@@ -163,9 +163,9 @@ impl tokensim::sim::Observer for SifTimes {
         &mut self,
         t: tokensim::engine::SimTime,
         app: tokensim::sim::AppRef,
-        cause: tokensim::policy::PromptCause,
+        cause: tokensim::domain::PromptCause,
     ) {
-        if cause == tokensim::policy::PromptCause::SignInFrequency {
+        if cause == tokensim::domain::PromptCause::SignInFrequency {
             self.0.push((app.local, t.as_millis()));
         }
     }

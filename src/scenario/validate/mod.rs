@@ -10,10 +10,10 @@ use crate::domain::events::{Campaign, EventModel, EventRates};
 use crate::domain::idp::{BackupConfig, PlatformConfig};
 use crate::domain::user::{Absence, Activity, Segment};
 use crate::domain::{ClientType, Outage, OutageKind, SignIn, UnitSelection};
+use crate::domain::{Profile, RetryPolicy};
 use crate::engine::{SimDuration, SimTime};
 use crate::policy::MatrixTable;
 use crate::policy::cae::CaePolicy;
-use crate::policy::client_profile::{Profile, RetryPolicy};
 use crate::policy::lifetimes::{FactorLimits, TokenPolicy};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
