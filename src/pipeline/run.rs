@@ -20,8 +20,8 @@ pub struct Finished {
 
 /// The tables stage: the run's summary and tables, built in memory.
 pub fn finish(run: &RunResult) -> Result<Finished, ReportError> {
-    let summary = Summary::from_run(run);
-    let tables = RunTables::with_summary(run, &summary)?;
+    let tables = RunTables::from_result(run)?;
+    let summary = crate::analytics::summary::summarize(&tables)?;
     Ok(Finished {
         tables,
         summary,
@@ -41,7 +41,7 @@ impl Finished {
             },
         )?;
         // The summary may have gained its replications since the tables were built.
-        self.tables.summary = SummaryView::of(&self.summary);
+        self.tables.summary = Some(SummaryView::of(&self.summary));
         report::render_tables(self.tables, dir)?;
         Ok(self.summary)
     }

@@ -2,6 +2,7 @@
 //! unless told not to), with the effective `model.toml` and `summary.json`.
 
 use crate::analytics::RunTables;
+use crate::analytics::summary::summarize;
 use crate::metrics::schema::{self, tables::RunTable};
 use crate::metrics::store::{self, Formats};
 use crate::metrics::{RunResult, Summary, atomic};
@@ -21,7 +22,7 @@ pub fn write_folder(
     summary.write(dir)
 }
 
-/// Writes the four canonical tables into `dir` (created if need be).
+/// Writes the canonical tables into `dir` (created if need be).
 pub fn write_tables(dir: &Path, tables: &RunTables, formats: Formats) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let start = tables.scenario.start;
@@ -34,6 +35,7 @@ pub fn write_tables(dir: &Path, tables: &RunTables, formats: Formats) -> std::io
             RunTable::Revocations,
             tables.revocations.as_ref().unwrap_or(&none),
         ),
+        (RunTable::Units, &tables.units),
     ] {
         store::write(dir, table, df, start, formats)?;
     }
@@ -44,8 +46,8 @@ impl RunResult {
     /// Writes the run's tables (Parquet and CSV), `model.toml` and `summary.json` into
     /// `dir`, and returns the summary.
     pub fn write_all(&self, dir: &Path) -> std::io::Result<Summary> {
-        let summary = Summary::from_run(self);
-        let tables = RunTables::with_summary(self, &summary).map_err(std::io::Error::other)?;
+        let tables = RunTables::from_result(self).map_err(std::io::Error::other)?;
+        let summary = summarize(&tables).map_err(std::io::Error::other)?;
         write_folder(dir, &tables, &summary, Formats::default())?;
         Ok(summary)
     }

@@ -104,3 +104,9 @@ pub fn probe(scenario: &Scenario) -> Probe {
     sim.run(&mut probe);
     probe
 }
+
+/// The summary of `run`, computed from its tables as `tokensim run` computes it.
+pub fn summary_of(run: &tokensim::metrics::RunResult) -> tokensim::metrics::Summary {
+    let tables = tokensim::analytics::RunTables::from_result(run).unwrap();
+    tokensim::analytics::summary::summarize(&tables).unwrap()
+}

@@ -15,6 +15,8 @@ mod import;
 mod incident;
 mod layers;
 mod models;
+mod old_folders;
+mod one_definition;
 mod outage;
 mod outage_totals;
 mod pipeline;

@@ -26,7 +26,7 @@ absence = { per_year = 6, length = "9d" }
 "#;
 
 fn prompts(sets: &[&str]) -> Summary {
-    Summary::from_run(&RunResult::simulate(model(OFFICE, sets), 1, &|_| true).unwrap())
+    crate::common::summary_of(&RunResult::simulate(model(OFFICE, sets), 1, &|_| true).unwrap())
 }
 
 fn cause(s: &Summary, c: &str) -> u64 {
