@@ -1,11 +1,45 @@
-//! Per-user and per-app state of a unit: small, flat, one entry per entity.
+//! Per-user and per-app state of a unit: small, flat, one entry per entity, each kind
+//! indexed by its own newtype.
 
 use super::revocation::AppEvents;
-use crate::domain::PromptCause;
 use crate::domain::idp::RequestKind;
 use crate::domain::token::AccessToken;
+use crate::domain::{PromptCause, Session};
 use crate::engine::{EventKey, Rng, SimDuration, SimTime};
 use crate::policy::Failure;
+
+/// Index of a user among the unit's users.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct UserIx(pub u32);
+
+/// Index of an app among the unit's apps (the observer's `AppRef::local`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct AppIx(pub u32);
+
+/// Index of a refresh-token or cookie session among the unit's sessions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct SessionIx(pub u32);
+
+/// Lets each of the unit's vectors be indexed by its own index type, so that an app
+/// index cannot pick a user or a session.
+macro_rules! indexed_by {
+    ($ix:ident, $item:ty) => {
+        impl std::ops::Index<$ix> for Vec<$item> {
+            type Output = $item;
+            fn index(&self, i: $ix) -> &$item {
+                &self[i.0 as usize]
+            }
+        }
+        impl std::ops::IndexMut<$ix> for Vec<$item> {
+            fn index_mut(&mut self, i: $ix) -> &mut $item {
+                &mut self[i.0 as usize]
+            }
+        }
+    };
+}
+indexed_by!(UserIx, UserState);
+indexed_by!(AppIx, AppState);
+indexed_by!(SessionIx, Session);
 
 /// A user of the unit.
 pub(super) struct UserState {
@@ -14,7 +48,7 @@ pub(super) struct UserState {
     /// Segment index.
     pub segment: u16,
     /// First app index in the unit's app array.
-    pub first_app: u32,
+    pub first_app: AppIx,
     /// Number of apps.
     pub n_apps: u16,
     /// Currently in a session.
@@ -37,6 +71,14 @@ pub(super) struct UserState {
     pub disabled: bool,
     /// Activity stream.
     pub rng: Rng,
+}
+
+impl UserState {
+    /// The user's apps.
+    pub fn apps(&self) -> impl Iterator<Item = AppIx> + Clone + use<> {
+        let first = self.first_app.0;
+        (first..first + self.n_apps as u32).map(AppIx)
+    }
 }
 
 /// A throttle-cache entry: the same request is answered with `replay` until `until`.
@@ -128,7 +170,7 @@ impl Need {
 /// An app of a user.
 pub(super) struct AppState {
     /// Local index of the user.
-    pub user: u32,
+    pub user: UserIx,
     /// Segment of the user (kept here so finding the app's spec skips the user).
     pub segment: u16,
     /// Index of the app within its segment.
@@ -137,11 +179,11 @@ pub(super) struct AppState {
     pub access: Option<AccessToken>,
     /// The session whose refresh token the app redeems: its own, its device's PRT or
     /// its family's (an index into the unit's sessions).
-    pub rt: u32,
+    pub rt: SessionIx,
     /// The session whose cookie `prompt=none` uses: its own or its browser's.
-    pub browser: u32,
+    pub browser: SessionIx,
     /// A browser app on a brokered device: the PRT its browser gets SSO from.
-    pub sso: Option<u32>,
+    pub sso: Option<SessionIx>,
     /// Throttle cache.
     pub throttle: Option<Throttle>,
     /// Requests made in the current call.

@@ -5,7 +5,7 @@ use super::endpoint::Endpoint;
 use super::event::Event;
 use super::observer::{AppRef, Observer};
 use super::revocation::{AppEvents, UnitEvents};
-use super::state::{AppState, Need, Step, UserState};
+use super::state::{AppIx, AppState, Need, SessionIx, Step, UserIx, UserState};
 use super::steady::Streams;
 use crate::domain::RefreshMode;
 use crate::domain::idp::PlatformUnit;
@@ -130,7 +130,7 @@ impl<'a, E: Endpoint> SimulationBuilder<'a, E> {
         for seed in seeds {
             sim.add_user(seed);
         }
-        for u in 0..sim.users.len() {
+        for u in (0..sim.users.len() as u32).map(UserIx) {
             sim.schedule_first_session(u);
             sim.schedule_credential_events(u);
         }
@@ -163,13 +163,12 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
         self.apps
             .iter()
             .map(|a| {
-                let u = &self.users[a.user as usize];
+                let u = &self.users[a.user];
                 AppRow {
                     user: u.id,
                     segment: u.segment,
                     slot: a.slot,
-                    brokered: a.sso.is_some()
-                        || self.sessions[a.rt as usize].kind == SessionKind::Prt,
+                    brokered: a.sso.is_some() || self.sessions[a.rt].kind == SessionKind::Prt,
                 }
             })
             .collect()
@@ -209,15 +208,13 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
             };
             self.events += 1;
             match event {
-                Event::SessionStart(u) => self.on_session_start(u as usize, t, obs),
-                Event::SessionEnd(u) => self.on_session_end(u as usize, t, obs),
-                Event::Wake(a) => self.on_wake(a as usize, t, obs),
-                Event::Reply(a) => self.on_reply(a as usize, t, obs),
-                Event::Credential(u) => self.on_credential(u as usize, t, obs),
-                Event::Campaign(u, k) => self.on_campaign(u as usize, k as usize, t, obs),
-                Event::AdminRevokeAll(u, from) => {
-                    self.on_admin_revoke_all(u as usize, from, t, obs)
-                }
+                Event::SessionStart(u) => self.on_session_start(UserIx(u), t, obs),
+                Event::SessionEnd(u) => self.on_session_end(UserIx(u), t, obs),
+                Event::Wake(a) => self.on_wake(AppIx(a), t, obs),
+                Event::Reply(a) => self.on_reply(AppIx(a), t, obs),
+                Event::Credential(u) => self.on_credential(UserIx(u), t, obs),
+                Event::Campaign(u, k) => self.on_campaign(UserIx(u), k as usize, t, obs),
+                Event::AdminRevokeAll(u, from) => self.on_admin_revoke_all(UserIx(u), from, t, obs),
                 Event::CaeEnforce(mark) => self.on_cae_enforce(mark as usize, t),
             }
         }
@@ -225,30 +222,30 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
 
     /// Closes sessions and blocked intervals still open at the horizon.
     pub fn finish<O: Observer>(&mut self, obs: &mut O) {
-        for u in 0..self.users.len() {
+        for u in (0..self.users.len() as u32).map(UserIx) {
             if self.users[u].active {
                 self.end_session(u, self.horizon, obs);
             }
         }
     }
 
-    pub(super) fn app_ref(&self, a: usize) -> AppRef {
+    pub(super) fn app_ref(&self, a: AppIx) -> AppRef {
         let app = &self.apps[a];
         AppRef {
-            local: a as u32,
-            user: self.users[app.user as usize].id,
+            local: a.0,
+            user: self.users[app.user].id,
             slot: app.slot,
         }
     }
 
-    pub(super) fn spec(&self, a: usize) -> &AppSpec {
+    pub(super) fn spec(&self, a: AppIx) -> &AppSpec {
         let app = &self.apps[a];
         &self.scenario.segments[app.segment as usize].apps[app.slot as usize]
     }
 
     /// Borrowed from the scenario, not the simulation, so the hot paths can hold it
     /// while they change state (no clone per session).
-    pub(super) fn segment_of(&self, u: usize) -> &'a Segment {
+    pub(super) fn segment_of(&self, u: UserIx) -> &'a Segment {
         let scenario: &'a Scenario = self.scenario;
         &scenario.segments[self.users[u].segment as usize]
     }
@@ -260,8 +257,8 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
     fn add_user(&mut self, seed: UserSeed) {
         let s = self.scenario;
         let segment = &s.segments[seed.segment as usize];
-        let local = self.users.len() as u32;
-        let first_app = self.apps.len() as u32;
+        let local = UserIx(self.users.len() as u32);
+        let first_app = AppIx(self.apps.len() as u32);
         let shared = SharedSessions::open(self, segment, seed.id);
         for (slot, spec) in segment.apps.iter().enumerate() {
             let mut rng = Rng::stream(
@@ -284,11 +281,11 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
             }
             let (rt, browser, sso) = shared.of(self, spec);
             // A shared session starts with what its first app found (one sign-in).
-            if self.sessions[rt as usize].refresh.is_none() {
-                self.sessions[rt as usize].refresh = refresh;
+            if self.sessions[rt].refresh.is_none() {
+                self.sessions[rt].refresh = refresh;
             }
-            if self.sessions[browser as usize].cookie.is_none() {
-                self.sessions[browser as usize].cookie = cookie;
+            if self.sessions[browser].cookie.is_none() {
+                self.sessions[browser].cookie = cookie;
             }
             self.apps.push(AppState {
                 user: local,
@@ -391,7 +388,7 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
         (access, refresh, cookie)
     }
 
-    pub(super) fn activity_of(&self, u: usize) -> &'a Activity {
+    pub(super) fn activity_of(&self, u: UserIx) -> &'a Activity {
         &self.segment_of(u).activity
     }
 }
@@ -434,17 +431,21 @@ impl SharedSessions {
 
     /// `(refresh token, cookie, PRT for browser SSO)` sessions of an app; an app on no
     /// device gets one session of its own for both.
-    fn of<E>(&self, sim: &mut Simulation<'_, E>, spec: &AppSpec) -> (u32, u32, Option<u32>) {
+    fn of<E>(
+        &self,
+        sim: &mut Simulation<'_, E>,
+        spec: &AppSpec,
+    ) -> (SessionIx, SessionIx, Option<SessionIx>) {
         let own = |sim: &mut Simulation<'_, E>| {
             sim.sessions.push(Session::new(SessionKind::App));
-            sim.sessions.len() as u32 - 1
+            SessionIx(sim.sessions.len() as u32 - 1)
         };
         let Some(d) = spec.device else {
             let id = own(sim);
             return (id, id, None);
         };
         let base = self.first + d as u32 * Self::PER_DEVICE;
-        let (prt, browser, family) = (base, base + 1, base + 2);
+        let (prt, browser, family) = (SessionIx(base), SessionIx(base + 1), SessionIx(base + 2));
         let brokered = self.brokered[d as usize];
         if spec.client.uses_browser() {
             (own(sim), browser, brokered.then_some(prt))
