@@ -21,6 +21,7 @@ pub mod exposure;
 pub mod exprs;
 pub mod headline;
 pub mod percentiles;
+pub mod platform;
 pub mod read;
 pub mod recovery;
 pub mod replication;
