@@ -8,8 +8,9 @@ use std::path::PathBuf;
 /// Arguments of `report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// A run folder written by `tokensim run` (it holds users.csv, timeseries.csv,
-    /// segment_timeseries.csv, summary.json and model.toml).
+    /// A run folder written by `tokensim run` (it holds the users, timeseries,
+    /// segment_timeseries and revocations tables as Parquet, or as CSV when written by
+    /// an older version, with summary.json and model.toml).
     pub dir: PathBuf,
 }
 

@@ -22,6 +22,9 @@ sibling folder swapped in at the end, so a killed run leaves the old run or the 
                    and user-minutes, per outage: users blocked, recovery time, peak load,
                    and exposure: measure (a) for revoked sessions, (b) share left alive,
                    per event kind and attacker model, with the headline sentences
+  users, timeseries, revocations, segment_timeseries: the run's tables, each as Parquet
+                   (.parquet, what `tokensim report` reads) and as CSV (.csv, the same
+                   columns; not with --no-csv)
   users.csv        one row per user and app: minutes wanted and blocked, requests, prompts
   timeseries.csv   one row per minute and scale unit: offered/admitted load, capacity,
                    429s, failures, backup-served, active and blocked users
@@ -150,7 +153,7 @@ fn replicated(
         plan,
         &load,
         args.threads.get(),
-        &runs,
+        Some(&runs),
         &|_, _, n| {
             bar.inc(n);
             true

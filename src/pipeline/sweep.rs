@@ -14,13 +14,14 @@ use std::path::Path;
 
 /// Runs every variant (`load` builds its scenario from its overrides) on `threads`
 /// threads, each variant single-threaded, so results do not depend on the thread
-/// count; writes each run's tables into `runs/<id>/` and returns the headlines in grid
-/// order, computed from the tables in memory. Memory holds one run per thread.
+/// count; writes each run's tables into `runs/<id>/` (with `runs` given) and returns
+/// the headlines in grid order, computed from the tables in memory. Memory holds one
+/// run per thread.
 pub fn run_variants(
     variants: &[Variant],
     load: &(dyn Fn(&[Override]) -> Result<Scenario, ModelError> + Sync),
     threads: usize,
-    runs: &Path,
+    runs: Option<&Path>,
     progress: &(dyn Fn(usize, &Scenario, u64) -> bool + Sync),
 ) -> Result<Vec<Headline>, ReportError> {
     pool::map(variants.len(), threads, |i| {
@@ -30,17 +31,12 @@ pub fn run_variants(
         let run = RunResult::simulate(scenario, 1, &|n| progress(i, &scenario_ref, n))?;
         let finished = super::finish(&run)?;
         drop(run);
-        let dir = runs.join(&v.id);
-        super::write::write_folder(
-            &dir,
-            &finished.tables,
-            &finished.summary,
-            Formats::default(),
-        )
-        .map_err(|source| ReportError::Write {
-            file: dir.clone(),
-            source,
-        })?;
+        if let Some(runs) = runs {
+            let dir = runs.join(&v.id);
+            let formats = Formats::default();
+            super::write::write_folder(&dir, &finished.tables, &finished.summary, formats)
+                .map_err(|source| ReportError::Write { file: dir, source })?;
+        }
         Ok(of_tables(&finished.tables)?)
     })
 }
