@@ -17,7 +17,12 @@ use polars::prelude::*;
 /// integer: the value a CSV reader gets back from the two decimals the CSV shows, so
 /// memory, Parquet and CSV hold the same number.
 pub fn minutes(ms: u64) -> f64 {
-    ((ms + MS_PER_MINUTE / 200) / (MS_PER_MINUTE / 100)) as f64 / 100.0
+    hundredths(ms) as f64 / 100.0
+}
+
+/// Milliseconds as whole hundredths of a minute, half a hundredth rounding up.
+pub fn hundredths(ms: u64) -> u64 {
+    (ms + MS_PER_MINUTE / 200) / (MS_PER_MINUTE / 100)
 }
 
 /// A frame from named columns, checked against the canonical schema of `table`.

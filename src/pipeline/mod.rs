@@ -7,9 +7,12 @@
 //! at the analyse stage with the tables read from a folder.
 
 pub mod folder;
+pub mod manifest;
+pub mod merge;
 pub mod pool;
 pub mod replicate;
 pub mod run;
+pub mod shard;
 pub mod simulate;
 pub mod sweep;
 pub mod write;
