@@ -25,6 +25,12 @@ pub fn hundredths(ms: u64) -> u64 {
     (ms + MS_PER_MINUTE / 200) / (MS_PER_MINUTE / 100)
 }
 
+/// A count or id as the tables' `Int32`; none comes near 2³¹ (a request a second for a
+/// year is 3 × 10⁷), and one that did would be capped, never wrapped.
+fn count(v: impl TryInto<i32>) -> i32 {
+    v.try_into().unwrap_or(i32::MAX)
+}
+
 /// A frame from named columns, checked against the canonical schema of `table`.
 fn frame(table: RunTable, columns: Vec<Column>) -> PolarsResult<DataFrame> {
     let df = DataFrame::new_infer_height(columns)?;
@@ -49,7 +55,7 @@ pub fn users(run: &RunResult) -> PolarsResult<DataFrame> {
     }
     order.sort_unstable();
     let n = order.len();
-    let mut ids: [Vec<i64>; 2] = Default::default();
+    let mut ids: [Vec<i32>; 2] = Default::default();
     let mut text: [Vec<&str>; 5] = Default::default();
     let mut mins: [Vec<f64>; 3] = Default::default();
     let mut calls_failed = Vec::with_capacity(n);
@@ -62,8 +68,8 @@ pub fn users(run: &RunResult) -> PolarsResult<DataFrame> {
         let segment = &s.segments[unit.rows[k].segment as usize];
         let app = &segment.apps[slot as usize];
         let local = rec.local_user(user);
-        ids[0].push(user as i64);
-        ids[1].push(unit_of(s, user) as i64);
+        ids[0].push(count(user));
+        ids[1].push(count(unit_of(s, user)));
         for (column, value) in text.iter_mut().zip([
             segment.name.as_str(),
             app.name.as_str(),
@@ -80,14 +86,14 @@ pub fn users(run: &RunResult) -> PolarsResult<DataFrame> {
         ]) {
             column.push(minutes(ms));
         }
-        calls_failed.push(rec.calls_failed[k] as i64);
+        calls_failed.push(count(rec.calls_failed[k]));
         for (column, v) in requests.iter_mut().zip(&rec.requests[k]) {
-            column.push(*v as i64);
+            column.push(count(*v));
         }
         for (column, v) in prompts.iter_mut().zip(&rec.prompts[k]) {
-            column.push(*v as i64);
+            column.push(count(*v));
         }
-        total.push(rec.prompts[k].iter().map(|&p| p as i64).sum::<i64>());
+        total.push(count(rec.prompts[k].iter().map(|&p| p as u64).sum::<u64>()));
     }
     let names = uc::all();
     let mut columns: Vec<Column> = Vec::with_capacity(names.len());
@@ -113,7 +119,7 @@ pub fn users(run: &RunResult) -> PolarsResult<DataFrame> {
 /// `timeseries`: one row per unit and minute, unit-major (without the calendar time,
 /// which the writer adds).
 pub fn timeseries(run: &RunResult) -> PolarsResult<DataFrame> {
-    let mut c: [Vec<i64>; 10] = Default::default();
+    let mut c: [Vec<i32>; 10] = Default::default();
     for unit in &run.units {
         let m = &unit.observer.minute;
         let capacity = run.capacity_per_minute(unit.unit);
@@ -128,11 +134,11 @@ pub fn timeseries(run: &RunResult) -> PolarsResult<DataFrame> {
                 m.backup[minute],
             ];
             for (column, v) in c.iter_mut().zip(row) {
-                column.push(v as i64);
+                column.push(count(v));
             }
-            c[7].push(capacity.round() as i64);
-            c[8].push(m.active_users[minute] as i64);
-            c[9].push(m.blocked_users[minute] as i64);
+            c[7].push(capacity.round().min(i32::MAX as f64) as i32);
+            c[8].push(count(m.active_users[minute]));
+            c[9].push(count(m.blocked_users[minute]));
         }
     }
     let names = ts::ALL.iter().filter(|n| **n != ts::TIME);
@@ -155,14 +161,14 @@ pub fn segments(run: &RunResult) -> PolarsResult<DataFrame> {
     );
     for m in 0..minutes {
         for (k, seg) in s.segments.iter().enumerate() {
-            minute.push(m as i64);
+            minute.push(count(m));
             segment.push(seg.name.as_str());
-            blocked.push(
+            blocked.push(count(
                 run.units
                     .iter()
-                    .map(|u| u.observer.segment_blocked_users[k][m] as i64)
-                    .sum::<i64>(),
-            );
+                    .map(|u| u.observer.segment_blocked_users[k][m] as u64)
+                    .sum::<u64>(),
+            ));
         }
     }
     frame(
@@ -181,7 +187,7 @@ pub fn revocations(run: &RunResult) -> PolarsResult<DataFrame> {
     let s = &run.scenario;
     let records = run.revocations();
     let n = records.len();
-    let mut ids: [Vec<i64>; 2] = Default::default();
+    let mut ids: [Vec<i32>; 2] = Default::default();
     let mut text: [Vec<&str>; 4] = Default::default();
     let mut time = Vec::with_capacity(n);
     let mut classes: [Vec<Option<String>>; 2] = Default::default();
@@ -195,8 +201,8 @@ pub fn revocations(run: &RunResult) -> PolarsResult<DataFrame> {
         let segment = &s.segments[segment_of(s, r.app.user) as usize];
         let app = &segment.apps[r.app.slot as usize];
         let f = &r.facts;
-        ids[0].push(r.app.user as i64);
-        ids[1].push(unit_of(s, r.app.user) as i64);
+        ids[0].push(count(r.app.user));
+        ids[1].push(count(unit_of(s, r.app.user)));
         for (column, v) in text.iter_mut().zip([
             segment.name.as_str(),
             app.name.as_str(),

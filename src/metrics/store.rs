@@ -80,7 +80,7 @@ fn parts(
             .map(|k| df.slice((k * ROW_GROUP) as i64, ROW_GROUP))
             .collect());
     }
-    let minutes = df.column(ts::MINUTE)?.i64()?;
+    let minutes = df.column(ts::MINUTE)?.i32()?;
     let mut parts = Vec::new();
     let mut from = 0;
     while from < df.height() {
@@ -91,10 +91,10 @@ fn parts(
         let mut part = df.slice(from as i64, len);
         let time: Vec<String> = part
             .column(ts::MINUTE)?
-            .i64()?
+            .i32()?
             .into_no_null_iter()
             .map(|m| {
-                (start + chrono::Duration::minutes(m))
+                (start + chrono::Duration::minutes(m.into()))
                     .format("%Y-%m-%dT%H:%M")
                     .to_string()
             })
