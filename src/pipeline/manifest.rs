@@ -21,6 +21,8 @@ pub struct Manifest {
     pub model_hash: String,
     /// Seed of the run.
     pub seed: u64,
+    /// The model file and overrides it came from (the merged summary's `source`).
+    pub source: String,
     /// Which shard.
     pub shard: Shard,
     /// The scale units it ran, ascending.

@@ -88,6 +88,7 @@ pub fn write_shard(out: &Path, shard: Shard, run: &RunResult) -> Result<PathBuf,
         version: VERSION.into(),
         model_hash: model_hash(&model),
         seed: run.scenario.seed,
+        source: run.scenario.source.clone(),
         shard,
         units: run.units.iter().map(|u| u.unit).collect(),
         rows,
@@ -151,7 +152,9 @@ pub fn merge_tables(dir: &Path) -> Result<Merged, ShardError> {
             )));
         }
     }
-    let scenario = scenario::parse_model(&model, &model_path.display().to_string(), &[])?;
+    let mut scenario = scenario::parse_model(&model, &model_path.display().to_string(), &[])?;
+    // The run's own source, not the shard folder's copy of its model.
+    scenario.source = manifests[0].source.clone();
     check_complete(&scenario, &dirs, &manifests).map_err(&fail)?;
     let mut order: Vec<usize> = (0..dirs.len()).collect();
     order.sort_by_key(|&k| manifests[k].shard.index);
