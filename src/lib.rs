@@ -17,10 +17,12 @@
 //! into per-user tables, per-minute time series, the revocations table (two measures
 //! per attacker model, never pooled) and the run summary.
 //!
-//! Layers, bottom up (dependencies point down only):
+//! Layers, bottom up (dependencies point down only; `tests/integration/layers.rs` checks):
 //! - [`engine`]: integer time, the event queue, seeded random streams;
-//! - [`domain`] and [`policy`]: tokens, apps, platform units, credential events; lifetimes,
-//!   the revocation matrix, CAE and client rules;
+//! - [`domain`]: tokens, apps, platform units, credential events, and the data the rules
+//!   share with them (prompt causes, client profiles);
+//! - [`policy`]: lifetimes, the revocation matrix, CAE and how client libraries react
+//!   (it reads domain state; domain never uses it);
 //! - [`scenario`]: model files → validated scenario (made of domain and policy types,
 //!   which is why it sits above them), population;
 //! - [`sim`]: the simulation of one scale unit, scripted traces, and running all units;

@@ -3,7 +3,8 @@
 //! [`RunTables`] holds a run's tables as DataFrames: built in memory from a finished run
 //! ([`RunTables::from_result`]) or read back from a run folder ([`RunTables::load`]:
 //! `users`, `timeseries`, `segment_timeseries` and `revocations` as Parquet, or CSV in
-//! older folders, with `summary.json` and `model.toml`). The metrics are small named
+//! older folders, with `units` and `model.toml`); every figure of `summary.json` is
+//! computed from them ([`summary`]). The metrics are small named
 //! expression functions ([`exprs`]) combined into lazy pipelines that are collected
 //! once per table: breakdowns by segment, app, profile, client type, sign-in method and
 //! scale unit ([`breakdown`]), percentiles ([`percentiles`]), revocation exposure per
@@ -25,6 +26,7 @@ pub mod recovery;
 pub mod replication;
 pub mod series;
 pub mod shards;
+pub mod summary;
 pub mod table;
 pub mod tables;
 pub mod verify;
@@ -45,6 +47,18 @@ pub enum AnalyticsError {
     Missing {
         /// The missing file.
         file: PathBuf,
+    },
+    /// A folder written before the `units` table existed.
+    #[error(
+        "{file} does not exist: the folder was written by an older tokensim; rerun the run it holds with `tokensim run {model} --out {dir}`"
+    )]
+    OldFolder {
+        /// The missing table.
+        file: PathBuf,
+        /// The folder's model, which reruns the same run.
+        model: PathBuf,
+        /// The folder.
+        dir: PathBuf,
     },
     /// A table could not be read or has the wrong columns.
     #[error("cannot read {file}")]

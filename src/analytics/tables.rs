@@ -3,8 +3,8 @@
 
 use super::{AnalyticsError, Result, computing, read, verify};
 use crate::metrics::schema::{self, tables::RunTable};
-use crate::metrics::summary::{Blocked, DuringOutages, OutageImpact, Prompts, Summary};
-use crate::metrics::{RunResult, frames};
+use crate::metrics::summary::Summary;
+use crate::metrics::{RunResult, frames, unit_tallies};
 use crate::scenario::{self, Scenario};
 use polars::prelude::*;
 use serde::Deserialize;
@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 pub struct RunTables {
     /// The scenario that ran (for a folder, rebuilt from its `model.toml`).
     pub scenario: Scenario,
-    /// The headline figures the recorder computed (`summary.json`).
-    pub summary: SummaryView,
+    /// What `summary.json` holds beyond the tables (none for a run in memory).
+    pub summary: Option<SummaryView>,
     /// `users`: one row per user and app.
     pub users: DataFrame,
     /// `timeseries`: one row per minute and unit.
@@ -24,35 +24,18 @@ pub struct RunTables {
     pub segments: DataFrame,
     /// `revocations`, when the run simulated revocations.
     pub revocations: Option<DataFrame>,
+    /// `units`: per unit and outage window, the tallies no other table has.
+    pub units: DataFrame,
 }
 
-/// The parts of `summary.json` the analytics read (other fields are ignored, so the
-/// summary can grow without breaking old readers); the nested parts reuse the
-/// summary's own types.
+/// The parts of `summary.json` that are not computed from the tables: where the run
+/// came from, and the figures across replications (other fields are ignored).
 #[derive(Debug, Clone, Deserialize)]
 pub struct SummaryView {
     /// The model file and overrides the run came from.
     pub source: String,
     /// Seed of the run (checked against `model.toml`).
     pub seed: u64,
-    /// Users simulated.
-    pub users: u64,
-    /// User × app rows (the rows of `users.csv`).
-    pub apps: u64,
-    /// Token requests by outcome label.
-    pub token_requests: std::collections::BTreeMap<String, u64>,
-    /// Prompt figures.
-    pub prompts: Prompts,
-    /// Blocked figures.
-    pub blocked: Blocked,
-    /// One entry per outage incident.
-    pub outages: Vec<OutageImpact>,
-    /// The exposure headline (absent in summaries older than the exposure analysis).
-    #[serde(default)]
-    pub exposure: crate::metrics::exposure::ExposureView,
-    /// Totals over the outages as a union (absent in summaries of older versions).
-    #[serde(default)]
-    pub during_outages: Option<DuringOutages>,
     /// The figures across replications, when the run had more than one.
     #[serde(default)]
     pub replications: Option<crate::metrics::stats::Replications>,
@@ -69,19 +52,15 @@ impl SummaryView {
 impl RunTables {
     /// The tables of a finished run, built in memory (nothing is read or written).
     pub fn from_result(run: &RunResult) -> Result<RunTables> {
-        Self::with_summary(run, &Summary::from_run(run))
-    }
-
-    /// [`RunTables::from_result`] with the run's summary already computed.
-    pub fn with_summary(run: &RunResult, summary: &Summary) -> Result<RunTables> {
         let revocations = computing("the revocations table", frames::revocations(run))?;
         Ok(RunTables {
             scenario: run.scenario.clone(),
-            summary: SummaryView::of(summary),
+            summary: None,
             users: computing("the users table", frames::users(run))?,
             timeseries: computing("the time series", frames::timeseries(run))?,
             segments: computing("the segment time series", frames::segments(run))?,
             revocations: (revocations.height() > 0).then_some(revocations),
+            units: computing("the units table", unit_tallies::units_frame(run))?,
         })
     }
 
@@ -94,15 +73,12 @@ impl RunTables {
                 file: model_path.clone(),
                 source,
             })?;
-        let scenario = scenario::parse_model(&text, &model_path.display().to_string(), &[])?;
-        let summary_path = required(dir, schema::SUMMARY_JSON)?;
-        let summary: SummaryView = std::fs::read(&summary_path)
-            .map_err(serde_json::Error::io)
-            .and_then(|bytes| serde_json::from_slice(&bytes))
-            .map_err(|source| AnalyticsError::Summary {
-                file: summary_path,
-                source,
-            })?;
+        let mut scenario = scenario::parse_model(&text, &model_path.display().to_string(), &[])?;
+        let summary = read_summary(dir)?;
+        if let Some(s) = &summary {
+            scenario.source = s.source.clone();
+        }
+        let (units, units_file) = units_table(dir)?;
         let (users, users_file) = read::table(dir, RunTable::Users)?;
         let (timeseries, timeseries_file) = read::table(dir, RunTable::Timeseries)?;
         let (segments, segments_file) = read::table(dir, RunTable::Segments)?;
@@ -112,10 +88,17 @@ impl RunTables {
             timeseries,
             segments,
             revocations: (revocations.height() > 0).then_some(revocations),
+            units,
             scenario,
             summary,
         };
-        let files = [users_file, timeseries_file, segments_file, revocations_file];
+        let files = [
+            users_file,
+            timeseries_file,
+            segments_file,
+            revocations_file,
+            units_file,
+        ];
         tables.check_rows(dir, &files)?;
         Ok(tables)
     }
@@ -123,25 +106,41 @@ impl RunTables {
     /// Every table has the rows its summary and model say, and the summary is of the
     /// model's run: a folder mixing two runs, or a table cut short, is refused.
     /// `files` are the files the tables came from, in [`RunTable::ALL`] order.
-    fn check_rows(&self, dir: &Path, files: &[PathBuf; 4]) -> Result<()> {
+    fn check_rows(&self, dir: &Path, files: &[PathBuf; 5]) -> Result<()> {
         let s = &self.scenario;
-        if self.summary.seed != s.seed {
+        if let Some(summary) = self.summary.as_ref().filter(|v| v.seed != s.seed) {
             return Err(AnalyticsError::Mismatch {
                 file: dir.join(schema::SUMMARY_JSON),
                 message: format!(
                     "seed {} but {} says seed {}: the folder mixes two runs",
-                    self.summary.seed,
+                    summary.seed,
                     schema::MODEL_TOML,
                     s.seed
                 ),
             });
         }
+        let units = |column: &str| -> Result<u64> {
+            let total = computing(
+                "the units table's counts",
+                self.units.column(column).and_then(|c| {
+                    c.cast(&DataType::Int64)
+                        .and_then(|c| Ok(c.i64()?.sum().unwrap_or(0)))
+                }),
+            )?;
+            Ok(total as u64)
+        };
+        let from_units = |what: &str| {
+            format!(
+                "{}'s {what}",
+                files[4].file_name().unwrap_or_default().to_string_lossy()
+            )
+        };
         let minutes = self.minutes() as u64;
         verify::rows(
             &files[0],
             self.users.height(),
-            self.summary.apps,
-            "summary.json's apps",
+            units(schema::units::APPS)?,
+            &from_units("apps"),
         )?;
         verify::rows(
             &files[1],
@@ -158,8 +157,8 @@ impl RunTables {
         verify::rows(
             &files[3],
             self.revocations.as_ref().map_or(0, DataFrame::height),
-            self.summary.exposure.rows(),
-            "summary.json's exposure rows (by_event)",
+            units(schema::units::REVOCATION_ROWS)?,
+            &from_units("revocation rows"),
         )
     }
 
@@ -175,6 +174,32 @@ impl RunTables {
     pub fn months(&self) -> f64 {
         self.scenario.horizon_days() / 30.0
     }
+}
+
+/// `summary.json`, when the folder has one (the tables hold every figure of it).
+fn read_summary(dir: &Path) -> Result<Option<SummaryView>> {
+    let path = dir.join(schema::SUMMARY_JSON);
+    if !path.exists() {
+        return Ok(None);
+    }
+    std::fs::read(&path)
+        .map_err(serde_json::Error::io)
+        .and_then(|bytes| serde_json::from_slice(&bytes))
+        .map(Some)
+        .map_err(|source| AnalyticsError::Summary { file: path, source })
+}
+
+/// The `units` table; a folder without it was written by a tokensim older than it.
+fn units_table(dir: &Path) -> Result<(DataFrame, PathBuf)> {
+    let table = RunTable::Units;
+    if !dir.join(table.parquet()).exists() && !dir.join(table.csv()).exists() {
+        return Err(AnalyticsError::OldFolder {
+            file: dir.join(table.csv()),
+            model: dir.join(schema::MODEL_TOML),
+            dir: dir.to_path_buf(),
+        });
+    }
+    read::table(dir, table)
 }
 
 fn required(dir: &Path, name: &str) -> Result<PathBuf> {

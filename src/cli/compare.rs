@@ -7,7 +7,6 @@ use super::model_args::Replicate;
 use crate::analytics::headline::{format_value, of_run, of_tables};
 use crate::analytics::replication::paired_table;
 use crate::analytics::{Headline, METRICS, Table};
-use crate::metrics::RunResult;
 use crate::pipeline::replicate::replicate;
 use crate::scenario;
 use anyhow::Context;
@@ -57,8 +56,8 @@ fn headline(path: &Path, threads: usize) -> anyhow::Result<Headline> {
         return of_run(path).with_context(|| format!("cannot read the run in {}", path.display()));
     }
     let scenario = scenario::load_file(path, &[])?;
-    let run = RunResult::simulate(scenario, threads, &|_| true)?;
-    let tables = crate::pipeline::finish(&run)?.tables;
+    let units = crate::pipeline::all_units(&scenario);
+    let tables = crate::pipeline::simulate_tables(&scenario, &units, threads, &|_| true)?;
     of_tables(&tables).with_context(|| format!("cannot analyse the run of {}", path.display()))
 }
 

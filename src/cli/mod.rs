@@ -6,6 +6,7 @@ mod compare;
 mod import;
 mod matrix;
 pub(crate) mod memory;
+mod merge;
 mod model_args;
 mod report;
 mod run;
@@ -68,6 +69,8 @@ pub enum Command {
     Tui(tui::TuiArgs),
     /// Re-render a run folder's analytics tables, charts and report.md from its tables.
     Report(report::ReportArgs),
+    /// Join the shards of a run (`run --shard I/N`) into the run's tables and report.
+    Merge(merge::MergeArgs),
 
     /// Run a grid of variants of a model and chart the trade-off frontier.
     #[command(after_help = sweep::HELP)]
@@ -95,6 +98,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Matrix(args) => matrix::matrix(args),
         Command::Tui(args) => tui::tui(args),
         Command::Report(args) => report::report(args),
+        Command::Merge(args) => merge::merge(args),
 
         Command::Sweep(args) => sweep::sweep(args),
         Command::Compare(args) => compare::compare(args),

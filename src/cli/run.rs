@@ -5,12 +5,12 @@ use super::model_args::{ModelArgs, Replicate, Threads};
 use super::shard::ShardArgs;
 use crate::analytics::headline::of_tables;
 use crate::analytics::replication::{advice, table};
-use crate::metrics::RunResult;
 use crate::metrics::store::Formats;
 use crate::pipeline::folder::Staged;
 use crate::pipeline::merge::write_shard;
 use crate::pipeline::replicate::{Plan, replicate};
 use crate::pipeline::shard::Shard;
+use crate::pipeline::{all_units, simulate_tables};
 use crate::sim::progress_total;
 use anyhow::Context;
 use clap::Args;
@@ -106,15 +106,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     );
     bar.set_message(scenario.name.clone());
     let started = Instant::now();
-    let result = RunResult::simulate(scenario, threads, &|n| {
+    let tables = simulate_tables(&scenario, &all_units(&scenario), threads, &|n| {
         bar.inc(n);
         true
     })?;
     let mut elapsed = started.elapsed();
     let dir = staged.path();
-    let mut finished = crate::pipeline::finish(&result)?;
-    // The tables are built: free the recorders before analysing.
-    drop(result);
+    let mut finished = crate::pipeline::summarized(tables)?;
     if args.replicate.replicated() {
         let first = of_tables(&finished.tables)?;
         finished.summary.replications = Some(replicated(&args, plan, base_seed, first, dir, &bar)?);
@@ -161,18 +159,17 @@ fn run_shard(
     let units = shard.units(&scenario);
     let bar = ProgressBar::new(crate::sim::unit_days(&scenario) * units.len() as u64);
     let started = Instant::now();
-    let run = RunResult::simulate_units(scenario, &units, threads, &|n| {
+    let tables = simulate_tables(&scenario, &units, threads, &|n| {
         bar.inc(n);
         true
     })?;
     bar.finish_and_clear();
-    let dir = write_shard(out, shard, &run)
+    let dir = write_shard(out, shard, &tables)
         .with_context(|| format!("cannot write shard {shard} into {}", out.display()))?;
     println!(
-        "shard {shard}: {} of {} units ({} events) simulated in {:.1} s; tables in {}",
+        "shard {shard}: {} of {} units simulated in {:.1} s; tables in {}",
         units.len(),
-        run.scenario.scale_units,
-        run.events(),
+        scenario.scale_units,
         started.elapsed().as_secs_f64(),
         dir.display()
     );

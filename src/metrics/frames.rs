@@ -6,9 +6,10 @@ use super::recorder::Recorder;
 use super::result::RunResult;
 use super::schema::tables::RunTable;
 use super::schema::{revocations as rc, segments as sc, timeseries as ts, users as uc};
+use crate::domain::PromptCause;
 use crate::domain::exposure::{Attacker, Fate, Window};
 use crate::engine::time::MS_PER_MINUTE;
-use crate::policy::PromptCause;
+use crate::scenario::Scenario;
 use crate::scenario::population::{segment_of, unit_of};
 use crate::sim::{Outcome, UnitRun};
 use polars::prelude::*;
@@ -151,34 +152,59 @@ pub fn timeseries(run: &RunResult) -> PolarsResult<DataFrame> {
 
 /// `segment_timeseries`: blocked users per minute and segment, summed over the units.
 pub fn segments(run: &RunResult) -> PolarsResult<DataFrame> {
-    let s = &run.scenario;
-    let minutes = s.horizon.as_millis().div_ceil(MS_PER_MINUTE) as usize;
-    let rows = minutes * s.segments.len();
-    let (mut minute, mut segment, mut blocked) = (
-        Vec::with_capacity(rows),
-        Vec::with_capacity(rows),
-        Vec::with_capacity(rows),
-    );
-    for m in 0..minutes {
-        for (k, seg) in s.segments.iter().enumerate() {
-            minute.push(count(m));
-            segment.push(seg.name.as_str());
-            blocked.push(count(
-                run.units
-                    .iter()
-                    .map(|u| u.observer.segment_blocked_users[k][m] as u64)
-                    .sum::<u64>(),
-            ));
+    let mut counts = SegmentCounts::new(&run.scenario);
+    for unit in &run.units {
+        counts.add(&unit.observer);
+    }
+    counts.frame(&run.scenario)
+}
+
+/// Blocked users per segment and minute, summed over the units added so far: what
+/// `segment_timeseries` needs of each unit, kept as the units finish (a frame per unit
+/// would hold a row per minute and segment for every unit).
+pub struct SegmentCounts(Vec<Vec<u64>>);
+
+impl SegmentCounts {
+    /// No unit yet.
+    pub fn new(s: &Scenario) -> SegmentCounts {
+        let minutes = s.horizon.as_millis().div_ceil(MS_PER_MINUTE) as usize;
+        SegmentCounts(vec![vec![0; minutes]; s.segments.len()])
+    }
+
+    /// Adds a finished unit's blocked users.
+    pub fn add(&mut self, rec: &Recorder) {
+        for (total, unit) in self.0.iter_mut().zip(&rec.segment_blocked_users) {
+            for (t, u) in total.iter_mut().zip(unit) {
+                *t += *u as u64;
+            }
         }
     }
-    frame(
-        RunTable::Segments,
-        vec![
-            Column::new(sc::MINUTE.into(), minute),
-            Column::new(sc::SEGMENT.into(), segment),
-            Column::new(sc::BLOCKED_USERS.into(), blocked),
-        ],
-    )
+
+    /// The `segment_timeseries` table: minute-major, segments in model order.
+    pub fn frame(&self, s: &Scenario) -> PolarsResult<DataFrame> {
+        let minutes = self.0.first().map_or(0, Vec::len);
+        let rows = minutes * s.segments.len();
+        let (mut minute, mut segment, mut blocked) = (
+            Vec::with_capacity(rows),
+            Vec::with_capacity(rows),
+            Vec::with_capacity(rows),
+        );
+        for m in 0..minutes {
+            for (k, seg) in s.segments.iter().enumerate() {
+                minute.push(count(m));
+                segment.push(seg.name.as_str());
+                blocked.push(count(self.0[k][m]));
+            }
+        }
+        frame(
+            RunTable::Segments,
+            vec![
+                Column::new(sc::MINUTE.into(), minute),
+                Column::new(sc::SEGMENT.into(), segment),
+                Column::new(sc::BLOCKED_USERS.into(), blocked),
+            ],
+        )
+    }
 }
 
 /// `revocations`: one row per access-cutting event and app, in the order of

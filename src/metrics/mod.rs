@@ -12,6 +12,7 @@ pub mod schema;
 pub mod stats;
 pub mod store;
 pub mod summary;
+pub mod unit_tallies;
 pub mod units;
 pub mod window;
 

@@ -50,7 +50,7 @@ pub mod users {
 
     /// All columns in file order.
     pub fn all() -> Vec<String> {
-        use crate::policy::PromptCause;
+        use crate::domain::PromptCause;
         use crate::sim::Outcome;
         let mut h: Vec<String> = [
             USER,
@@ -134,6 +134,55 @@ pub mod segments {
 
     /// All columns in file order.
     pub const ALL: [&str; 3] = [MINUTE, SEGMENT, BLOCKED_USERS];
+}
+
+/// `units.csv` columns: per scale unit a `run` row (events, shared sign-in apps, the
+/// unit's table rows) and one row per outage window (each incident's impact window, and
+/// the union of them all) with what the unit's users lost inside it. Every value is a
+/// count or a sum over the unit, so the table of a whole run is the concatenation of its
+/// units' rows; a value that does not apply to a row is 0.
+pub mod units {
+    /// Scale unit.
+    pub const UNIT: &str = "unit";
+    /// Which row: [`RUN`], [`INCIDENT_WINDOW`] or [`DURING_OUTAGES`].
+    pub const WINDOW: &str = "window";
+    /// Incident index in model order (incident rows; empty on the others).
+    pub const INCIDENT: &str = "incident";
+    /// Events the engine processed for the unit.
+    pub const EVENTS: &str = "events";
+    /// Other apps the unit's prompts also served through a shared sign-in.
+    pub const SHARED_SIGN_IN_APPS: &str = "shared_sign_in_apps";
+    /// Rows of `users.csv` from the unit.
+    pub const APPS: &str = "apps";
+    /// Rows of `revocations.csv` from the unit.
+    pub const REVOCATION_ROWS: &str = "revocation_rows";
+    /// Users of the unit blocked (or with a failed call) inside the window.
+    pub const USERS_BLOCKED: &str = "users_blocked";
+    /// Blocked user-minutes inside the window (exact hundredths).
+    pub const BLOCKED_MINUTES: &str = "blocked_minutes";
+    /// App calls inside the window that got no token.
+    pub const CALLS_FAILED: &str = "calls_failed";
+
+    /// Value of [`WINDOW`]: the unit's whole run.
+    pub const RUN: &str = "run";
+    /// Value of [`WINDOW`]: one incident's impact window.
+    pub const INCIDENT_WINDOW: &str = "incident";
+    /// Value of [`WINDOW`]: the union of every incident's impact window.
+    pub const DURING_OUTAGES: &str = "during_outages";
+
+    /// All columns in file order.
+    pub const ALL: [&str; 10] = [
+        UNIT,
+        WINDOW,
+        INCIDENT,
+        EVENTS,
+        SHARED_SIGN_IN_APPS,
+        APPS,
+        REVOCATION_ROWS,
+        USERS_BLOCKED,
+        BLOCKED_MINUTES,
+        CALLS_FAILED,
+    ];
 }
 
 /// `revocations.csv` columns: one row per access-cutting event and app of its user.
@@ -315,7 +364,7 @@ pub mod sweep {
 /// frames built in memory, their Parquet and CSV files, and those files read back
 /// (older CSV-only folders too) are the same tables with the same dtypes.
 pub mod tables {
-    use super::{revocations as rc, segments as sc, timeseries as ts, users as uc};
+    use super::{revocations as rc, segments as sc, timeseries as ts, units as un, users as uc};
     use crate::domain::exposure::Attacker;
     use polars::prelude::{DataType, Field, Schema};
 
@@ -330,15 +379,18 @@ pub mod tables {
         Segments,
         /// One row per access-cutting event and app of its user.
         Revocations,
+        /// Per scale unit and outage window, the tallies no other table has.
+        Units,
     }
 
     impl RunTable {
         /// Every table, in the order they are written.
-        pub const ALL: [RunTable; 4] = [
+        pub const ALL: [RunTable; 5] = [
             RunTable::Users,
             RunTable::Timeseries,
             RunTable::Segments,
             RunTable::Revocations,
+            RunTable::Units,
         ];
 
         /// File stem (`users`, ...).
@@ -348,6 +400,7 @@ pub mod tables {
                 RunTable::Timeseries => "timeseries",
                 RunTable::Segments => "segment_timeseries",
                 RunTable::Revocations => "revocations",
+                RunTable::Units => "units",
             }
         }
 
@@ -368,6 +421,7 @@ pub mod tables {
                 RunTable::Timeseries => ts::ALL.map(String::from).to_vec(),
                 RunTable::Segments => sc::ALL.map(String::from).to_vec(),
                 RunTable::Revocations => rc::all().into_iter().map(String::from).collect(),
+                RunTable::Units => un::ALL.map(String::from).to_vec(),
             };
             names
                 .iter()
@@ -411,6 +465,10 @@ pub mod tables {
                 (RunTable::Revocations, rc::USER | rc::UNIT) => DataType::Int32,
                 (RunTable::Revocations, n) if minutes(n) => DataType::Float64,
                 (RunTable::Revocations, _) => DataType::String,
+                (RunTable::Units, un::WINDOW) => DataType::String,
+                (RunTable::Units, un::BLOCKED_MINUTES) => DataType::Float64,
+                // A unit's events can pass 2³¹ (a million users in one unit for a month).
+                (RunTable::Units, _) => DataType::Int64,
                 _ => DataType::Int32,
             }
         }

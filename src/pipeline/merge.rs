@@ -5,10 +5,11 @@
 
 use super::manifest::{MANIFEST_JSON, Manifest, VERSION, model_hash};
 use super::shard::{FOLDER_PREFIX, Shard};
-use crate::analytics::{AnalyticsError, read, shards};
+use crate::analytics::{AnalyticsError, RunTables, read};
 use crate::metrics::schema::{self, tables::RunTable};
-use crate::metrics::store::{self, Formats};
-use crate::metrics::{RunResult, atomic, frames};
+use crate::metrics::store::Formats;
+use crate::metrics::{Summary, atomic};
+use crate::report::ReportError;
 use crate::scenario::{self, Scenario};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -30,6 +31,9 @@ pub enum ShardError {
     /// A shard's model is invalid.
     #[error("a shard's model is invalid")]
     Model(#[from] scenario::ModelError),
+    /// The merged run could not be summarised, analysed or rendered.
+    #[error("cannot finish the merged run")]
+    Report(#[from] ReportError),
     /// A file could not be written.
     #[error("cannot write {file}")]
     Write {
@@ -48,49 +52,30 @@ fn write_err(file: &Path) -> impl FnOnce(std::io::Error) -> ShardError + '_ {
     }
 }
 
-/// Writes `run` (the units of `shard`) into `out/shard=I/`: its tables as Parquet,
+/// Writes `tables` (of the units of `shard`) into `out/shard=I/`: its tables as Parquet,
 /// the effective `model.toml`, and last `manifest.json`, each file to a temporary
 /// name and renamed, so a killed shard leaves no partial file and a manifest only
 /// beside complete tables. A rerun rewrites the same bytes. Returns the folder.
-pub fn write_shard(out: &Path, shard: Shard, run: &RunResult) -> Result<PathBuf, ShardError> {
+pub fn write_shard(out: &Path, shard: Shard, tables: &RunTables) -> Result<PathBuf, ShardError> {
     let dir = out.join(shard.folder());
     std::fs::create_dir_all(&dir).map_err(write_err(&dir))?;
     atomic::remove_stale(&dir, |_, _| true).map_err(write_err(&dir))?;
-    let built = |what, r| crate::analytics::computing(what, r).map_err(ShardError::Read);
-    let tables = [
-        (
-            RunTable::Users,
-            built("the users table", frames::users(run))?,
-        ),
-        (
-            RunTable::Timeseries,
-            built("the time series", frames::timeseries(run))?,
-        ),
-        (
-            RunTable::Segments,
-            built("the segment time series", frames::segments(run))?,
-        ),
-        (
-            RunTable::Revocations,
-            built("the revocations table", frames::revocations(run))?,
-        ),
-    ];
-    let start = run.scenario.start;
-    let mut rows = BTreeMap::new();
-    for (table, df) in &tables {
-        store::write(&dir, *table, df, start, Formats { csv: false }).map_err(write_err(&dir))?;
-        rows.insert(table.stem().to_string(), df.height() as u64);
-    }
-    let model = crate::scenario::load::to_toml(&run.scenario.raw);
+    let parquet = Formats { csv: false };
+    tables
+        .write_tables(&dir, parquet)
+        .map_err(write_err(&dir))?;
+    let rows = tables.rows();
+    let s = &tables.scenario;
+    let model = crate::scenario::load::to_toml(&s.raw);
     let model_file = dir.join(schema::MODEL_TOML);
     atomic::write_bytes(&model_file, model.as_bytes()).map_err(write_err(&model_file))?;
     let manifest = Manifest {
         version: VERSION.into(),
         model_hash: model_hash(&model),
-        seed: run.scenario.seed,
-        source: run.scenario.source.clone(),
+        seed: s.seed,
+        source: s.source.clone(),
         shard,
-        units: run.units.iter().map(|u| u.unit).collect(),
+        units: shard.units(s),
         rows,
     };
     manifest.write(&dir).map_err(write_err(&dir))?;
@@ -113,17 +98,18 @@ fn shard_dirs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(dirs)
 }
 
-/// The shards of a sharded run folder, checked and joined.
-pub struct Merged {
-    /// The run's scenario (from the shards' `model.toml`).
-    pub scenario: Scenario,
-    /// The run's tables, in [`RunTable::ALL`] order.
-    pub tables: shards::Tables,
+/// Merges the shards of `dir` and continues the pipeline from the tables stage: the
+/// run's tables (in `formats`), `model.toml`, `summary.json`, analytics tables, charts
+/// and `report.md`, written into `dir` only once every check has passed. Returns the
+/// summary.
+pub fn merge(dir: &Path, formats: Formats) -> Result<Summary, ShardError> {
+    let finished = super::summarized(merge_tables(dir)?)?;
+    Ok(finished.save(dir, formats)?)
 }
 
-/// Reads and checks every shard of `dir`, and joins their tables in the run's order.
-/// Nothing is written.
-pub fn merge_tables(dir: &Path) -> Result<Merged, ShardError> {
+/// Reads and checks every shard of `dir`, and joins their tables in the run's order
+/// (no summary yet). Nothing is written.
+pub fn merge_tables(dir: &Path) -> Result<RunTables, ShardError> {
     let fail = |message: String| ShardError::Shards {
         dir: dir.to_path_buf(),
         message,
@@ -158,21 +144,18 @@ pub fn merge_tables(dir: &Path) -> Result<Merged, ShardError> {
     check_complete(&scenario, &dirs, &manifests).map_err(&fail)?;
     let mut order: Vec<usize> = (0..dirs.len()).collect();
     order.sort_by_key(|&k| manifests[k].shard.index);
-    let mut tables = Vec::new();
-    for table in RunTable::ALL {
-        let mut parts = Vec::new();
-        for &k in &order {
+    let mut parts = Vec::new();
+    for &k in &order {
+        let mut frames = Vec::new();
+        for table in RunTable::ALL {
             let (df, file) = read::table(&dirs[k], table)?;
             let want = manifests[k].rows.get(table.stem()).copied().unwrap_or(0);
             crate::analytics::verify::rows(&file, df.height(), want, "its manifest.json")?;
-            parts.push(df);
+            frames.push(df);
         }
-        tables.push(shards::concat(table, parts)?);
+        parts.push(frames.try_into().expect("one frame per table"));
     }
-    Ok(Merged {
-        scenario,
-        tables: tables.try_into().expect("one frame per table"),
-    })
+    Ok(RunTables::concat(scenario, parts)?)
 }
 
 /// Every manifest is of the same run: model hash, tool version, seed and shard count.

@@ -17,5 +17,5 @@ pub mod simulate;
 pub mod sweep;
 pub mod write;
 
-pub use run::{Finished, finish};
-pub use simulate::{all_units, run_units};
+pub use run::{Finished, finish, summarized};
+pub use simulate::{all_units, run_units, simulate_tables};

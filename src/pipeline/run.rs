@@ -18,14 +18,19 @@ pub struct Finished {
     pub events: u64,
 }
 
-/// The tables stage: the run's summary and tables, built in memory.
+/// The tables stage of a finished run held whole (the TUI keeps it for traces): its
+/// tables built in memory, and its summary.
 pub fn finish(run: &RunResult) -> Result<Finished, ReportError> {
-    let summary = Summary::from_run(run);
-    let tables = RunTables::with_summary(run, &summary)?;
+    summarized(RunTables::from_result(run)?)
+}
+
+/// The summary of a run's tables (from [`super::simulate::simulate_tables`]).
+pub fn summarized(tables: RunTables) -> Result<Finished, ReportError> {
+    let summary = crate::analytics::summary::summarize(&tables)?;
     Ok(Finished {
+        events: summary.events_processed,
         tables,
         summary,
-        events: run.events(),
     })
 }
 
@@ -41,7 +46,7 @@ impl Finished {
             },
         )?;
         // The summary may have gained its replications since the tables were built.
-        self.tables.summary = SummaryView::of(&self.summary);
+        self.tables.summary = Some(SummaryView::of(&self.summary));
         report::render_tables(self.tables, dir)?;
         Ok(self.summary)
     }

@@ -5,7 +5,6 @@
 use super::pool;
 use crate::analytics::Headline;
 use crate::analytics::headline::of_tables;
-use crate::metrics::RunResult;
 use crate::metrics::store::Formats;
 use crate::report::ReportError;
 use crate::report::sweep::Variant;
@@ -27,10 +26,9 @@ pub fn run_variants(
     pool::map(variants.len(), threads, |i| {
         let v = &variants[i];
         let scenario = load(&v.sets)?;
-        let scenario_ref = scenario.clone();
-        let run = RunResult::simulate(scenario, 1, &|n| progress(i, &scenario_ref, n))?;
-        let finished = super::finish(&run)?;
-        drop(run);
+        let units = super::all_units(&scenario);
+        let tables = super::simulate_tables(&scenario, &units, 1, &|n| progress(i, &scenario, n))?;
+        let finished = super::summarized(tables)?;
         if let Some(runs) = runs {
             let dir = runs.join(&v.id);
             let formats = Formats::default();

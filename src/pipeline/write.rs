@@ -2,6 +2,7 @@
 //! unless told not to), with the effective `model.toml` and `summary.json`.
 
 use crate::analytics::RunTables;
+use crate::analytics::summary::summarize;
 use crate::metrics::schema;
 use crate::metrics::store::Formats;
 use crate::metrics::{RunResult, Summary, atomic};
@@ -24,8 +25,8 @@ impl RunResult {
     /// Writes the run's tables (Parquet and CSV), `model.toml` and `summary.json` into
     /// `dir`, and returns the summary.
     pub fn write_all(&self, dir: &Path) -> std::io::Result<Summary> {
-        let summary = Summary::from_run(self);
-        let tables = RunTables::with_summary(self, &summary).map_err(std::io::Error::other)?;
+        let tables = RunTables::from_result(self).map_err(std::io::Error::other)?;
+        let summary = summarize(&tables).map_err(std::io::Error::other)?;
         write_folder(dir, &tables, &summary, Formats::default())?;
         Ok(summary)
     }

@@ -135,9 +135,16 @@ fn run_one(request: RunRequest, latest: &AtomicU64, results: &Sender<Msg>, threa
             }
         },
     };
-    let mut digest = Digest::new(run, started.elapsed());
-    digest.replications = replications;
-    let result = Ok(Arc::new(digest));
+    let result = match Digest::new(run, started.elapsed()) {
+        Ok(mut digest) => {
+            digest.replications = replications;
+            Ok(Arc::new(digest))
+        }
+        Err(e) => Err(format!(
+            "the run's tables cannot be read: {}",
+            error_chain(&e)
+        )),
+    };
     let _ = results.send(Msg::RunDone { generation, result });
 }
 

@@ -20,6 +20,32 @@ pub fn small_run(name: &str, sets: &[&str]) -> std::path::PathBuf {
     dir
 }
 
+/// Replaces the run's revocations by `text` (a CSV header and `n` rows), and gives the
+/// rows to unit 0 in the units table, whose counts the folder check compares. Both are
+/// left as CSV only, as older versions wrote them, so the folder is read from its CSVs.
+pub fn replace_revocations(dir: &Path, text: &str, n: usize) {
+    for table in [RunTable::Revocations, RunTable::Units] {
+        std::fs::remove_file(dir.join(table.parquet())).unwrap();
+    }
+    std::fs::write(dir.join(schema::REVOCATIONS_CSV), text).unwrap();
+    let units_path = dir.join(RunTable::Units.csv());
+    let mut r = csv::Reader::from_path(&units_path).unwrap();
+    let header = r.headers().unwrap().clone();
+    let at = header
+        .iter()
+        .position(|h| h == schema::units::REVOCATION_ROWS)
+        .unwrap();
+    let records: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let mut w = csv::Writer::from_path(&units_path).unwrap();
+    w.write_record(&header).unwrap();
+    for (i, row) in records.iter().enumerate() {
+        let mut row: Vec<String> = row.iter().map(String::from).collect();
+        row[at] = if i == 0 { n.to_string() } else { "0".into() };
+        w.write_record(&row).unwrap();
+    }
+    w.flush().unwrap();
+}
+
 fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
     let mut r = csv::Reader::from_path(path).unwrap();
     let header = r.headers().unwrap().clone();
@@ -139,15 +165,7 @@ fn exposure_table_never_pools_revoked_tails_with_sessions_left_alive() {
             100 + i
         );
     }
-    // A folder with CSV tables only (as older versions wrote) is read from its CSVs.
-    std::fs::remove_file(dir.join(RunTable::Revocations.parquet())).unwrap();
-    std::fs::write(dir.join(schema::REVOCATIONS_CSV), text).unwrap();
-    // The folder check counts the rows against the summary's exposure rows.
-    let summary_path = dir.join(schema::SUMMARY_JSON);
-    let mut summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&summary_path).unwrap()).unwrap();
-    summary["exposure"]["by_event"] = serde_json::json!([{ "rows": cases.len() }]);
-    std::fs::write(&summary_path, serde_json::to_vec(&summary).unwrap()).unwrap();
+    replace_revocations(&dir, &text, cases.len());
     analyze(&dir).unwrap();
     let table = rows(&dir.join("exposure.csv"));
     assert!(!table.is_empty());

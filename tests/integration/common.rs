@@ -3,9 +3,9 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use tokensim::domain::PromptCause;
 use tokensim::domain::idp::{Reply, RequestKind};
 use tokensim::engine::SimTime;
-use tokensim::policy::PromptCause;
 use tokensim::scenario::{self, Override, Scenario};
 use tokensim::sim::{AppRef, CallResult, Observer, Outcome, RevocationRecord, SimulationBuilder};
 
@@ -23,6 +23,21 @@ pub fn model(text: &str, sets: &[&str]) -> Scenario {
 /// The real binary built by cargo for this test run.
 pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_tokensim"))
+}
+
+/// Runs the real binary in the repository root with `args`; it must succeed.
+pub fn tokensim(args: &[&str]) -> std::process::Output {
+    let o = std::process::Command::new(binary())
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
 }
 
 /// A fresh, empty temporary folder for one test.
@@ -103,4 +118,10 @@ pub fn probe(scenario: &Scenario) -> Probe {
     };
     sim.run(&mut probe);
     probe
+}
+
+/// The summary of `run`, computed from its tables as `tokensim run` computes it.
+pub fn summary_of(run: &tokensim::metrics::RunResult) -> tokensim::metrics::Summary {
+    let tables = tokensim::analytics::RunTables::from_result(run).unwrap();
+    tokensim::analytics::summary::summarize(&tables).unwrap()
 }

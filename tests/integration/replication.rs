@@ -2,30 +2,16 @@
 //! paired comparisons with common random numbers, CI coverage of a closed form, and the
 //! TUI's replicated figures equal to the CLI's.
 
-use crate::common::{binary, model, root, temp_dir};
+use crate::common::{binary, model, root, temp_dir, tokensim};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use tokensim::engine::rng::replication_seed;
+use tokensim::metrics::RunResult;
 use tokensim::metrics::stats::Estimate;
 use tokensim::metrics::stats::Replications;
-use tokensim::metrics::{RunResult, Summary};
 use tokensim::tui::msg::Replicate;
 use tokensim::tui::worker::Worker;
 use tokensim::tui::{Base, Msg, RunRequest};
-
-fn tokensim(args: &[&str]) -> Output {
-    let o = Command::new(binary())
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
-}
 
 fn small_run(dir: &Path, extra: &[&str]) {
     let mut args = vec![
@@ -207,7 +193,7 @@ profile = "no-cache"
                 let seed = replication_seed(1000 + e, r);
                 let s = model(text, &[&format!("scenario.seed={seed}")]);
                 let run = RunResult::simulate(s, 1, &|_| true).unwrap();
-                Some(Summary::from_run(&run).prompts.per_user_month)
+                Some(crate::common::summary_of(&run).prompts.per_user_month)
             })
             .collect();
         let ci = Estimate::of(&samples).unwrap();

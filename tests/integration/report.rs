@@ -162,7 +162,7 @@ fn report_trusted_csv_columns_by_position() {
         (
             "users.csv",
             header_only,
-            "0 rows, but summary.json's apps means",
+            "0 rows, but units.csv's apps means",
         ),
         (
             "timeseries.csv",

@@ -6,8 +6,6 @@ use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tokensim::metrics::schema::tables::RunTable;
-use tokensim::metrics::store::{self, Formats};
-use tokensim::pipeline::merge::merge_tables;
 
 /// The small model every test shards: an outage on some of 5 units, revocations.
 const SETS: [&str; 8] = [
@@ -21,26 +19,12 @@ const SETS: [&str; 8] = [
     "scenario.start=2026-03-13T07:00",
 ];
 
-fn tokensim(args: &[&str], out: &Path) {
-    let o = Command::new(common::binary())
-        .current_dir(common::root())
-        .args(args)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
 fn run(extra: &[&str], out: &Path) {
     let mut args = vec!["run", "models/incident-response.toml"];
     args.extend_from_slice(&SETS);
     args.extend_from_slice(extra);
-    tokensim(&args, out);
+    args.extend(["--out", out.to_str().unwrap()]);
+    common::tokensim(&args);
 }
 
 /// Runs the N shards of the model into `out`, one process each.
@@ -53,20 +37,20 @@ fn shards(n: u32, out: &Path, extra: &[&str]) {
     }
 }
 
-/// Merges `dir`'s shards and writes the joined tables into `dir/merged`.
+/// `tokensim merge dir`, which writes the run's tables, summary and report into it.
 fn merged(dir: &Path) -> PathBuf {
-    let m = merge_tables(dir).unwrap_or_else(|e| panic!("{e:#?}"));
-    let out = dir.join("merged");
-    std::fs::create_dir_all(&out).unwrap();
-    for (table, df) in RunTable::ALL.into_iter().zip(&m.tables) {
-        store::write(&out, table, df, m.scenario.start, Formats::default()).unwrap();
-    }
-    out
+    common::tokensim(&["merge", dir.to_str().unwrap()]);
+    dir.to_path_buf()
 }
 
 fn assert_same_tables(a: &Path, b: &Path) {
     for t in RunTable::ALL {
-        for name in [t.parquet(), t.csv()] {
+        for name in [
+            t.parquet(),
+            t.csv(),
+            "summary.json".into(),
+            "report.md".into(),
+        ] {
             let (x, y) = (std::fs::read(a.join(&name)), std::fs::read(b.join(&name)));
             assert!(x.unwrap() == y.unwrap(), "{name} differs");
         }
@@ -85,6 +69,10 @@ fn one_and_three_shards_merge_into_the_tables_of_the_plain_run() {
     assert!(rows.lines().count() > 10, "the model has revocations");
     assert_same_tables(&plain, &merged(&one));
     assert_same_tables(&plain, &merged(&three));
+    // `report` on a sharded folder merges it the same way.
+    std::fs::remove_file(three.join("summary.json")).unwrap();
+    common::tokensim(&["report", three.to_str().unwrap()]);
+    assert_same_tables(&plain, &three);
 }
 
 #[test]
@@ -98,7 +86,7 @@ fn a_rerun_shard_rewrites_the_same_bytes() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 6, "{names:?}");
+    assert_eq!(names.len(), RunTable::ALL.len() + 2, "{names:?}");
     let before: Vec<Vec<u8>> = names.iter().map(|n| read(n)).collect();
     run(&["--shard", "1/3"], &dir);
     for (n, b) in names.iter().zip(before) {
@@ -106,11 +94,18 @@ fn a_rerun_shard_rewrites_the_same_bytes() {
     }
 }
 
+/// `tokensim merge dir` fails; returns its error, after checking it wrote nothing.
 fn merge_error(dir: &Path) -> String {
-    match merge_tables(dir) {
-        Ok(_) => panic!("{} merged", dir.display()),
-        Err(e) => format!("{e}"),
+    let o = Command::new(common::binary())
+        .arg("merge")
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "{} merged", dir.display());
+    for name in ["summary.json", "report.md", "users.parquet", "users.csv"] {
+        assert!(!dir.join(name).exists(), "{name} written by a failed merge");
     }
+    String::from_utf8_lossy(&o.stderr).to_string()
 }
 
 #[test]
@@ -180,10 +175,7 @@ fn shards_that_are_not_one_whole_run_are_refused_by_name() {
         let bytes = std::fs::read(&f).unwrap();
         std::fs::write(&f, &bytes[..bytes.len() / 2]).unwrap();
     });
-    let err = format!(
-        "{:#}",
-        anyhow::Error::from(merge_tables(&cut).err().unwrap())
-    );
+    let err = merge_error(&cut);
     assert!(
         err.contains("shard=1") && err.contains("users.parquet"),
         "{err}"
