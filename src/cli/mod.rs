@@ -6,10 +6,12 @@ mod compare;
 mod import;
 mod matrix;
 pub(crate) mod memory;
+mod merge;
 mod model_args;
 mod report;
 mod run;
 mod sensitivity;
+mod shard;
 mod sweep;
 mod trace;
 mod tui;
@@ -38,6 +40,7 @@ Examples:
   tokensim matrix                                print the revocation matrix
   tokensim tui --set scenario.horizon=7d         explore the default scenario interactively
   tokensim report reports/default                re-render a run's report from its tables
+  tokensim run --shard 0/4 --out out/run         one of four shards; then tokensim merge out/run
   tokensim sweep models/sweep-global-outage.toml --vary policy.access_token.lifetime_max=1h,4h
   tokensim compare reports/a reports/b           headline figures side by side
   tokensim import --signins signins.json --out tenant.toml   a model from your tenant's exports
@@ -66,6 +69,9 @@ pub enum Command {
     Tui(tui::TuiArgs),
     /// Re-render a run folder's analytics tables, charts and report.md from its tables.
     Report(report::ReportArgs),
+    /// Join the shards of a run (`run --shard I/N`) into the run's tables and report.
+    Merge(merge::MergeArgs),
+
     /// Run a grid of variants of a model and chart the trade-off frontier.
     #[command(after_help = sweep::HELP)]
     Sweep(sweep::SweepArgs),
@@ -92,6 +98,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Matrix(args) => matrix::matrix(args),
         Command::Tui(args) => tui::tui(args),
         Command::Report(args) => report::report(args),
+        Command::Merge(args) => merge::merge(args),
+
         Command::Sweep(args) => sweep::sweep(args),
         Command::Compare(args) => compare::compare(args),
         Command::Import(args) => import::import(args),

@@ -102,7 +102,7 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     bar.set_message(format!("{} variants × {n} replications", variants.len()));
     let runs_dir = staged.path().join("runs");
     let headlines =
-        crate::pipeline::sweep::run_variants(&runs, &load, threads, &runs_dir, &|_, _, k| {
+        crate::pipeline::sweep::run_variants(&runs, &load, threads, Some(&runs_dir), &|_, _, k| {
             bar.inc(k);
             true
         })

@@ -26,6 +26,7 @@ mod replication;
 mod report;
 mod revocation;
 mod sensitivity;
+mod shard;
 mod steady;
 mod sweep;
 mod timeouts;
