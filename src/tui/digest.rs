@@ -43,27 +43,72 @@ pub struct Digest {
 pub const WORST_USERS: usize = 20;
 
 impl Digest {
-    /// Digests a finished run that took `simulated` to simulate.
+    /// Digests a finished run that took `simulated` to simulate. The figures come in two
+    /// halves of about equal cost (the summary side and the breakdown side), computed on
+    /// two threads: on a lever change the digest is the wait after the simulation.
     pub fn new(run: RunResult, simulated: Duration) -> crate::analytics::Result<Digest> {
         let started = Instant::now();
         let tables = RunTables::from_result(&run)?;
-        let summary = crate::analytics::summary::summarize(&tables)?;
-        let percentiles = crate::analytics::percentiles::percentiles(&tables)?;
-        let groups = breakdown::breakdowns(&tables)?;
-        let rows = |dimension| breakdown::rows(&groups, dimension);
-        let mut digest = Digest {
-            series: platform_series(&tables)?,
-            segments: rows(uc::SEGMENT)?,
-            profiles: rows(uc::PROFILE)?,
-            worst: breakdown::most_affected(&tables, WORST_USERS)?,
-            headline: Headline::new(&summary, &percentiles),
-            summary,
+        let (figures, groups) = std::thread::scope(|scope| {
+            let figures = scope.spawn(|| Figures::of(&tables));
+            let groups = Groups::of(&tables);
+            let figures = figures
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (figures, groups)
+        });
+        let (figures, groups) = (figures?, groups?);
+        Ok(Digest {
+            series: figures.series,
+            segments: groups.segments,
+            profiles: groups.profiles,
+            worst: groups.worst,
+            headline: figures.headline,
+            summary: figures.summary,
             replications: None,
             simulated,
-            digested: Duration::ZERO,
+            digested: started.elapsed(),
             run: Arc::new(run),
-        };
-        digest.digested = started.elapsed();
-        Ok(digest)
+        })
+    }
+}
+
+/// The summary side of a digest: `summary.json`'s figures, the headline and the
+/// platform series.
+struct Figures {
+    summary: Summary,
+    headline: Headline,
+    series: Series,
+}
+
+impl Figures {
+    fn of(tables: &RunTables) -> crate::analytics::Result<Figures> {
+        let summary = crate::analytics::summary::summarize(tables)?;
+        let percentiles = crate::analytics::percentiles::percentiles(tables)?;
+        Ok(Figures {
+            headline: Headline::new(&summary, &percentiles),
+            summary,
+            series: platform_series(tables)?,
+        })
+    }
+}
+
+/// The breakdown side of a digest: the rows by segment and by profile, and the most
+/// affected users.
+struct Groups {
+    segments: Vec<GroupRow>,
+    profiles: Vec<GroupRow>,
+    worst: Vec<UserRow>,
+}
+
+impl Groups {
+    fn of(tables: &RunTables) -> crate::analytics::Result<Groups> {
+        let groups = breakdown::breakdowns(tables)?;
+        let rows = |dimension| breakdown::rows(&groups, dimension);
+        Ok(Groups {
+            segments: rows(uc::SEGMENT)?,
+            profiles: rows(uc::PROFILE)?,
+            worst: breakdown::most_affected(tables, WORST_USERS)?,
+        })
     }
 }
