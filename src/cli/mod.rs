@@ -6,11 +6,14 @@ mod compare;
 mod import;
 mod matrix;
 pub(crate) mod memory;
+mod merge;
 mod model_args;
 mod report;
 mod run;
 mod sensitivity;
+pub(crate) mod shard;
 mod sweep;
+pub(crate) mod sweep_shard;
 mod trace;
 mod tui;
 mod validate;
@@ -69,6 +72,9 @@ pub enum Command {
     /// Run a grid of variants of a model and chart the trade-off frontier.
     #[command(after_help = sweep::HELP)]
     Sweep(sweep::SweepArgs),
+    /// Join the shards of a sharded sweep into its sweep.csv, frontier and sweep.md.
+    #[command(after_help = merge::HELP)]
+    Merge(merge::MergeArgs),
     /// Compare the headline figures of two run folders or two models.
     Compare(compare::CompareArgs),
     /// Build a model from a tenant's Graph exports (sign-in logs, Conditional Access and
@@ -94,6 +100,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report::report(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Compare(args) => compare::compare(args),
+        Command::Merge(args) => merge::merge(args),
         Command::Import(args) => import::import(args),
         Command::Validate(args) => validate::validate(args),
         Command::Sensitivity(args) => sensitivity::sensitivity(args),

@@ -24,6 +24,7 @@ mod revocation;
 mod sensitivity;
 mod steady;
 mod sweep;
+mod sweep_shard;
 mod timeouts;
 mod trace;
 mod tui;

@@ -1,0 +1,321 @@
+//! The index contract of sharded runs and sweeps: `--shard I/N` names the I-th
+//! (0-based) of N disjoint slices; `--shard-from-env --shards N` takes I from the
+//! scheduler, so a Kubernetes Indexed Job, a Slurm job array or `xargs -P` can drive
+//! tokensim without a scheduler of its own.
+
+use clap::Args;
+use std::fmt;
+
+/// Kubernetes Indexed Jobs set this to the pod's completion index, 0..completions-1.
+pub const K8S_INDEX: &str = "JOB_COMPLETION_INDEX";
+/// Slurm job arrays set this to the task's id in `--array` (which may start anywhere).
+pub const SLURM_ID: &str = "SLURM_ARRAY_TASK_ID";
+/// Slurm's lowest id of the array: subtracted, so `--array=1-4` gives shards 0..3.
+pub const SLURM_MIN: &str = "SLURM_ARRAY_TASK_MIN";
+/// Slurm's step of the array (`--array=0-6:2`): the offset is divided by it.
+pub const SLURM_STEP: &str = "SLURM_ARRAY_TASK_STEP";
+/// Slurm's number of tasks in the array: checked against `--shards` when set.
+pub const SLURM_COUNT: &str = "SLURM_ARRAY_TASK_COUNT";
+
+/// One of N disjoint slices, `index` in `0..count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// Which slice, from 0.
+    pub index: u32,
+    /// How many slices.
+    pub count: u32,
+}
+
+impl Shard {
+    /// The slice, checked: `count` ≥ 1 and `index` < `count`. `from` names where the
+    /// index came from in the error.
+    pub fn new(index: u32, count: u32, from: &str) -> Result<Shard, ShardError> {
+        if count == 0 {
+            return Err(ShardError::NoShards);
+        }
+        if index >= count {
+            return Err(ShardError::OutOfRange {
+                index,
+                count,
+                from: from.into(),
+            });
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// Whether item `k` of a list (a scale unit, a sweep run) belongs to this slice:
+    /// round-robin, so the slices differ in size by at most one item and consecutive
+    /// items (units one outage hits, a variant's replications) spread over shards.
+    pub fn owns(&self, k: usize) -> bool {
+        k % self.count as usize == self.index as usize
+    }
+}
+
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = ShardError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let bad = || ShardError::NotAFraction { text: text.into() };
+        let (i, n) = text.split_once('/').ok_or_else(bad)?;
+        let (i, n) = (
+            i.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        Shard::new(i, n, &format!("--shard {text}"))
+    }
+}
+
+/// Why a shard could not be determined.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShardError {
+    /// `--shard` is not `I/N` with two whole numbers.
+    #[error("--shard '{text}' is not I/N with whole numbers (e.g. 0/4 for the first of 4 shards)")]
+    NotAFraction {
+        /// What was given.
+        text: String,
+    },
+    /// N is zero.
+    #[error("the shard count is 0: give N ≥ 1 shards")]
+    NoShards,
+    /// I is not below N.
+    #[error(
+        "shard index {index} from {from} is not below the shard count {count} (indices run 0..{count}-1)"
+    )]
+    OutOfRange {
+        /// The index.
+        index: u32,
+        /// The count.
+        count: u32,
+        /// Where the index came from.
+        from: String,
+    },
+    /// An index variable is not a whole number.
+    #[error("{var}='{value}' is not a whole number")]
+    NotANumber {
+        /// The variable.
+        var: &'static str,
+        /// Its value.
+        value: String,
+    },
+    /// `--shard-from-env` found no index.
+    #[error(
+        "--shard-from-env: neither {K8S_INDEX} (Kubernetes Indexed Job) nor {SLURM_ID} (Slurm job array) is set"
+    )]
+    NoIndex,
+    /// Both schedulers' variables are set and disagree.
+    #[error(
+        "--shard-from-env: {K8S_INDEX}={k8s} and {SLURM_ID} (rebased) ={slurm} disagree; unset one"
+    )]
+    Disagree {
+        /// The Kubernetes index.
+        k8s: u32,
+        /// The rebased Slurm index.
+        slurm: u32,
+    },
+    /// The Slurm id does not fall on the array's grid.
+    #[error("{SLURM_ID}={id} is not on the array {SLURM_MIN}={min}, {SLURM_STEP}={step}")]
+    OffGrid {
+        /// The task id.
+        id: u32,
+        /// The array's lowest id.
+        min: u32,
+        /// The array's step.
+        step: u32,
+    },
+    /// The Slurm array has another number of tasks than `--shards`.
+    #[error("{SLURM_COUNT}={tasks} but --shards {count}: the array and the shard count must match")]
+    CountMismatch {
+        /// Tasks in the array.
+        tasks: u32,
+        /// `--shards`.
+        count: u32,
+    },
+}
+
+/// `--shard I/N` or `--shard-from-env --shards N`, shared by `run` and `sweep`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ShardArgs {
+    /// Run only the I-th (0-based) of N disjoint slices, round-robin (item k belongs to
+    /// shard k mod N), into OUT/shard=I/; `tokensim merge OUT` joins the N shards.
+    #[arg(long, value_name = "I/N", conflicts_with = "shard_from_env")]
+    pub shard: Option<Shard>,
+    /// Take I from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID
+    /// (Slurm array, rebased by SLURM_ARRAY_TASK_MIN and _STEP); N from --shards.
+    #[arg(long, requires = "shards")]
+    pub shard_from_env: bool,
+    /// The shard count N for --shard-from-env.
+    #[arg(long, value_name = "N", requires = "shard_from_env")]
+    pub shards: Option<u32>,
+}
+
+impl ShardArgs {
+    /// The shard asked for, if any, reading the process environment.
+    pub fn get(&self) -> Result<Option<Shard>, ShardError> {
+        self.resolve(|var| std::env::var(var).ok())
+    }
+
+    /// The shard asked for, with `env` reading a variable (a map in tests).
+    pub fn resolve(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<Shard>, ShardError> {
+        if let Some(shard) = self.shard {
+            return Ok(Some(shard));
+        }
+        let Some(count) = self.shards.filter(|_| self.shard_from_env) else {
+            return Ok(None);
+        };
+        let number = |var: &'static str| -> Result<Option<u32>, ShardError> {
+            env(var)
+                .map(|v| {
+                    v.trim().parse().map_err(|_| ShardError::NotANumber {
+                        var,
+                        value: v.clone(),
+                    })
+                })
+                .transpose()
+        };
+        let k8s = number(K8S_INDEX)?;
+        let slurm = match number(SLURM_ID)? {
+            None => None,
+            Some(id) => {
+                let min = number(SLURM_MIN)?.unwrap_or(0);
+                let step = number(SLURM_STEP)?.unwrap_or(1).max(1);
+                if id < min || (id - min) % step != 0 {
+                    return Err(ShardError::OffGrid { id, min, step });
+                }
+                if let Some(tasks) = number(SLURM_COUNT)?
+                    && tasks != count
+                {
+                    return Err(ShardError::CountMismatch { tasks, count });
+                }
+                Some((id - min) / step)
+            }
+        };
+        let (index, from) = match (k8s, slurm) {
+            (Some(k), Some(s)) if k != s => return Err(ShardError::Disagree { k8s: k, slurm: s }),
+            (Some(k), _) => (k, format!("{K8S_INDEX}={k}")),
+            (None, Some(s)) => (s, format!("{SLURM_ID} (rebased) ={s}")),
+            (None, None) => return Err(ShardError::NoIndex),
+        };
+        Shard::new(index, count, &from).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn from_env(count: u32, vars: &[(&str, &str)]) -> Result<Option<Shard>, ShardError> {
+        let vars: BTreeMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let args = ShardArgs {
+            shard: None,
+            shard_from_env: true,
+            shards: Some(count),
+        };
+        args.resolve(|k| vars.get(k).cloned())
+    }
+
+    #[test]
+    fn shard_parses_i_of_n_and_refuses_the_rest() {
+        assert_eq!("2/4".parse(), Ok(Shard { index: 2, count: 4 }));
+        assert_eq!(" 0 / 1 ".parse(), Ok(Shard { index: 0, count: 1 }));
+        for bad in ["4/4", "5/4"] {
+            let e = bad.parse::<Shard>().unwrap_err().to_string();
+            assert!(e.contains("is not below the shard count 4"), "{e}");
+        }
+        assert_eq!("0/0".parse::<Shard>(), Err(ShardError::NoShards));
+        for bad in ["a/4", "1", "1/b", "-1/4", "1.5/4", ""] {
+            let e = bad.parse::<Shard>().unwrap_err().to_string();
+            assert!(e.contains(&format!("'{bad}' is not I/N")), "{e}");
+        }
+    }
+
+    #[test]
+    fn slices_are_round_robin_disjoint_and_cover_everything() {
+        let shards: Vec<Shard> = (0..3).map(|i| Shard::new(i, 3, "test").unwrap()).collect();
+        for k in 0..10 {
+            let owners: Vec<u32> = shards
+                .iter()
+                .filter(|s| s.owns(k))
+                .map(|s| s.index)
+                .collect();
+            assert_eq!(owners, vec![(k % 3) as u32]);
+        }
+    }
+
+    #[test]
+    fn kubernetes_index_is_the_shard() {
+        assert_eq!(
+            from_env(4, &[(K8S_INDEX, "3")]),
+            Ok(Some(Shard { index: 3, count: 4 }))
+        );
+        let e = from_env(4, &[(K8S_INDEX, "4")]).unwrap_err().to_string();
+        assert!(
+            e.contains("JOB_COMPLETION_INDEX=4") && e.contains("below the shard count 4"),
+            "{e}"
+        );
+        let e = from_env(4, &[(K8S_INDEX, "x")]).unwrap_err().to_string();
+        assert_eq!(e, "JOB_COMPLETION_INDEX='x' is not a whole number");
+    }
+
+    #[test]
+    fn slurm_ids_are_rebased_by_the_array_minimum_and_step() {
+        let at = |vars: &[(&str, &str)]| from_env(4, vars);
+        assert_eq!(
+            at(&[(SLURM_ID, "2")]),
+            Ok(Some(Shard { index: 2, count: 4 }))
+        );
+        // --array=1-4
+        let one_based = [(SLURM_ID, "4"), (SLURM_MIN, "1"), (SLURM_COUNT, "4")];
+        assert_eq!(at(&one_based), Ok(Some(Shard { index: 3, count: 4 })));
+        // --array=10-16:2
+        let stepped = [(SLURM_ID, "14"), (SLURM_MIN, "10"), (SLURM_STEP, "2")];
+        assert_eq!(at(&stepped), Ok(Some(Shard { index: 2, count: 4 })));
+        let e = at(&[(SLURM_ID, "13"), (SLURM_MIN, "10"), (SLURM_STEP, "2")]);
+        assert_eq!(
+            e,
+            Err(ShardError::OffGrid {
+                id: 13,
+                min: 10,
+                step: 2
+            })
+        );
+        let e = at(&[(SLURM_ID, "0"), (SLURM_COUNT, "8")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("SLURM_ARRAY_TASK_COUNT=8 but --shards 4"), "{e}");
+        // Without the minimum a 1-based array's last task falls off the end.
+        let e = at(&[(SLURM_ID, "4")]).unwrap_err().to_string();
+        assert!(e.contains("SLURM_ARRAY_TASK_ID (rebased) =4"), "{e}");
+    }
+
+    #[test]
+    fn both_schedulers_must_agree_and_one_must_be_there() {
+        let both = [(K8S_INDEX, "1"), (SLURM_ID, "2"), (SLURM_MIN, "1")];
+        assert_eq!(from_env(4, &both), Ok(Some(Shard { index: 1, count: 4 })));
+        let e = from_env(4, &[(K8S_INDEX, "1"), (SLURM_ID, "2")]);
+        assert_eq!(e, Err(ShardError::Disagree { k8s: 1, slurm: 2 }));
+        let e = from_env(4, &[]).unwrap_err().to_string();
+        assert!(
+            e.contains("JOB_COMPLETION_INDEX") && e.contains("SLURM_ARRAY_TASK_ID"),
+            "{e}"
+        );
+        assert_eq!(from_env(0, &[(K8S_INDEX, "0")]), Err(ShardError::NoShards));
+    }
+
+    #[test]
+    fn no_shard_flags_mean_the_whole_run() {
+        assert_eq!(ShardArgs::default().resolve(|_| Some("1".into())), Ok(None));
+    }
+}
