@@ -7,6 +7,7 @@ mod cli;
 mod closed_form;
 mod common;
 mod crash;
+mod deploy;
 mod determinism;
 mod devices;
 mod exposure;
