@@ -85,7 +85,8 @@ pub enum ShardError {
     NoShards,
     /// I is not below N.
     #[error(
-        "shard index {index} from {from} is not below the shard count {count} (indices run 0..{count}-1)"
+        "shard index {index} from {from} is not below the shard count {count} (indices run from 0 to {})",
+        count - 1
     )]
     OutOfRange {
         /// The index.
@@ -109,14 +110,12 @@ pub enum ShardError {
     )]
     NoIndex,
     /// Both schedulers' variables are set and disagree.
-    #[error(
-        "--shard-from-env: {K8S_INDEX}={k8s} and {SLURM_ID} (rebased) ={slurm} disagree; unset one"
-    )]
+    #[error("--shard-from-env: {K8S_INDEX}={k8s} and {slurm} disagree; unset one")]
     Disagree {
         /// The Kubernetes index.
         k8s: u32,
-        /// The rebased Slurm index.
-        slurm: u32,
+        /// The Slurm index and where it came from.
+        slurm: String,
     },
     /// The Slurm id does not fall on the array's grid.
     #[error("{SLURM_ID}={id} is not on the array {SLURM_MIN}={min}, {SLURM_STEP}={step}")]
@@ -195,13 +194,24 @@ impl ShardArgs {
                 {
                     return Err(ShardError::CountMismatch { tasks, count });
                 }
-                Some((id - min) / step)
+                let index = (id - min) / step;
+                let from = if index == id {
+                    format!("{SLURM_ID}={id}")
+                } else {
+                    format!("{SLURM_ID}={id} (shard {index} of an array from {min} by {step})")
+                };
+                Some((index, from))
             }
         };
         let (index, from) = match (k8s, slurm) {
-            (Some(k), Some(s)) if k != s => return Err(ShardError::Disagree { k8s: k, slurm: s }),
+            (Some(k), Some((s, from))) if k != s => {
+                return Err(ShardError::Disagree {
+                    k8s: k,
+                    slurm: from,
+                });
+            }
             (Some(k), _) => (k, format!("{K8S_INDEX}={k}")),
-            (None, Some(s)) => (s, format!("{SLURM_ID} (rebased) ={s}")),
+            (None, Some(s)) => s,
             (None, None) => return Err(ShardError::NoIndex),
         };
         Shard::new(index, count, &from).map(Some)
@@ -297,15 +307,21 @@ mod tests {
         assert!(e.contains("SLURM_ARRAY_TASK_COUNT=8 but --shards 4"), "{e}");
         // Without the minimum a 1-based array's last task falls off the end.
         let e = at(&[(SLURM_ID, "4")]).unwrap_err().to_string();
-        assert!(e.contains("SLURM_ARRAY_TASK_ID (rebased) =4"), "{e}");
+        assert_eq!(
+            e,
+            "shard index 4 from SLURM_ARRAY_TASK_ID=4 is not below the shard count 4 (indices run from 0 to 3)"
+        );
     }
 
     #[test]
     fn both_schedulers_must_agree_and_one_must_be_there() {
         let both = [(K8S_INDEX, "1"), (SLURM_ID, "2"), (SLURM_MIN, "1")];
         assert_eq!(from_env(4, &both), Ok(Some(Shard { index: 1, count: 4 })));
-        let e = from_env(4, &[(K8S_INDEX, "1"), (SLURM_ID, "2")]);
-        assert_eq!(e, Err(ShardError::Disagree { k8s: 1, slurm: 2 }));
+        let e = from_env(4, &[(K8S_INDEX, "1"), (SLURM_ID, "3"), (SLURM_MIN, "1")]);
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "--shard-from-env: JOB_COMPLETION_INDEX=1 and SLURM_ARRAY_TASK_ID=3 (shard 2 of an array from 1 by 1) disagree; unset one"
+        );
         let e = from_env(4, &[]).unwrap_err().to_string();
         assert!(
             e.contains("JOB_COMPLETION_INDEX") && e.contains("SLURM_ARRAY_TASK_ID"),
