@@ -17,10 +17,12 @@
 //! into per-user tables, per-minute time series, the revocations table (two measures
 //! per attacker model, never pooled) and the run summary.
 //!
-//! Layers, bottom up (dependencies point down only):
+//! Layers, bottom up (dependencies point down only; `tests/integration/layers.rs` checks):
 //! - [`engine`]: integer time, the event queue, seeded random streams;
-//! - [`domain`] and [`policy`]: tokens, apps, platform units, credential events; lifetimes,
-//!   the revocation matrix, CAE and client rules;
+//! - [`domain`]: tokens, apps, platform units, credential events, and the data the rules
+//!   share with them (prompt causes, client profiles);
+//! - [`policy`]: lifetimes, the revocation matrix, CAE and how client libraries react
+//!   (it reads domain state; domain never uses it);
 //! - [`scenario`]: model files → validated scenario (made of domain and policy types,
 //!   which is why it sits above them), population;
 //! - [`sim`]: the simulation of one scale unit, scripted traces, and running all units;
@@ -30,6 +32,8 @@
 //!   percentiles, recovery, exposure, headline figures, figures across replications);
 //! - [`report`]: plotters charts, `report.md`, sweeps and their trade-off frontier,
 //!   replications, sensitivity designs (one-at-a-time, Morris) and tornado charts;
+//! - [`pipeline`]: the thread pool and the stages of every command, simulate →
+//!   in-memory tables → write (Parquet, CSV) → analyse → render;
 //! - [`import`]: a tenant's Microsoft Graph exports (sign-in logs, Conditional Access
 //!   and token lifetime policies) streamed into a model, synthetic exports drawn from a
 //!   model, and a model's simulation validated against sign-in logs;
@@ -44,6 +48,7 @@ pub mod domain;
 pub mod engine;
 pub mod import;
 pub mod metrics;
+pub mod pipeline;
 pub mod policy;
 pub mod report;
 pub mod scenario;

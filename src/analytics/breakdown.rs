@@ -13,8 +13,8 @@ pub const USER_DIMENSIONS: [&str; 3] = [uc::SEGMENT, uc::SIGN_IN, uc::UNIT];
 /// Dimensions whose rows are apps (blocked minutes and percentiles are per app).
 pub const APP_DIMENSIONS: [&str; 3] = [uc::APP, uc::PROFILE, uc::CLIENT];
 
-/// One row per user: its unit, segment and sign-in method, its blocked minutes (any
-/// app), failed calls and prompts (all apps) and number of apps.
+/// One row per user: its unit, segment and sign-in method, its minutes wanted and
+/// blocked (any app), failed calls and prompts (all apps) and number of apps.
 pub fn per_user(tables: &RunTables) -> LazyFrame {
     tables
         .users
@@ -25,6 +25,7 @@ pub fn per_user(tables: &RunTables) -> LazyFrame {
             col(uc::UNIT).first(),
             col(uc::SEGMENT).first(),
             col(uc::SIGN_IN).first(),
+            num(uc::MINUTES_WANTED).first(),
             num(uc::USER_MINUTES_BLOCKED).first(),
             num(uc::CALLS_FAILED).sum(),
             num(uc::PROMPTS_TOTAL).sum().alias(PROMPTS),
@@ -111,4 +112,114 @@ fn group(frame: LazyFrame, dim: &str, counts: [Expr; 5], blocked: Expr, months: 
         .agg(aggs)
         .sort([dim], SortMultipleOptions::default())
         .select(columns)
+}
+
+/// One row of the breakdown table as plain values (for the TUI).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GroupRow {
+    /// The dimension's value: segment name, profile label, ….
+    pub name: String,
+    /// Users in the group.
+    pub users: u64,
+    /// Apps in the group.
+    pub apps: u64,
+    /// Users of the group with a blocked app.
+    pub blocked_users: u64,
+    /// Blocked minutes: summed over users (user dimensions) or apps (app dimensions).
+    pub blocked_minutes: f64,
+    /// p95 blocked minutes of the group's blocked users (or apps); `None` when none was.
+    pub blocked_p95: Option<f64>,
+    /// Prompts per user-month.
+    pub prompts_per_user_month: f64,
+}
+
+/// A user worth a look: among the most blocked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserRow {
+    /// Global user id.
+    pub user: u32,
+    /// Scale unit.
+    pub unit: u32,
+    /// Segment name.
+    pub segment: String,
+    /// Minutes during which some app of the user was blocked.
+    pub blocked_minutes: f64,
+    /// Prompts, all apps.
+    pub prompts: u64,
+}
+
+/// Typed reads of a small result frame's cells.
+struct Cells(DataFrame);
+
+impl Cells {
+    const WHAT: &'static str = "a breakdown row";
+
+    fn number(&self, column: &str, i: usize) -> Result<Option<f64>> {
+        let c = computing(Self::WHAT, self.0.column(column))?;
+        let c = computing(Self::WHAT, c.cast(&DataType::Float64))?;
+        Ok(computing(Self::WHAT, c.f64())?.get(i))
+    }
+
+    fn count(&self, column: &str, i: usize) -> Result<u64> {
+        Ok(self.number(column, i)?.unwrap_or(0.0) as u64)
+    }
+
+    fn text(&self, column: &str, i: usize) -> Result<String> {
+        let c = computing(Self::WHAT, self.0.column(column))?;
+        let c = computing(Self::WHAT, c.cast(&DataType::String))?;
+        let s = computing(Self::WHAT, c.str())?;
+        Ok(s.get(i).unwrap_or_default().to_string())
+    }
+}
+
+/// The rows of `dimension` in the breakdown table `df`, by value.
+pub fn rows(df: &DataFrame, dimension: &str) -> Result<Vec<GroupRow>> {
+    let mine = df
+        .clone()
+        .lazy()
+        .filter(col(DIMENSION).eq(lit(dimension)))
+        .collect();
+    let t = Cells(computing(Cells::WHAT, mine)?);
+    (0..t.0.height())
+        .map(|i| {
+            Ok(GroupRow {
+                name: t.text(VALUE, i)?,
+                users: t.count(USERS, i)?,
+                apps: t.count(APPS, i)?,
+                blocked_users: t.count(BLOCKED_USERS, i)?,
+                blocked_minutes: t.number(BLOCKED_MINUTES, i)?.unwrap_or(0.0),
+                blocked_p95: t.number(BLOCKED_P95, i)?,
+                prompts_per_user_month: t.number(PROMPTS_PER_USER_MONTH, i)?.unwrap_or(0.0),
+            })
+        })
+        .collect()
+}
+
+/// The `n` users with the most blocked minutes, then prompts (ties by id), leaving out
+/// users neither blocked nor prompted.
+pub fn most_affected(tables: &RunTables, n: usize) -> Result<Vec<UserRow>> {
+    let users = per_user(tables)
+        .filter(
+            num(uc::USER_MINUTES_BLOCKED)
+                .gt(lit(0.0))
+                .or(col(PROMPTS).gt(lit(0.0))),
+        )
+        .sort(
+            [uc::USER_MINUTES_BLOCKED, PROMPTS, uc::USER],
+            SortMultipleOptions::default().with_order_descending_multi([true, true, false]),
+        )
+        .limit(n as IdxSize)
+        .collect();
+    let t = Cells(computing("the most affected users", users)?);
+    (0..t.0.height())
+        .map(|i| {
+            Ok(UserRow {
+                user: t.count(uc::USER, i)? as u32,
+                unit: t.count(uc::UNIT, i)? as u32,
+                segment: t.text(uc::SEGMENT, i)?,
+                blocked_minutes: t.number(uc::USER_MINUTES_BLOCKED, i)?.unwrap_or(0.0),
+                prompts: t.count(PROMPTS, i)?,
+            })
+        })
+        .collect()
 }

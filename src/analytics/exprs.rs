@@ -16,7 +16,9 @@ pub fn num(name: &str) -> Expr {
 }
 
 /// The `q` quantile of `values`, linearly interpolated between order statistics (the
-/// value at rank `(n - 1) q`), null when there are no values.
+/// value at rank `(n - 1) q`, Hyndman–Fan type 7), null when there are no values. The
+/// one quantile rule: every percentile of `summary.json`, the report, sweeps and the
+/// TUI is computed by this expression.
 pub fn quantile(values: Expr, q: f64) -> Expr {
     values.quantile(lit(q), QuantileMethod::Linear)
 }

@@ -2,7 +2,7 @@
 //! lines of a comparison, the first table of a report.
 
 use super::percentiles::{BLOCKED_PER_USER, METRIC, P95};
-use super::tables::SummaryView;
+use crate::metrics::Summary;
 use polars::prelude::*;
 
 /// A headline metric: its column name in `sweep.csv` and its label with unit.
@@ -69,7 +69,7 @@ pub struct Headline {
 
 impl Headline {
     /// The headline of a run from its summary and its percentiles table.
-    pub fn new(summary: &SummaryView, percentiles: &DataFrame) -> Headline {
+    pub fn new(summary: &Summary, percentiles: &DataFrame) -> Headline {
         let outages = &summary.outages;
         let requests = |k: &str| summary.token_requests.get(k).copied().unwrap_or(0) as f64;
         let issued = requests("ok") + requests("backup");
@@ -81,7 +81,7 @@ impl Headline {
             None
         };
         let values = [
-            Some(summary.users as f64),
+            Some(f64::from(summary.users)),
             Some(summary.blocked.users as f64),
             Some(summary.blocked.user_minutes),
             Some(summary.blocked.calls_failed as f64),
@@ -98,7 +98,7 @@ impl Headline {
             Some(summary.prompts.per_user_month),
             Some(requests("429")),
             (issued > 0.0).then(|| requests("backup") / issued),
-            summary.exposure.p95_minutes,
+            summary.exposure.all.p95_minutes,
             summary.exposure.left_alive_share,
         ];
         Headline { values }
@@ -129,7 +129,12 @@ pub fn format_value(v: Option<f64>) -> String {
 
 /// The headline of the run folder `dir` (reads its tables; writes nothing).
 pub fn of_run(dir: &std::path::Path) -> super::Result<Headline> {
-    let tables = super::RunTables::load(dir)?;
-    let percentiles = super::percentiles::percentiles(&tables)?;
-    Ok(Headline::new(&tables.summary, &percentiles))
+    of_tables(&super::RunTables::load(dir)?)
+}
+
+/// The headline of a run's tables.
+pub fn of_tables(tables: &super::RunTables) -> super::Result<Headline> {
+    let summary = super::summary::summarize(tables)?;
+    let percentiles = super::percentiles::percentiles(tables)?;
+    Ok(Headline::new(&summary, &percentiles))
 }

@@ -1,8 +1,10 @@
 //! Analytics over a run's stored tables, with polars.
 //!
-//! [`RunTables::load`] reads a run folder (`users.csv`, `timeseries.csv`,
-//! `segment_timeseries.csv`, `summary.json`, `model.toml` and, when the run simulated
-//! revocations, `revocations.csv`) into DataFrames. The metrics are small named
+//! [`RunTables`] holds a run's tables as DataFrames: built in memory from a finished run
+//! ([`RunTables::from_result`]) or read back from a run folder ([`RunTables::load`]:
+//! `users`, `timeseries`, `segment_timeseries` and `revocations` as Parquet, or CSV in
+//! older folders, with `units` and `model.toml`); every figure of `summary.json` is
+//! computed from them ([`summary`]). The metrics are small named
 //! expression functions ([`exprs`]) combined into lazy pipelines that are collected
 //! once per table: breakdowns by segment, app, profile, client type, sign-in method and
 //! scale unit ([`breakdown`]), percentiles ([`percentiles`]), revocation exposure per
@@ -19,9 +21,11 @@ pub mod exposure;
 pub mod exprs;
 pub mod headline;
 pub mod percentiles;
+pub mod read;
 pub mod recovery;
 pub mod replication;
 pub mod series;
+pub mod summary;
 pub mod table;
 pub mod tables;
 pub mod verify;
@@ -41,6 +45,18 @@ pub enum AnalyticsError {
     Missing {
         /// The missing file.
         file: PathBuf,
+    },
+    /// A folder written before the `units` table existed.
+    #[error(
+        "{file} does not exist: the folder was written by an older tokensim; rerun the run it holds with `tokensim run {model} --out {dir}`"
+    )]
+    OldFolder {
+        /// The missing table.
+        file: PathBuf,
+        /// The folder's model, which reruns the same run.
+        model: PathBuf,
+        /// The folder.
+        dir: PathBuf,
     },
     /// A table could not be read or has the wrong columns.
     #[error("cannot read {file}")]

@@ -1,27 +1,65 @@
-//! Time to recovery per outage and scale unit: minutes from the end of the outage until
-//! the unit's blocked users are back to their baseline (the most blocked in the hour
-//! before the start), the same rule the summary applies to all units hit together.
+//! The one recovery rule: minutes from the end of an outage (or of one of its phases)
+//! until the blocked users of the units it hit are back to their baseline, the most
+//! blocked in the hour before the incident started; `null` if never within the horizon.
+//! `recovery.csv` applies it to each unit hit, the summary to all units hit together.
 
 use super::exprs::num;
 use super::{Result, RunTables, computing};
+use crate::engine::SimTime;
 use crate::engine::time::MS_PER_MINUTE;
 pub use crate::metrics::schema::recovery::*;
 use crate::metrics::schema::timeseries as ts;
 use polars::prelude::*;
 
+/// `[start, end)` in whole minutes of the horizon: the minute `start` falls in, to the
+/// first minute boundary at or after `end`, both clamped to the horizon.
+pub fn minute_window(tables: &RunTables, start: SimTime, end: SimTime) -> (i64, i64) {
+    let minutes = tables.minutes();
+    (
+        (start.minute() as i64).min(minutes),
+        (end.as_millis().div_ceil(MS_PER_MINUTE) as i64).min(minutes),
+    )
+}
+
 /// The outage incidents in whole minutes: `(name, start minute, end minute, units hit)`
 /// (a preset's phases are one incident, from its first start to its last end).
 pub fn outage_minutes(tables: &RunTables) -> Vec<(String, i64, i64, Vec<u32>)> {
     let s = &tables.scenario;
-    let minutes = tables.minutes();
     s.incidents()
         .iter()
         .map(|i| {
-            let end = (i.end.as_millis().div_ceil(MS_PER_MINUTE) as i64).min(minutes);
-            let hit = s.incident_units(i);
-            (i.name.clone(), i.start.minute() as i64, end, hit)
+            let (start, end) = minute_window(tables, i.start, i.end);
+            (i.name.clone(), start, end, s.incident_units(i))
         })
         .collect()
+}
+
+/// The rule over `frame` (`key`, `minute`, `blocked_users` columns: one series per key):
+/// per key its baseline before minute `start`, its peak from `start` on, and its
+/// recovery minutes after minute `end`.
+pub fn rule(frame: LazyFrame, key: &str, start: i64, end: i64) -> LazyFrame {
+    let blocked = || num(ts::BLOCKED_USERS);
+    let levels = frame.clone().group_by([col(key)]).agg([
+        blocked()
+            .filter(between(start - 60, start))
+            .max()
+            .fill_null(lit(0.0))
+            .alias(BASELINE),
+        blocked()
+            .filter(col(ts::MINUTE).gt_eq(lit(start)))
+            .max()
+            .alias(PEAK),
+    ]);
+    let recovered = frame
+        .left_join(levels.clone(), col(key), col(key))
+        .filter(
+            col(ts::MINUTE)
+                .gt_eq(lit(end))
+                .and(blocked().lt_eq(col(BASELINE))),
+        )
+        .group_by([col(key)])
+        .agg([(col(ts::MINUTE).min() - lit(end)).alias(RECOVERY)]);
+    levels.left_join(recovered, col(key), col(key))
 }
 
 /// One row per outage and unit hit: outage, unit, baseline, peak, recovery minutes.
@@ -44,38 +82,20 @@ pub fn recovery(tables: &RunTables) -> Result<DataFrame> {
     computing("the recovery times", all.collect())
 }
 
-fn between(from: i64, to: i64) -> Expr {
+/// Rows whose minute is in `[from, to)`.
+pub fn between(from: i64, to: i64) -> Expr {
     col(ts::MINUTE)
         .gt_eq(lit(from))
         .and(col(ts::MINUTE).lt(lit(to)))
 }
 
 fn per_unit(tables: &RunTables, name: &str, start: i64, end: i64, hit: &[u32]) -> LazyFrame {
-    let in_hit = super::exprs::in_units(hit);
-    let frame = tables.timeseries.clone().lazy().filter(in_hit);
-    let blocked = || num(ts::BLOCKED_USERS);
-    let levels = frame.clone().group_by([col(ts::UNIT)]).agg([
-        blocked()
-            .filter(between(start - 60, start))
-            .max()
-            .fill_null(lit(0.0))
-            .alias(BASELINE),
-        blocked()
-            .filter(col(ts::MINUTE).gt_eq(lit(start)))
-            .max()
-            .alias(PEAK),
-    ]);
-    let recovered = frame
-        .left_join(levels.clone(), col(ts::UNIT), col(ts::UNIT))
-        .filter(
-            col(ts::MINUTE)
-                .gt_eq(lit(end))
-                .and(blocked().lt_eq(col(BASELINE))),
-        )
-        .group_by([col(ts::UNIT)])
-        .agg([(col(ts::MINUTE).min() - lit(end)).alias(RECOVERY)]);
-    levels
-        .left_join(recovered, col(ts::UNIT), col(ts::UNIT))
+    let frame = tables
+        .timeseries
+        .clone()
+        .lazy()
+        .filter(super::exprs::in_units(hit));
+    rule(frame, ts::UNIT, start, end)
         .sort([ts::UNIT], SortMultipleOptions::default())
         .select([
             lit(name).alias(OUTAGE),

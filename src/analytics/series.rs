@@ -8,10 +8,11 @@ use super::headline::Headline;
 use super::percentiles::percentiles;
 use super::recovery::{outage_minutes, recovery};
 use super::table::write_frame;
-use super::tables::{RunTables, SummaryView};
+use super::tables::RunTables;
 use super::{Result, Table, computing};
+use crate::domain::PromptCause;
+use crate::metrics::Summary;
 use crate::metrics::schema::{self, segments as sc, timeseries as ts, users as uc};
-use crate::policy::PromptCause;
 use crate::scenario::Scenario;
 use polars::prelude::*;
 use std::path::Path;
@@ -71,7 +72,7 @@ pub fn replication_dirs(dir: &Path) -> Vec<std::path::PathBuf> {
 }
 
 /// The bands of a replicated run folder around each outage (empty without replications).
-pub fn bands(dir: &Path, summary: &SummaryView) -> Result<Vec<Band>> {
+pub fn bands(dir: &Path, summary: &Summary) -> Result<Vec<Band>> {
     let n = summary.replications.as_ref().map_or(0, |r| r.n);
     let dirs = replication_dirs(dir);
     if n < 2 || dirs.len() < 2 {
@@ -112,7 +113,7 @@ pub struct ReportData {
     /// The scenario that ran.
     pub scenario: Scenario,
     /// The run's summary.
-    pub summary: SummaryView,
+    pub summary: Summary,
     /// Headline values.
     pub headline: Headline,
     /// One load series per outage that hit some unit.
@@ -159,7 +160,14 @@ pub const TABLES: [&str; 4] = [
 /// Reads the run folder `dir`, writes the analytics tables into it (CSV and Parquet)
 /// and returns what a report draws.
 pub fn analyze(dir: &Path) -> Result<ReportData> {
-    let tables = RunTables::load(dir)?;
+    analyze_tables(RunTables::load(dir)?, dir)
+}
+
+/// Analyses a run's tables (in memory, or read from `dir`), writes the analytics tables
+/// into the run folder `dir` (CSV and Parquet) and returns what a report draws; the
+/// replication bands come from `dir`'s `replications/`.
+pub fn analyze_tables(tables: RunTables, dir: &Path) -> Result<ReportData> {
+    let summary = super::summary::summarize(&tables)?;
     let mut b = breakdowns(&tables)?;
     let mut p = percentiles(&tables)?;
     let mut r = recovery(&tables)?;
@@ -174,9 +182,9 @@ pub fn analyze(dir: &Path) -> Result<ReportData> {
     }
     let (segment_minutes, segment_blocked) = segment_series(&tables)?;
     Ok(ReportData {
-        headline: Headline::new(&tables.summary, &p),
+        headline: Headline::new(&summary, &p),
         loads: load_series(&tables)?,
-        bands: bands(dir, &tables.summary)?,
+        bands: bands(dir, &summary)?,
         segment_minutes,
         segment_blocked,
         blocked_minutes: column(
@@ -201,7 +209,7 @@ pub fn analyze(dir: &Path) -> Result<ReportData> {
         breakdowns: Table::from_frame(&b, 1),
         percentiles: Table::from_frame(&p, 2),
         recovery: Table::from_frame(&r, 0),
-        summary: tables.summary,
+        summary,
         scenario: tables.scenario,
     })
 }

@@ -1,66 +1,71 @@
-//! A run folder read back: its tables as DataFrames, its summary and its scenario.
+//! The tables of one run as DataFrames, with its summary and its scenario: built in
+//! memory from a finished run, or read back from a run folder.
 
-use super::{AnalyticsError, Result, verify};
-use crate::metrics::RunResult;
-use crate::metrics::schema::{self, revocations as rc, timeseries as ts, users as uc};
-use crate::metrics::summary::{Blocked, DuringOutages, OutageImpact, Prompts};
+use super::{AnalyticsError, Result, computing, read, verify};
+use crate::metrics::schema::{self, tables::RunTable};
+use crate::metrics::summary::Summary;
+use crate::metrics::{RunResult, frames, unit_tallies};
 use crate::scenario::{self, Scenario};
 use polars::prelude::*;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-/// The tables of one run.
+/// The tables of one run, with the canonical types of [`RunTable::schema`].
 pub struct RunTables {
-    /// The run folder.
-    pub dir: PathBuf,
-    /// The scenario that ran, rebuilt from the folder's `model.toml`.
+    /// The scenario that ran (for a folder, rebuilt from its `model.toml`).
     pub scenario: Scenario,
-    /// The headline figures the recorder computed (`summary.json`).
-    pub summary: SummaryView,
-    /// `users.csv`: one row per user and app.
+    /// What `summary.json` holds beyond the tables (none for a run in memory).
+    pub summary: Option<SummaryView>,
+    /// `users`: one row per user and app.
     pub users: DataFrame,
-    /// `timeseries.csv`: one row per minute and unit.
+    /// `timeseries`: one row per minute and unit.
     pub timeseries: DataFrame,
-    /// `segment_timeseries.csv`: one row per minute and segment.
+    /// `segment_timeseries`: one row per minute and segment.
     pub segments: DataFrame,
-    /// `revocations.csv`, when the run simulated revocations.
+    /// `revocations`, when the run simulated revocations.
     pub revocations: Option<DataFrame>,
+    /// `units`: per unit and outage window, the tallies no other table has.
+    pub units: DataFrame,
 }
 
-/// The parts of `summary.json` the analytics read (other fields are ignored, so the
-/// summary can grow without breaking old readers); the nested parts reuse the
-/// summary's own types.
+/// The parts of `summary.json` that are not computed from the tables: where the run
+/// came from, and the figures across replications (other fields are ignored).
 #[derive(Debug, Clone, Deserialize)]
 pub struct SummaryView {
     /// The model file and overrides the run came from.
     pub source: String,
     /// Seed of the run (checked against `model.toml`).
     pub seed: u64,
-    /// Users simulated.
-    pub users: u64,
-    /// User × app rows (the rows of `users.csv`).
-    pub apps: u64,
-    /// Token requests by outcome label.
-    pub token_requests: std::collections::BTreeMap<String, u64>,
-    /// Prompt figures.
-    pub prompts: Prompts,
-    /// Blocked figures.
-    pub blocked: Blocked,
-    /// One entry per outage incident.
-    pub outages: Vec<OutageImpact>,
-    /// The exposure headline (absent in summaries older than the exposure analysis).
-    #[serde(default)]
-    pub exposure: crate::metrics::exposure::ExposureView,
-    /// Totals over the outages as a union (absent in summaries of older versions).
-    #[serde(default)]
-    pub during_outages: Option<DuringOutages>,
     /// The figures across replications, when the run had more than one.
     #[serde(default)]
     pub replications: Option<crate::metrics::stats::Replications>,
 }
 
+impl SummaryView {
+    /// The view of a summary computed in memory: the same fields `summary.json` gives.
+    pub fn of(summary: &Summary) -> SummaryView {
+        let value = serde_json::to_value(summary).expect("a summary serialises");
+        serde_json::from_value(value).expect("a summary has every field of its view")
+    }
+}
+
 impl RunTables {
-    /// Reads the run folder `dir`.
+    /// The tables of a finished run, built in memory (nothing is read or written).
+    pub fn from_result(run: &RunResult) -> Result<RunTables> {
+        let revocations = computing("the revocations table", frames::revocations(run))?;
+        Ok(RunTables {
+            scenario: run.scenario.clone(),
+            summary: None,
+            users: computing("the users table", frames::users(run))?,
+            timeseries: computing("the time series", frames::timeseries(run))?,
+            segments: computing("the segment time series", frames::segments(run))?,
+            revocations: (revocations.height() > 0).then_some(revocations),
+            units: computing("the units table", unit_tallies::units_frame(run))?,
+        })
+    }
+
+    /// Reads the run folder `dir`: each table from Parquet, or from CSV in folders of
+    /// older versions.
     pub fn load(dir: &Path) -> Result<RunTables> {
         let model_path = required(dir, schema::MODEL_TOML)?;
         let text =
@@ -68,90 +73,92 @@ impl RunTables {
                 file: model_path.clone(),
                 source,
             })?;
-        let scenario = scenario::parse_model(&text, &model_path.display().to_string(), &[])?;
-        let summary_path = required(dir, schema::SUMMARY_JSON)?;
-        let summary: SummaryView = std::fs::read(&summary_path)
-            .map_err(serde_json::Error::io)
-            .and_then(|bytes| serde_json::from_slice(&bytes))
-            .map_err(|source| AnalyticsError::Summary {
-                file: summary_path,
-                source,
-            })?;
+        let mut scenario = scenario::parse_model(&text, &model_path.display().to_string(), &[])?;
+        let summary = read_summary(dir)?;
+        if let Some(s) = &summary {
+            scenario.source = s.source.clone();
+        }
+        let (units, units_file) = units_table(dir)?;
+        let (users, users_file) = read::table(dir, RunTable::Users)?;
+        let (timeseries, timeseries_file) = read::table(dir, RunTable::Timeseries)?;
+        let (segments, segments_file) = read::table(dir, RunTable::Segments)?;
+        let (revocations, revocations_file) = read::table(dir, RunTable::Revocations)?;
         let tables = RunTables {
-            dir: dir.to_path_buf(),
-            users: read_columns(
-                &required(dir, schema::USERS_CSV)?,
-                &RunResult::users_header(),
-                |name| match name {
-                    uc::SEGMENT | uc::APP | uc::PROFILE | uc::CLIENT | uc::SIGN_IN => {
-                        DataType::String
-                    }
-                    uc::MINUTES_WANTED | uc::MINUTES_BLOCKED | uc::USER_MINUTES_BLOCKED => {
-                        DataType::Float64
-                    }
-                    _ => DataType::Int64,
-                },
-                &users_read(),
-            )?,
-            timeseries: read_columns(
-                &required(dir, schema::TIMESERIES_CSV)?,
-                &ts::ALL.map(String::from),
-                |name| match name {
-                    ts::TIME => DataType::String,
-                    _ => DataType::Int64,
-                },
-                &TIMESERIES_READ.map(String::from),
-            )?,
-            segments: read_checked(dir, schema::SEGMENTS_CSV, &schema::segments::ALL)?,
-            revocations: read_checked(dir, schema::REVOCATIONS_CSV, &rc::all())
-                .map(|df| (df.height() > 0).then_some(df))?,
+            users,
+            timeseries,
+            segments,
+            revocations: (revocations.height() > 0).then_some(revocations),
+            units,
             scenario,
             summary,
         };
-        tables.check_rows()?;
+        let files = [
+            users_file,
+            timeseries_file,
+            segments_file,
+            revocations_file,
+            units_file,
+        ];
+        tables.check_rows(dir, &files)?;
         Ok(tables)
     }
 
     /// Every table has the rows its summary and model say, and the summary is of the
     /// model's run: a folder mixing two runs, or a table cut short, is refused.
-    fn check_rows(&self) -> Result<()> {
+    /// `files` are the files the tables came from, in [`RunTable::ALL`] order.
+    fn check_rows(&self, dir: &Path, files: &[PathBuf; 5]) -> Result<()> {
         let s = &self.scenario;
-        if self.summary.seed != s.seed {
+        if let Some(summary) = self.summary.as_ref().filter(|v| v.seed != s.seed) {
             return Err(AnalyticsError::Mismatch {
-                file: self.dir.join(schema::SUMMARY_JSON),
+                file: dir.join(schema::SUMMARY_JSON),
                 message: format!(
                     "seed {} but {} says seed {}: the folder mixes two runs",
-                    self.summary.seed,
+                    summary.seed,
                     schema::MODEL_TOML,
                     s.seed
                 ),
             });
         }
+        let units = |column: &str| -> Result<u64> {
+            let total = computing(
+                "the units table's counts",
+                self.units.column(column).and_then(|c| {
+                    c.cast(&DataType::Int64)
+                        .and_then(|c| Ok(c.i64()?.sum().unwrap_or(0)))
+                }),
+            )?;
+            Ok(total as u64)
+        };
+        let from_units = |what: &str| {
+            format!(
+                "{}'s {what}",
+                files[4].file_name().unwrap_or_default().to_string_lossy()
+            )
+        };
         let minutes = self.minutes() as u64;
-        let file = |name| self.dir.join(name);
         verify::rows(
-            &file(schema::USERS_CSV),
+            &files[0],
             self.users.height(),
-            self.summary.apps,
-            "summary.json's apps",
+            units(schema::units::APPS)?,
+            &from_units("apps"),
         )?;
         verify::rows(
-            &file(schema::TIMESERIES_CSV),
+            &files[1],
             self.timeseries.height(),
             minutes * s.scale_units as u64,
             "the model's minutes × scale units",
         )?;
         verify::rows(
-            &file(schema::SEGMENTS_CSV),
+            &files[2],
             self.segments.height(),
             minutes * s.segments.len() as u64,
             "the model's minutes × segments",
         )?;
         verify::rows(
-            &file(schema::REVOCATIONS_CSV),
+            &files[3],
             self.revocations.as_ref().map_or(0, DataFrame::height),
-            self.summary.exposure.rows(),
-            "summary.json's exposure rows (by_event)",
+            units(schema::units::REVOCATION_ROWS)?,
+            &from_units("revocation rows"),
         )
     }
 
@@ -169,6 +176,32 @@ impl RunTables {
     }
 }
 
+/// `summary.json`, when the folder has one (the tables hold every figure of it).
+fn read_summary(dir: &Path) -> Result<Option<SummaryView>> {
+    let path = dir.join(schema::SUMMARY_JSON);
+    if !path.exists() {
+        return Ok(None);
+    }
+    std::fs::read(&path)
+        .map_err(serde_json::Error::io)
+        .and_then(|bytes| serde_json::from_slice(&bytes))
+        .map(Some)
+        .map_err(|source| AnalyticsError::Summary { file: path, source })
+}
+
+/// The `units` table; a folder without it was written by a tokensim older than it.
+fn units_table(dir: &Path) -> Result<(DataFrame, PathBuf)> {
+    let table = RunTable::Units;
+    if !dir.join(table.parquet()).exists() && !dir.join(table.csv()).exists() {
+        return Err(AnalyticsError::OldFolder {
+            file: dir.join(table.csv()),
+            model: dir.join(schema::MODEL_TOML),
+            dir: dir.to_path_buf(),
+        });
+    }
+    read::table(dir, table)
+}
+
 fn required(dir: &Path, name: &str) -> Result<PathBuf> {
     let path = dir.join(name);
     if path.exists() {
@@ -176,88 +209,4 @@ fn required(dir: &Path, name: &str) -> Result<PathBuf> {
     } else {
         Err(AnalyticsError::Missing { file: path })
     }
-}
-
-/// The columns of `timeseries.csv` the analytics use. The two big tables (a row per
-/// minute and unit, a row per user and app) are read with only these columns, which
-/// halves the memory a report of a million users takes.
-const TIMESERIES_READ: [&str; 7] = [
-    ts::MINUTE,
-    ts::UNIT,
-    ts::OFFERED,
-    ts::ADMITTED,
-    ts::BACKUP_SERVED,
-    ts::CAPACITY,
-    ts::BLOCKED_USERS,
-];
-
-/// The columns of `users.csv` the analytics use: all but minutes wanted and the
-/// request counters.
-fn users_read() -> Vec<String> {
-    RunResult::users_header()
-        .into_iter()
-        .filter(|c| c != uc::MINUTES_WANTED && !c.starts_with(uc::REQUESTS_PREFIX))
-        .collect()
-}
-
-/// Reads a CSV table with a header, inferring column types from the whole file.
-pub fn read_csv(path: &Path) -> Result<DataFrame> {
-    read_with(path, CsvReadOptions::default())
-}
-
-/// Reads only `wanted` of a table tokensim wrote, whose columns and their types
-/// are known (`all` in file order, typed by `dtype`), so no inference pass is needed.
-fn read_columns(
-    path: &Path,
-    all: &[String],
-    dtype: impl Fn(&str) -> DataType,
-    wanted: &[String],
-) -> Result<DataFrame> {
-    let schema: Schema = all
-        .iter()
-        .map(|c| Field::new(c.as_str().into(), dtype(c)))
-        .collect();
-    verify::header(path, all)?;
-    let names: Arc<[PlSmallStr]> = wanted.iter().map(|c| c.as_str().into()).collect();
-    let options = CsvReadOptions::default()
-        .with_schema(Some(Arc::new(schema)))
-        .with_columns(Some(names));
-    let df = read_with(path, options)?;
-    verify::complete(path, &df)?;
-    Ok(df)
-}
-
-/// Reads a smaller table of the folder whose header must be `all`, inferring types.
-fn read_checked(dir: &Path, name: &str, all: &[&str]) -> Result<DataFrame> {
-    let path = required(dir, name)?;
-    verify::header(
-        &path,
-        &all.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
-    )?;
-    read_csv(&path)
-}
-
-fn read_with(path: &Path, options: CsvReadOptions) -> Result<DataFrame> {
-    options
-        .with_has_header(true)
-        .with_infer_schema_length(None)
-        .try_into_reader_with_file_path(Some(path.to_path_buf()))
-        .and_then(|r| r.finish())
-        .map_err(|source| {
-            // polars' hints (`infer_schema_length`, `ignore_errors`) are for its own
-            // users; for a table tokensim wrote, a bad value means the file was edited.
-            let text = source.to_string();
-            let first = text.lines().next().unwrap_or_default();
-            if first.starts_with("could not parse") {
-                AnalyticsError::Mismatch {
-                    file: path.to_path_buf(),
-                    message: format!("{first}, a type tokensim never writes there"),
-                }
-            } else {
-                AnalyticsError::Read {
-                    file: path.to_path_buf(),
-                    source,
-                }
-            }
-        })
 }

@@ -27,6 +27,21 @@ pub fn header(file: &Path, expected: &[String]) -> Result<()> {
         .read_line(&mut first)
         .map_err(read)?;
     let found: Vec<&str> = first.trim_end_matches(['\n', '\r']).split(',').collect();
+    columns(file, &found, expected)?;
+    let mut last = [0u8];
+    f.seek(SeekFrom::End(-1)).map_err(read)?;
+    f.read_exact(&mut last).map_err(read)?;
+    if last[0] != b'\n' {
+        return Err(mismatch(
+            file,
+            "the last row does not end with a line break: the file was cut short".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that the columns `found` in `file` are exactly `expected`, in order.
+pub fn columns(file: &Path, found: &[&str], expected: &[String]) -> Result<()> {
     let missing: Vec<&str> = expected
         .iter()
         .map(String::as_str)
@@ -56,15 +71,6 @@ pub fn header(file: &Path, expected: &[String]) -> Result<()> {
                 found[k],
                 expected[k]
             ),
-        ));
-    }
-    let mut last = [0u8];
-    f.seek(SeekFrom::End(-1)).map_err(read)?;
-    f.read_exact(&mut last).map_err(read)?;
-    if last[0] != b'\n' {
-        return Err(mismatch(
-            file,
-            "the last row does not end with a line break: the file was cut short".into(),
         ));
     }
     Ok(())

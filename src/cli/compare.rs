@@ -1,14 +1,14 @@
 //! `tokensim compare A B`: headline figures of two runs side by side, with differences.
-//! A and B are run folders, or model files that are run first (into a temporary folder
-//! under the system temp dir). With `--replications N`, both models run with the same
-//! replication seeds (common random numbers) and each difference gets its paired CI.
+//! A and B are run folders, or model files that are run first and analysed in memory.
+//! With `--replications N`, both models run with the same replication seeds (common
+//! random numbers) and each difference gets its paired CI.
 
 use super::model_args::Replicate;
-use crate::analytics::headline::{format_value, of_run};
+use crate::analytics::headline::{format_value, of_run, of_tables};
 use crate::analytics::replication::paired_table;
 use crate::analytics::{Headline, METRICS, Table};
 use crate::metrics::RunResult;
-use crate::report::replicate::replicate;
+use crate::pipeline::replicate::replicate;
 use crate::scenario;
 use anyhow::Context;
 use clap::Args;
@@ -37,8 +37,8 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
     if args.replicate.replicated() {
         return paired(&args, threads);
     }
-    let a = headline(&args.a, "a", threads)?;
-    let b = headline(&args.b, "b", threads)?;
+    let a = headline(&args.a, threads)?;
+    let b = headline(&args.b, threads)?;
     print!(
         "{}",
         table(
@@ -52,20 +52,14 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn headline(path: &Path, tag: &str, threads: usize) -> anyhow::Result<Headline> {
+fn headline(path: &Path, threads: usize) -> anyhow::Result<Headline> {
     if path.is_dir() {
         return of_run(path).with_context(|| format!("cannot read the run in {}", path.display()));
     }
     let scenario = scenario::load_file(path, &[])?;
-    let dir = std::env::temp_dir().join(format!("tokensim-compare-{}-{tag}", std::process::id()));
     let run = RunResult::simulate(scenario, threads, &|_| true)?;
-    run.write_all(&dir)
-        .with_context(|| format!("cannot write {}", dir.display()))?;
-    let headline =
-        of_run(&dir).with_context(|| format!("cannot read the run of {}", path.display()));
-    // The temporary run folder only served this comparison.
-    let _ = std::fs::remove_dir_all(&dir);
-    headline
+    let tables = crate::pipeline::finish(&run)?.tables;
+    of_tables(&tables).with_context(|| format!("cannot analyse the run of {}", path.display()))
 }
 
 /// Runs both models with the same replication seeds (the base seed is A's) and prints

@@ -1,6 +1,6 @@
 //! Arguments shared by every command that loads a model.
 
-use crate::report::replicate::Plan;
+use crate::pipeline::replicate::Plan;
 use crate::scenario::{self, Override, Scenario};
 use clap::Args;
 use std::path::PathBuf;

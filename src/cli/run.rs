@@ -2,11 +2,12 @@
 
 use super::memory::MemoryGuard;
 use super::model_args::{ModelArgs, Replicate, Threads};
-use crate::analytics::headline::of_run;
+use crate::analytics::headline::of_tables;
 use crate::analytics::replication::{advice, table};
-use crate::metrics::{RunResult, Summary};
-use crate::report::folder::Staged;
-use crate::report::replicate::{Plan, replicate};
+use crate::metrics::RunResult;
+use crate::metrics::store::Formats;
+use crate::pipeline::folder::Staged;
+use crate::pipeline::replicate::{Plan, replicate};
 use crate::sim::progress_total;
 use anyhow::Context;
 use clap::Args;
@@ -55,6 +56,9 @@ pub struct RunArgs {
     /// Output folder (default: reports/<scenario name>).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Write the run's tables as Parquet only, without their CSV copies.
+    #[arg(long)]
+    no_csv: bool,
 }
 
 /// Runs the scenario end to end.
@@ -89,19 +93,20 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     })?;
     let mut elapsed = started.elapsed();
     let dir = staged.path();
-    let mut summary = result
-        .write_all(dir)
-        .with_context(|| format!("cannot write the outputs to {}", out.display()))?;
-    let events = result.events();
-    // The report reads the tables back: free the run's own copy first.
+    let mut finished = crate::pipeline::finish(&result)?;
+    // The tables are built: free the recorders before analysing.
     drop(result);
     if args.replicate.replicated() {
-        replicated(&args, plan, base_seed, &mut summary, dir, &bar)?;
+        let first = of_tables(&finished.tables)?;
+        finished.summary.replications = Some(replicated(&args, plan, base_seed, first, dir, &bar)?);
         elapsed = started.elapsed();
     }
     bar.finish_and_clear();
-    crate::report::render(dir)
-        .with_context(|| format!("cannot write the report in {}", out.display()))?;
+    let events = finished.events;
+    let formats = Formats { csv: !args.no_csv };
+    let summary = finished
+        .save(dir, formats)
+        .with_context(|| format!("cannot write the outputs to {}", out.display()))?;
     staged
         .commit()
         .with_context(|| format!("cannot write the outputs to {}", out.display()))?;
@@ -127,17 +132,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs replications 2..N into `out/replications/`, adds their figures to `summary`,
-/// and rewrites `summary.json`.
+/// Runs replications 2..N into `out/replications/` and returns the figures across
+/// all of them (`first` is the headline of replication 1, the run itself).
 fn replicated(
     args: &RunArgs,
     plan: Plan,
     base_seed: u64,
-    summary: &mut Summary,
+    first: crate::analytics::Headline,
     out: &Path,
     bar: &ProgressBar,
-) -> anyhow::Result<()> {
-    let first = of_run(out).with_context(|| format!("cannot read the run in {}", out.display()))?;
+) -> anyhow::Result<crate::metrics::stats::Replications> {
     let load = |sets: &[crate::scenario::Override]| args.model.load_with(sets);
     let runs = out.join(crate::metrics::schema::REPLICATIONS_DIR);
     let (_, figures) = replicate(
@@ -153,10 +157,7 @@ fn replicated(
         },
     )
     .with_context(|| format!("the replications into {} failed", runs.display()))?;
-    summary.replications = Some(figures);
-    summary
-        .write(out)
-        .with_context(|| format!("cannot write the summary in {}", out.display()))
+    Ok(figures)
 }
 
 fn print_replications(r: &crate::metrics::stats::Replications) {

@@ -1,8 +1,8 @@
 //! `tokensim sensitivity`: which unpublished parameters move the headline figures.
 
 use super::model_args::ModelArgs;
+use crate::pipeline::sweep::run_variants;
 use crate::report::sensitivity::{self, Param};
-use crate::report::sweep::run_variants;
 use anyhow::Context;
 use clap::Args;
 use std::path::PathBuf;

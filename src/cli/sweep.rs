@@ -5,8 +5,8 @@ use super::model_args::{ModelArgs, Replicate};
 use super::shard::ShardArgs;
 use super::sweep_shard::{self, Plan};
 use crate::analytics::headline::metric_index;
-use crate::report::folder::Staged;
-use crate::report::replicate::seeds;
+use crate::pipeline::folder::Staged;
+use crate::pipeline::replicate::seeds;
 use crate::report::sweep::{self, Vary};
 use anyhow::Context;
 use clap::Args;
@@ -125,11 +125,12 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         None => format!("{} variants × {n} replications", variants.len()),
     });
     let runs_dir = staged.path().join(sweep_shard::RUNS);
-    let headlines = sweep::run_variants(&runs, &load, threads, &runs_dir, &|_, _, k| {
-        bar.inc(k);
-        true
-    })
-    .with_context(|| format!("the sweep into {} failed", out.display()))?;
+    let headlines =
+        crate::pipeline::sweep::run_variants(&runs, &load, threads, &runs_dir, &|_, _, k| {
+            bar.inc(k);
+            true
+        })
+        .with_context(|| format!("the sweep into {} failed", out.display()))?;
     bar.finish_and_clear();
     if let Some(shard) = shard {
         let plan = Plan {

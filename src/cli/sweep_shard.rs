@@ -6,7 +6,7 @@
 use super::shard::Shard;
 use crate::analytics::Headline;
 use crate::analytics::headline::of_run;
-use crate::report::replicate::seeds;
+use crate::pipeline::replicate::seeds;
 use crate::report::sweep::{self, Variant, Vary};
 use crate::scenario::Scenario;
 use anyhow::{Context, bail};

@@ -1,9 +1,9 @@
 //! `tokensim trace`: one client app against a scripted timeline of platform answers.
 
 use crate::domain::idp::{Answer, RequestKind};
+use crate::domain::{Jitter, Profile};
 use crate::engine::SimDuration;
 use crate::metrics::atomic;
-use crate::policy::{Jitter, Profile};
 use crate::scenario::raw::Dur;
 use crate::scenario::script::{RawSettings, parse_script};
 use crate::sim::CallResult;

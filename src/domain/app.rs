@@ -1,7 +1,7 @@
 //! Client apps as configured in a segment: client type, library profile and habits.
 
+use crate::domain::{Profile, RetryPolicy};
 use crate::engine::SimDuration;
-use crate::policy::client_profile::{Profile, RetryPolicy};
 use serde::{Deserialize, Serialize};
 
 /// OAuth client types; they decide which grants an app uses and what the backup

@@ -4,8 +4,8 @@
 //! is what makes one sign-in serve several apps, so prompts are counted as people see them.
 
 use super::token::{RefreshToken, SessionCookie};
+use crate::domain::PromptCause;
 use crate::engine::{SimDuration, SimTime};
-use crate::policy::PromptCause;
 use serde::{Deserialize, Serialize};
 
 /// A PRT stays valid this long after its last renewal ("valid for 14 days").
@@ -157,18 +157,16 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::token::AuthTime;
+    use crate::domain::token::{AuthTime, Authentication};
 
     fn prt_used_at(t: SimTime) -> Session {
         let mut s = Session::new(SessionKind::Prt);
-        s.issue(RefreshToken {
+        let auth = Authentication {
             auth_time: AuthTime::at(t),
-            last_used: t,
             multi_factor: true,
-            fixed_expiry: None,
             password_based: false,
-            revoked: false,
-        });
+        };
+        s.issue(auth.refresh_token(t, None));
         s
     }
 

@@ -3,8 +3,8 @@
 //! that answers for eligible sessions while the primary fails.
 
 use super::outage::{Outage, OutageKind};
+use crate::domain::PromptCause;
 use crate::engine::{Purpose, Rng, SimDuration, SimTime};
-use crate::policy::PromptCause;
 use serde::{Deserialize, Serialize};
 
 /// What a unit does with requests above capacity.

@@ -57,6 +57,10 @@ pub enum UnitSelection {
     Share(f64),
 }
 
+/// How long a server hangs in a `timeout` outage (or a scripted `timeout` answer) before
+/// it drops the connection, when the model does not say.
+pub const DEFAULT_HANG: SimDuration = SimDuration::from_secs(120);
+
 /// A validated outage: one phase of an incident (a preset can have several).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outage {

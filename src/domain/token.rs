@@ -1,4 +1,6 @@
-//! What an app holds: an access token, a refresh token and (browser apps) a session cookie.
+//! What an app holds: an access token, a refresh token and (browser apps) a session
+//! cookie, and the one place each is minted: refresh tokens and cookies from the
+//! [`Authentication`] they descend from, access tokens by [`AccessToken::issue`].
 
 use crate::engine::{SimDuration, SimTime};
 
@@ -14,6 +16,16 @@ pub struct AccessToken {
 }
 
 impl AccessToken {
+    /// A token issued at `issued` that lives `lifetime`, to be refreshed proactively
+    /// after `refresh_on` if the server sent `refresh_in`.
+    pub fn issue(issued: SimTime, lifetime: SimDuration, refresh_on: Option<SimTime>) -> Self {
+        AccessToken {
+            issued,
+            expires: issued + lifetime,
+            refresh_on,
+        }
+    }
+
     /// Whether a cache keeping `margin` of lifetime in reserve still serves it at `t`:
     /// while at least `margin` remains, as MSAL does (served with exactly 300 s left).
     pub fn usable_at(&self, t: SimTime, margin: SimDuration) -> bool {
@@ -54,6 +66,44 @@ impl AuthTime {
     }
 }
 
+/// The facts of an interactive authentication that every refresh token and cookie
+/// descending from it carries (its time, its factors, whether a password was typed):
+/// minting both from one value keeps a session's tokens in step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Authentication {
+    /// When the user authenticated.
+    pub auth_time: AuthTime,
+    /// With more than a password.
+    pub multi_factor: bool,
+    /// The user typed a password (revocation matrix class).
+    pub password_based: bool,
+}
+
+impl Authentication {
+    /// A fresh refresh token from it, last used at `t`; `fixed_expiry` for single-page apps.
+    pub fn refresh_token(self, t: SimTime, fixed_expiry: Option<SimTime>) -> RefreshToken {
+        RefreshToken {
+            auth_time: self.auth_time,
+            last_used: t,
+            multi_factor: self.multi_factor,
+            fixed_expiry,
+            password_based: self.password_based,
+            revoked: false,
+        }
+    }
+
+    /// A fresh session cookie from it, last presented at `t`.
+    pub fn cookie(self, t: SimTime) -> SessionCookie {
+        SessionCookie {
+            auth_time: self.auth_time,
+            last_used: t,
+            multi_factor: self.multi_factor,
+            password_based: self.password_based,
+            revoked: false,
+        }
+    }
+}
+
 /// A refresh token (the session an app holds at the token endpoint).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RefreshToken {
@@ -71,6 +121,17 @@ pub struct RefreshToken {
     pub revoked: bool,
 }
 
+impl RefreshToken {
+    /// The authentication it descends from.
+    pub fn authentication(&self) -> Authentication {
+        Authentication {
+            auth_time: self.auth_time,
+            multi_factor: self.multi_factor,
+            password_based: self.password_based,
+        }
+    }
+}
+
 /// A browser session cookie at the sign-in service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionCookie {
@@ -84,6 +145,17 @@ pub struct SessionCookie {
     pub password_based: bool,
     /// Revoked by a credential or admin event: `prompt=none` with it fails.
     pub revoked: bool,
+}
+
+impl SessionCookie {
+    /// The authentication it descends from.
+    pub fn authentication(&self) -> Authentication {
+        Authentication {
+            auth_time: self.auth_time,
+            multi_factor: self.multi_factor,
+            password_based: self.password_based,
+        }
+    }
 }
 
 /// The token classes of the revocation matrix (DESIGN §1.2), in its column order.
@@ -181,6 +253,37 @@ impl TokenClasses {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 11: refresh tokens and cookies were minted field by field in three places
+    /// (warm start, `prompt=none`, interactive sign-in); each round trip through one
+    /// [`Authentication`] must keep the time and both credential facts apart.
+    #[test]
+    fn minting_in_three_places_kept_one_authentication() {
+        let t = SimTime::ZERO + SimDuration::from_hours(5);
+        for (multi_factor, password_based) in [(true, false), (false, true)] {
+            let auth = Authentication {
+                auth_time: AuthTime::before_start(SimDuration::from_hours(2)),
+                multi_factor,
+                password_based,
+            };
+            let rt = auth.refresh_token(t, Some(t + SimDuration::from_hours(24)));
+            let cookie = auth.cookie(t);
+            assert_eq!(rt.authentication(), auth);
+            assert_eq!(cookie.authentication(), auth);
+            assert_eq!(
+                cookie
+                    .authentication()
+                    .refresh_token(t, None)
+                    .authentication(),
+                auth
+            );
+            assert_eq!((rt.last_used, cookie.last_used), (t, t));
+            assert!(!rt.revoked && !cookie.revoked);
+            assert_eq!(rt.fixed_expiry, Some(t + SimDuration::from_hours(24)));
+        }
+        let at = AccessToken::issue(t, SimDuration::from_hours(1), None);
+        assert_eq!(at.expires, t + SimDuration::from_hours(1));
+    }
 
     /// Issue 10, defect 9: a token with exactly the margin left was treated as expired.
     #[test]

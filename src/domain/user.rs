@@ -64,7 +64,8 @@ pub enum Activity {
     /// local time (what `tokensim import` fits from sign-in timestamps).
     Weekly {
         /// Mean session starts per user in each of the 168 hours of the week, Monday
-        /// 00:00–01:00 first. Shared, because activity is cloned per session start.
+        /// 00:00–01:00 first. Shared, so the scenario copies that sweeps and the TUI
+        /// make do not copy it.
         rates_per_hour: Arc<[f64]>,
         /// Length of each session; zero means a single app call.
         session: SimDuration,

@@ -197,22 +197,27 @@ mod tests {
         Cancel(usize),
         Pop,
         PopBefore(u64),
+        Peek,
     }
 
     fn op() -> impl Strategy<Value = Op> {
         prop_oneof![
             3 => (0u64..50).prop_map(Op::Schedule),
+            // Far ahead: entries that move down through several digits of the radix heap.
+            1 => (0u64..1 << 40).prop_map(Op::Schedule),
             1 => (0usize..64).prop_map(Op::Cancel),
             2 => Just(Op::Pop),
             1 => (0u64..50).prop_map(Op::PopBefore),
+            1 => Just(Op::Peek),
         ]
     }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(512))]
         /// The queue behaves like a `BTreeMap` keyed by (time, seq): same pops, same
-        /// cancels. Events are scheduled up to 50 ms after the last one popped, as a
-        /// simulation does; offsets of 0 exercise ties.
+        /// cancels, same peeks (also when events are scheduled after a peek). Events are
+        /// scheduled up to 50 ms after the last one popped, as a simulation does (offsets
+        /// of 0 exercise ties), or up to 2^40 ms after it.
         #[test]
         fn matches_btreemap_shadow(ops in proptest::collection::vec(op(), 0..200)) {
             let mut q = EventQueue::new();
@@ -241,6 +246,10 @@ mod tests {
                         if let Some((t, _)) = expected {
                             now = t.0;
                         }
+                    }
+                    Op::Peek => {
+                        let expected = shadow.first_key_value().map(|(&(t, _), _)| SimTime(t));
+                        prop_assert_eq!(q.peek_time(), expected);
                     }
                     Op::PopBefore(d) => {
                         let until = now + d;

@@ -5,9 +5,9 @@
 use super::devices;
 use super::sessions;
 use super::signins::{AppKey, Event, Method, SignInLog};
+use crate::domain::Profile;
 use crate::domain::{ClientType, DeviceKind, SignIn};
 use crate::engine::SimDuration;
-use crate::policy::Profile;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// At most this many segments; rarer app sets are folded into one `other` segment.

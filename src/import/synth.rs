@@ -12,8 +12,9 @@ use crate::domain::idp::{Reply, RequestKind};
 use crate::domain::user::Segment;
 use crate::engine::{Purpose, Rng, SimTime};
 use crate::metrics::atomic;
+use crate::pipeline::{all_units, run_units};
 use crate::scenario::Scenario;
-use crate::sim::{AppRef, AppRow, Observer, Outcome, RunError, run_units};
+use crate::sim::{AppRef, AppRow, Observer, Outcome, RunError};
 use serde_json::json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -100,7 +101,13 @@ impl Observer for Rows {
 
 /// Simulates `scenario` and returns its rows, units in order.
 pub fn draw(scenario: &Scenario, threads: usize) -> Result<Vec<Row>, RunError> {
-    let runs = run_units(scenario, threads, |_, apps| Rows::new(apps), &|_| true)?;
+    let runs = run_units(
+        scenario,
+        &all_units(scenario),
+        threads,
+        |_, apps| Rows::new(apps),
+        &|_| true,
+    )?;
     Ok(runs.into_iter().flat_map(|r| r.observer.rows).collect())
 }
 

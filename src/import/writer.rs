@@ -3,10 +3,10 @@
 
 use super::findings::Findings;
 use super::fit::{Fit, FitSegment};
+use crate::domain::Profile;
 use crate::domain::user::HOURS_PER_WEEK;
 use crate::engine::SimDuration;
 use crate::engine::time::MS_PER_HOUR;
-use crate::policy::Profile;
 use std::fmt::Write;
 
 /// Users per scale unit of an imported model.

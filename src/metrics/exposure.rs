@@ -1,13 +1,12 @@
 //! The `exposure` object of `summary.json` and the exposure headline sentences. Measure
 //! (a), the tail of a session the event revoked, and measure (b), the sessions it left
-//! alive, are computed separately and never pooled ([`crate::domain::exposure`]).
+//! alive, are separate and never pooled ([`crate::domain::exposure`]); they are computed
+//! from `revocations.csv` by `analytics::summary`.
 
 use super::units::{duration, percent};
 use crate::domain::EventKind;
-use crate::domain::events::EventModel;
-use crate::domain::exposure::{Attacker, Fate, Window};
-use crate::sim::RevocationRecord;
-use serde::{Deserialize, Serialize};
+use crate::domain::exposure::Attacker;
+use serde::Serialize;
 
 /// Exposure statistics over revocation rows (one per event and app).
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -16,28 +15,14 @@ pub struct ExposureStats {
     pub events: u64,
     /// Median exposure in minutes (`null` without events).
     pub p50_minutes: Option<f64>,
-    /// 95th percentile (nearest rank).
+    /// 95th percentile (linear interpolation between order statistics, as every
+    /// percentile tokensim reports: `analytics::exprs::quantile`).
     pub p95_minutes: Option<f64>,
     /// Longest.
     pub max_minutes: Option<f64>,
 }
 
 impl ExposureStats {
-    /// Statistics of `minutes` (any order).
-    pub fn of(mut minutes: Vec<f64>) -> ExposureStats {
-        minutes.sort_by(f64::total_cmp);
-        let rank = |p: f64| {
-            let n = minutes.len();
-            (n > 0).then(|| minutes[((p * n as f64).ceil() as usize).clamp(1, n) - 1])
-        };
-        ExposureStats {
-            events: minutes.len() as u64,
-            p50_minutes: rank(0.5),
-            p95_minutes: rank(0.95),
-            max_minutes: minutes.last().copied(),
-        }
-    }
-
     /// `p50 47 min / p95 86 min`, or `None` without rows.
     fn text(&self) -> Option<String> {
         Some(format!(
@@ -114,118 +99,7 @@ pub struct Exposure {
     pub by_event: Vec<EventExposure>,
 }
 
-/// The parts of the `exposure` object that analytics read back from `summary.json`.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct ExposureView {
-    /// p95 of measure (a) for the headline attacker and event kinds.
-    #[serde(default)]
-    pub p95_minutes: Option<f64>,
-    /// Measure (b) beside it.
-    #[serde(default)]
-    pub left_alive_share: Option<f64>,
-    /// The headline sentences.
-    #[serde(default)]
-    pub headlines: Vec<String>,
-    /// Per event kind: how many rows of `revocations.csv` it has.
-    #[serde(default)]
-    pub by_event: Vec<EventRows>,
-}
-
-/// The row count of one event kind's entry in `by_event`.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct EventRows {
-    /// Rows (apps of the users hit).
-    pub rows: u64,
-}
-
-impl ExposureView {
-    /// Rows of `revocations.csv` the summary accounts for.
-    pub fn rows(&self) -> u64 {
-        self.by_event.iter().map(|e| e.rows).sum()
-    }
-}
-
-/// Measure (a) of a revoked session in minutes: its tail, or zero when the attacker
-/// holds nothing usable (Token Protection), so the policy shows in the percentiles.
-fn minutes(w: Window) -> Option<f64> {
-    match w {
-        Window::Tail(d) => Some(d.as_minutes_f64()),
-        Window::Nothing => Some(0.0),
-        Window::Alive(_) => None,
-    }
-}
-
-fn tail(rows: &[&RevocationRecord], attacker: Attacker) -> Tail {
-    let revoked: Vec<_> = rows
-        .iter()
-        .filter(|r| r.facts.fate == Fate::Revoked)
-        .collect();
-    let of = |cae: bool| {
-        ExposureStats::of(
-            revoked
-                .iter()
-                .filter(|r| r.cae == cae)
-                .filter_map(|r| minutes(r.facts.window(attacker)))
-                .collect(),
-        )
-    };
-    Tail {
-        attacker,
-        cae: of(true),
-        non_cae: of(false),
-        nothing: revoked
-            .iter()
-            .filter(|r| r.facts.window(attacker) == Window::Nothing)
-            .count() as u64,
-        alive_bound: rows
-            .iter()
-            .filter(|r| r.facts.fate == Fate::LeftAlive)
-            .filter(|r| r.facts.window(attacker) == Window::Nothing)
-            .count() as u64,
-    }
-}
-
-fn left_alive(rows: &[&RevocationRecord]) -> LeftAlive {
-    let with_session = rows
-        .iter()
-        .filter(|r| r.facts.fate != Fate::NoSession)
-        .count();
-    let alive: Vec<_> = rows
-        .iter()
-        .filter(|r| r.facts.fate == Fate::LeftAlive)
-        .collect();
-    LeftAlive {
-        sessions: alive.len() as u64,
-        share: (with_session > 0).then(|| alive.len() as f64 / with_session as f64),
-        indefinitely: alive
-            .iter()
-            .filter(|r| r.facts.while_used.is_none())
-            .count() as u64,
-        while_used: ExposureStats::of(
-            alive
-                .iter()
-                .filter_map(|r| r.facts.while_used.map(|d| d.as_minutes_f64()))
-                .collect(),
-        ),
-        idle: ExposureStats::of(
-            alive
-                .iter()
-                .map(|r| r.facts.idle.as_minutes_f64())
-                .collect(),
-        ),
-    }
-}
-
 impl EventExposure {
-    fn of(event: EventKind, rows: &[&RevocationRecord]) -> EventExposure {
-        EventExposure {
-            event,
-            rows: rows.len() as u64,
-            revoked: Attacker::ALL.iter().map(|a| tail(rows, *a)).collect(),
-            left_alive: left_alive(rows),
-        }
-    }
-
     /// The sentence an architect can quote, for `attacker`.
     pub fn headline(&self, attacker: Attacker) -> String {
         let t = self
@@ -279,59 +153,5 @@ impl EventExposure {
             }
         }
         s
-    }
-}
-
-impl Exposure {
-    /// The exposure of a run's revocation rows under the model's headline settings.
-    pub fn of(rows: &[&RevocationRecord], events: &EventModel) -> Exposure {
-        let by_event: Vec<EventExposure> = EventKind::ALL
-            .iter()
-            .filter_map(|k| {
-                let mine: Vec<_> = rows.iter().copied().filter(|r| r.event == *k).collect();
-                (!mine.is_empty()).then(|| EventExposure::of(*k, &mine))
-            })
-            .collect();
-        let attacker = events.exposure_attacker;
-        let chosen: Vec<_> = rows
-            .iter()
-            .copied()
-            .filter(|r| events.in_headline(r.event))
-            .collect();
-        let t = tail(&chosen, attacker);
-        let all = chosen
-            .iter()
-            .filter(|r| r.facts.fate == Fate::Revoked)
-            .filter_map(|r| minutes(r.facts.window(attacker)))
-            .collect();
-        Exposure {
-            all: ExposureStats::of(all),
-            cae: t.cae,
-            non_cae: t.non_cae,
-            attacker,
-            left_alive_share: left_alive(&chosen).share,
-            headlines: by_event
-                .iter()
-                .filter(|e| events.in_headline(e.event))
-                .map(|e| e.headline(attacker))
-                .collect(),
-            by_event,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nearest_rank_percentiles() {
-        let s = ExposureStats::of((1..=20).rev().map(f64::from).collect());
-        assert_eq!(s.events, 20);
-        assert_eq!(s.p50_minutes, Some(10.0));
-        assert_eq!(s.p95_minutes, Some(19.0));
-        assert_eq!(s.max_minutes, Some(20.0));
-        let none = ExposureStats::of(vec![]);
-        assert_eq!((none.events, none.p50_minutes), (0, None));
     }
 }

@@ -2,10 +2,10 @@
 //! [`Observer`], keeping flat per-app counters and per-minute columns.
 
 use super::window::WindowTally;
+use crate::domain::PromptCause;
 use crate::domain::idp::{Answer, Reply, RequestKind};
 use crate::engine::time::MS_PER_MINUTE;
 use crate::engine::{SimDuration, SimTime};
-use crate::policy::PromptCause;
 use crate::scenario::Scenario;
 use crate::sim::{AppRef, AppRow, CallResult, Observer, Outcome, RevocationRecord};
 use std::collections::HashMap;

@@ -47,6 +47,39 @@ pub mod users {
     pub const PROMPTS_PREFIX: &str = "prompts_";
     /// All prompts.
     pub const PROMPTS_TOTAL: &str = "prompts_total";
+
+    /// All columns in file order.
+    pub fn all() -> Vec<String> {
+        use crate::domain::PromptCause;
+        use crate::sim::Outcome;
+        let mut h: Vec<String> = [
+            USER,
+            UNIT,
+            SEGMENT,
+            APP,
+            PROFILE,
+            CLIENT,
+            SIGN_IN,
+            MINUTES_WANTED,
+            MINUTES_BLOCKED,
+            USER_MINUTES_BLOCKED,
+            CALLS_FAILED,
+        ]
+        .map(String::from)
+        .to_vec();
+        h.extend(
+            Outcome::ALL
+                .iter()
+                .map(|o| format!("{REQUESTS_PREFIX}{}", o.label())),
+        );
+        h.extend(
+            PromptCause::ALL
+                .iter()
+                .map(|c| format!("{PROMPTS_PREFIX}{}", c.label())),
+        );
+        h.push(PROMPTS_TOTAL.into());
+        h
+    }
 }
 
 /// `timeseries.csv` columns.
@@ -101,6 +134,55 @@ pub mod segments {
 
     /// All columns in file order.
     pub const ALL: [&str; 3] = [MINUTE, SEGMENT, BLOCKED_USERS];
+}
+
+/// `units.csv` columns: per scale unit a `run` row (events, shared sign-in apps, the
+/// unit's table rows) and one row per outage window (each incident's impact window, and
+/// the union of them all) with what the unit's users lost inside it. Every value is a
+/// count or a sum over the unit, so the table of a whole run is the concatenation of its
+/// units' rows; a value that does not apply to a row is 0.
+pub mod units {
+    /// Scale unit.
+    pub const UNIT: &str = "unit";
+    /// Which row: [`RUN`], [`INCIDENT_WINDOW`] or [`DURING_OUTAGES`].
+    pub const WINDOW: &str = "window";
+    /// Incident index in model order (incident rows; empty on the others).
+    pub const INCIDENT: &str = "incident";
+    /// Events the engine processed for the unit.
+    pub const EVENTS: &str = "events";
+    /// Other apps the unit's prompts also served through a shared sign-in.
+    pub const SHARED_SIGN_IN_APPS: &str = "shared_sign_in_apps";
+    /// Rows of `users.csv` from the unit.
+    pub const APPS: &str = "apps";
+    /// Rows of `revocations.csv` from the unit.
+    pub const REVOCATION_ROWS: &str = "revocation_rows";
+    /// Users of the unit blocked (or with a failed call) inside the window.
+    pub const USERS_BLOCKED: &str = "users_blocked";
+    /// Blocked user-minutes inside the window (exact hundredths).
+    pub const BLOCKED_MINUTES: &str = "blocked_minutes";
+    /// App calls inside the window that got no token.
+    pub const CALLS_FAILED: &str = "calls_failed";
+
+    /// Value of [`WINDOW`]: the unit's whole run.
+    pub const RUN: &str = "run";
+    /// Value of [`WINDOW`]: one incident's impact window.
+    pub const INCIDENT_WINDOW: &str = "incident";
+    /// Value of [`WINDOW`]: the union of every incident's impact window.
+    pub const DURING_OUTAGES: &str = "during_outages";
+
+    /// All columns in file order.
+    pub const ALL: [&str; 10] = [
+        UNIT,
+        WINDOW,
+        INCIDENT,
+        EVENTS,
+        SHARED_SIGN_IN_APPS,
+        APPS,
+        REVOCATION_ROWS,
+        USERS_BLOCKED,
+        BLOCKED_MINUTES,
+        CALLS_FAILED,
+    ];
 }
 
 /// `revocations.csv` columns: one row per access-cutting event and app of its user.
@@ -276,4 +358,116 @@ pub mod sweep {
     /// Column (with replications): ids of the variants whose CIs overlap this one's on
     /// both frontier axes (not distinguishable), separated by spaces.
     pub const OVERLAPS: &str = "overlaps";
+}
+
+/// The canonical run tables: their file names and column types, declared once, so the
+/// frames built in memory, their Parquet and CSV files, and those files read back
+/// (older CSV-only folders too) are the same tables with the same dtypes.
+pub mod tables {
+    use super::{revocations as rc, segments as sc, timeseries as ts, units as un, users as uc};
+    use crate::domain::exposure::Attacker;
+    use polars::prelude::{DataType, Field, Schema};
+
+    /// One canonical table of a run.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum RunTable {
+        /// One row per user and app.
+        Users,
+        /// One row per minute and unit.
+        Timeseries,
+        /// One row per minute and segment.
+        Segments,
+        /// One row per access-cutting event and app of its user.
+        Revocations,
+        /// Per scale unit and outage window, the tallies no other table has.
+        Units,
+    }
+
+    impl RunTable {
+        /// Every table, in the order they are written.
+        pub const ALL: [RunTable; 5] = [
+            RunTable::Users,
+            RunTable::Timeseries,
+            RunTable::Segments,
+            RunTable::Revocations,
+            RunTable::Units,
+        ];
+
+        /// File stem (`users`, ...).
+        pub fn stem(self) -> &'static str {
+            match self {
+                RunTable::Users => "users",
+                RunTable::Timeseries => "timeseries",
+                RunTable::Segments => "segment_timeseries",
+                RunTable::Revocations => "revocations",
+                RunTable::Units => "units",
+            }
+        }
+
+        /// `<stem>.csv`.
+        pub fn csv(self) -> String {
+            format!("{}.csv", self.stem())
+        }
+
+        /// `<stem>.parquet`.
+        pub fn parquet(self) -> String {
+            format!("{}.parquet", self.stem())
+        }
+
+        /// The columns of the file, in file order, with their canonical types.
+        pub fn file_schema(self) -> Schema {
+            let names = match self {
+                RunTable::Users => super::users::all(),
+                RunTable::Timeseries => ts::ALL.map(String::from).to_vec(),
+                RunTable::Segments => sc::ALL.map(String::from).to_vec(),
+                RunTable::Revocations => rc::all().into_iter().map(String::from).collect(),
+                RunTable::Units => un::ALL.map(String::from).to_vec(),
+            };
+            names
+                .iter()
+                .map(|c| Field::new(c.as_str().into(), self.dtype(c)))
+                .collect()
+        }
+
+        /// The columns held in memory: the file's, but the time series' calendar
+        /// `time`, which the writer derives from `minute` (a text column of a row per
+        /// minute and unit would be the largest column of a big run).
+        pub fn schema(self) -> Schema {
+            let mut schema = self.file_schema();
+            if self == RunTable::Timeseries {
+                schema.shift_remove(ts::TIME);
+            }
+            schema
+        }
+
+        /// The canonical type of column `name`: minutes are `Float64` holding exact
+        /// hundredths, counts and ids `Int64`, flags `Boolean`, labels `String`.
+        pub fn dtype(self, name: &str) -> DataType {
+            let minutes = |n: &str| {
+                n == rc::TIME_MINUTES
+                    || n == rc::IDLE_MINUTES
+                    || Attacker::ALL.iter().any(|&a| n == rc::minutes(a))
+            };
+            match (self, name) {
+                (
+                    RunTable::Users,
+                    uc::SEGMENT | uc::APP | uc::PROFILE | uc::CLIENT | uc::SIGN_IN,
+                ) => DataType::String,
+                (
+                    RunTable::Users,
+                    uc::MINUTES_WANTED | uc::MINUTES_BLOCKED | uc::USER_MINUTES_BLOCKED,
+                ) => DataType::Float64,
+                (RunTable::Timeseries, ts::TIME) | (RunTable::Segments, sc::SEGMENT) => {
+                    DataType::String
+                }
+                (RunTable::Revocations, rc::CAE | rc::TOKEN_PROTECTION) => DataType::Boolean,
+                (RunTable::Revocations, rc::USER | rc::UNIT) => DataType::Int64,
+                (RunTable::Revocations, n) if minutes(n) => DataType::Float64,
+                (RunTable::Revocations, _) => DataType::String,
+                (RunTable::Units, un::WINDOW) => DataType::String,
+                (RunTable::Units, un::BLOCKED_MINUTES) => DataType::Float64,
+                _ => DataType::Int64,
+            }
+        }
+    }
 }

@@ -1,11 +1,9 @@
-//! `summary.json`: the headline figures of a run, and the short text summary.
+//! `summary.json`: the headline figures of a run, and the short text summary. They are
+//! computed from the run's tables by `analytics::summary::summarize`, so each has one
+//! definition shared with the report, sweeps, comparisons and the TUI.
 
 pub use super::exposure::{Exposure, ExposureStats};
 pub use super::impact::{DuringOutages, OutageImpact, OutagePhase};
-use super::result::RunResult;
-use crate::engine::time::{MS_PER_DAY, MS_PER_MINUTE};
-use crate::policy::PromptCause;
-use crate::sim::Outcome;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -78,97 +76,6 @@ pub struct Blocked {
     /// App calls that got no token.
     #[serde(default)]
     pub calls_failed: u64,
-}
-
-impl Summary {
-    /// Computes the summary of a run.
-    pub fn from_run(run: &RunResult) -> Summary {
-        let s = &run.scenario;
-        let mut requests = [0u64; Outcome::ALL.len()];
-        let mut prompts = [0u64; PromptCause::ALL.len()];
-        let mut blocked_users = 0u64;
-        let mut calls_failed = 0u64;
-        let mut apps = 0u64;
-        let mut wanted_ms = 0u64;
-        for unit in &run.units {
-            let rec = &unit.observer;
-            apps += unit.rows.len() as u64;
-            for r in &rec.requests {
-                for (total, v) in requests.iter_mut().zip(r) {
-                    *total += v;
-                }
-            }
-            for p in &rec.prompts {
-                for (total, v) in prompts.iter_mut().zip(p) {
-                    *total += *v as u64;
-                }
-            }
-            let mut user_blocked = vec![false; rec.wanted_ms.len()];
-            for (k, row) in unit.rows.iter().enumerate() {
-                if rec.app_blocked(k) {
-                    user_blocked[rec.local_user(row.user)] = true;
-                }
-            }
-            blocked_users += user_blocked.iter().filter(|b| **b).count() as u64;
-            calls_failed += rec.calls_failed.iter().sum::<u64>();
-            wanted_ms += rec.wanted_ms.iter().sum::<u64>();
-        }
-        let blocked_ms: u64 = run.units.iter().map(|u| u.observer.user_blocked_ms).sum();
-        let minutes = run
-            .units
-            .first()
-            .map_or(0, |u| u.observer.minute.offered.len());
-        let peak = (0..minutes)
-            .map(|m| {
-                run.units
-                    .iter()
-                    .map(|u| u.observer.minute.offered[m] as u64)
-                    .sum::<u64>()
-            })
-            .max()
-            .unwrap_or(0);
-        let total_prompts: u64 = prompts.iter().sum();
-        let months = s.horizon.as_millis() as f64 / (30.0 * MS_PER_DAY as f64);
-        Summary {
-            scenario: s.name.clone(),
-            source: s.source.clone(),
-            seed: s.seed,
-            start: s.start.format("%Y-%m-%dT%H:%M").to_string(),
-            users: s.users,
-            apps,
-            horizon_days: s.horizon_days(),
-            scale_units: s.scale_units,
-            events_processed: run.events(),
-            token_requests: Outcome::ALL
-                .iter()
-                .map(|o| (o.label().to_string(), requests[o.index()]))
-                .collect(),
-            prompts: Prompts {
-                total: total_prompts,
-                per_user_month: total_prompts as f64 / s.users as f64 / months,
-                by_cause: PromptCause::ALL
-                    .iter()
-                    .map(|c| (c.label().to_string(), prompts[c.index()]))
-                    .collect(),
-                shared_sign_in_apps: run
-                    .units
-                    .iter()
-                    .map(|u| u.observer.shared_sign_in_apps)
-                    .sum(),
-            },
-            blocked: Blocked {
-                users: blocked_users,
-                user_minutes: blocked_ms as f64 / MS_PER_MINUTE as f64,
-                calls_failed,
-            },
-            minutes_wanted: wanted_ms as f64 / MS_PER_MINUTE as f64,
-            peak_offered_per_minute: peak,
-            outages: OutageImpact::of_run(run),
-            during_outages: DuringOutages::of_run(run),
-            exposure: Exposure::of(&run.revocations(), &s.events),
-            replications: None,
-        }
-    }
 }
 
 impl Summary {

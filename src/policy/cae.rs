@@ -2,8 +2,8 @@
 //! long-lived access tokens they get, how long a critical event takes to reach the
 //! resource, and whether the claims challenge that follows can be met silently.
 
-use super::cause::PromptCause;
 use super::lifetimes::TokenPolicy;
+use crate::domain::PromptCause;
 use crate::domain::app::{AppSpec, CAE_RESOURCES};
 use crate::domain::events::EventKind;
 use crate::engine::{Rng, SimDuration};

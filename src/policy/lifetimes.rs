@@ -3,7 +3,7 @@
 //! the SPA's fixed 24 h, and sign-in frequency. Resilience defaults waive the age
 //! limits while the platform is in an outage.
 
-use super::cause::PromptCause;
+use crate::domain::PromptCause;
 use crate::domain::token::{AuthTime, RefreshToken, SessionCookie};
 use crate::engine::{Rng, SimDuration, SimTime};
 

@@ -1,14 +1,13 @@
 //! Reports: charts drawn with plotters (PNG and SVG, embedded font) and `report.md`,
-//! rendered from a run folder's stored tables through [`crate::analytics`], so a report
-//! can be rebuilt at any time without re-running the simulation.
+//! rendered from a run's tables through [`crate::analytics`]: the pipeline's in-memory
+//! tables, or a run folder's stored ones, so a report can be rebuilt at any time
+//! without re-running the simulation.
 
 pub mod charts;
 pub mod exposure;
-pub mod folder;
 pub mod frontier;
 pub mod markdown;
 pub mod prompts;
-pub mod replicate;
 pub mod sensitivity;
 pub mod style;
 pub mod sweep;
@@ -92,7 +91,13 @@ fn save<C: style::Chart>(chart: &C, dir: &Path, stem: &str) -> Result<(), Report
 /// Analyses the run folder `dir`, writes its analytics tables, charts and `report.md`,
 /// and returns the path of `report.md`.
 pub fn render(dir: &Path) -> Result<PathBuf, ReportError> {
-    let data = analytics::series::analyze(dir)?;
+    render_tables(analytics::RunTables::load(dir)?, dir)
+}
+
+/// Analyses a run's tables (already in memory) and writes their analytics tables,
+/// charts and `report.md` into the run folder `dir`; returns the path of `report.md`.
+pub fn render_tables(tables: analytics::RunTables, dir: &Path) -> Result<PathBuf, ReportError> {
+    let data = analytics::series::analyze_tables(tables, dir)?;
     remove_leftovers(dir, data.loads.len(), data.bands.len()).map_err(|source| {
         ReportError::Write {
             file: dir.to_path_buf(),

@@ -3,7 +3,7 @@
 use super::style::{
     AXIS, Chart, FONT, LABEL, colour, err, frame, legend, note, tick, titled, top, y_title,
 };
-use crate::policy::PromptCause;
+use crate::domain::PromptCause;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 

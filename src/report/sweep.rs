@@ -4,16 +4,15 @@
 
 use super::frontier::{FrontierChart, pareto};
 use super::{ReportError, save};
-use crate::analytics::headline::{format_value, metric_index, of_run};
+use crate::analytics::headline::{format_value, metric_index};
 use crate::analytics::replication::{samples, text};
 use crate::analytics::{Headline, METRICS, Table};
+use crate::metrics::atomic;
 pub use crate::metrics::schema::sweep::*;
 use crate::metrics::stats::{Estimate, METHOD};
-use crate::metrics::{RunResult, atomic};
 use crate::scenario::{ModelError, Override, Scenario};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// File name of the sweep summary.
 pub const SWEEP_MD: &str = "sweep.md";
@@ -134,63 +133,6 @@ pub fn check_variants(
         message: "the grid has no variants".into(),
     })?;
     Ok((largest, total))
-}
-
-/// Runs every variant (`load` builds its scenario from its overrides) on `threads`
-/// plain threads, each variant single-threaded, so results do not depend on the
-/// thread count; writes each run into `runs/<id>/` and returns the headlines in grid
-/// order.
-///
-/// Not a rayon pool: reading a run back goes through polars, whose own pool a rayon
-/// worker waits on by stealing further variants onto its stack, until a sweep of a
-/// few hundred variants overflowed it (issue 17). A thread here takes the next
-/// variant when it is done with one, so memory holds one run per thread.
-pub fn run_variants(
-    variants: &[Variant],
-    load: &(dyn Fn(&[Override]) -> Result<Scenario, ModelError> + Sync),
-    threads: usize,
-    runs: &Path,
-    progress: &(dyn Fn(usize, &Scenario, u64) -> bool + Sync),
-) -> Result<Vec<Headline>, ReportError> {
-    let next = AtomicUsize::new(0);
-    let failed = AtomicBool::new(false);
-    let one = |i: usize, v: &Variant| -> Result<Headline, ReportError> {
-        let scenario = load(&v.sets)?;
-        let scenario_ref = scenario.clone();
-        let run = RunResult::simulate(scenario, 1, &|n| progress(i, &scenario_ref, n))?;
-        let dir = runs.join(&v.id);
-        run.write_all(&dir).map_err(|source| ReportError::Write {
-            file: dir.clone(),
-            source,
-        })?;
-        drop(run);
-        Ok(of_run(&dir)?)
-    };
-    let worker = || {
-        let mut done = Vec::new();
-        while !failed.load(Ordering::Relaxed) {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(v) = variants.get(i) else { break };
-            let result = one(i, v);
-            failed.fetch_or(result.is_err(), Ordering::Relaxed);
-            done.push((i, result));
-        }
-        done
-    };
-    let mut done: Vec<(usize, Result<Headline, ReportError>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads.clamp(1, variants.len().max(1)))
-            .map(|_| scope.spawn(worker))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Replication `r` of every variant, variant-major: the same overrides plus the seed

@@ -4,9 +4,10 @@
 
 use crate::domain::exposure::Attacker;
 use crate::domain::{ClientType, DeviceKind, EventKind, SignIn, idp::Overload};
+use crate::domain::{Jitter, Profile};
 use crate::engine::SimDuration;
+use crate::policy::MatrixVariant;
 use crate::policy::cae::LocationMode;
-use crate::policy::{Jitter, MatrixVariant, Profile};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 

@@ -3,9 +3,10 @@
 
 use super::raw::Dur;
 use super::validate::{CALL_INTERVAL, HORIZON, HOUR, MAX_AT, MIN_LIFETIME};
+use crate::domain::PromptCause;
 use crate::domain::idp::Answer;
+use crate::domain::outage::DEFAULT_HANG;
 use crate::engine::{SimDuration, SimTime};
-use crate::policy::PromptCause;
 use serde::Deserialize;
 
 /// What the scripted platform answers from `from` until the next window.
@@ -271,7 +272,7 @@ fn window(w: &RawWindow) -> Result<Window, String> {
         "429" => Answer::TooMany { retry_after },
         "429-not-json" => Answer::TooManyNotJson { retry_after },
         "invalid_grant" => Answer::InvalidGrant(PromptCause::Inactivity),
-        "timeout" => Answer::Hang(w.hang.map_or(SimDuration::from_secs(120), |d| d.0)),
+        "timeout" => Answer::Hang(w.hang.map_or(DEFAULT_HANG, |d| d.0)),
         "refused" => Answer::Refused,
         other => {
             return Err(format!(

@@ -4,24 +4,24 @@
 use super::endpoint::Endpoint;
 use super::event::Event;
 use super::observer::Observer;
+use super::state::{Step, UserIx};
 use super::world::Simulation;
 use crate::domain::user::{Activity, hour_of_week};
 use crate::engine::time::{MS_PER_DAY, MS_PER_HOUR};
 use crate::engine::{SimDuration, SimTime};
 
 impl<E: Endpoint> Simulation<'_, E> {
-    pub(super) fn schedule_first_session(&mut self, u: usize) {
+    pub(super) fn schedule_first_session(&mut self, u: UserIx) {
         if let Some(absence) = self.segment_of(u).absence {
             let mean = 365.0 * MS_PER_DAY as f64 / absence.per_year.max(1e-12);
             let first = self.users[u].rng.exponential(mean);
             self.users[u].absence_start = SimTime(first.min(u64::MAX as f64 / 2.0) as u64);
             self.users[u].absence_end = self.users[u].absence_start + absence.length;
         }
-        match self.activity_of(u).clone() {
+        match self.activity_of(u) {
             Activity::AlwaysOn => {
                 self.users[u].session_end = self.horizon;
-                self.queue
-                    .schedule(SimTime::ZERO, Event::SessionStart(u as u32));
+                self.queue.schedule(SimTime::ZERO, Event::SessionStart(u.0));
             }
             Activity::Poisson { .. } | Activity::Weekly { .. } => {
                 let first = self.arrival_after(u, SimTime::ZERO);
@@ -37,13 +37,13 @@ impl<E: Endpoint> Simulation<'_, E> {
         }
     }
 
-    fn schedule_start(&mut self, u: usize, at: SimTime) {
+    fn schedule_start(&mut self, u: UserIx, at: SimTime) {
         if at < self.horizon {
-            self.queue.schedule(at, Event::SessionStart(u as u32));
+            self.queue.schedule(at, Event::SessionStart(u.0));
         }
     }
 
-    pub(super) fn on_session_start<O: Observer>(&mut self, u: usize, t: SimTime, _obs: &mut O) {
+    pub(super) fn on_session_start<O: Observer>(&mut self, u: UserIx, t: SimTime, _obs: &mut O) {
         if self.users[u].disabled {
             return;
         }
@@ -64,8 +64,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         user.active = true;
         user.session_start = t;
         let end = user.session_end;
-        let (first, n) = (user.first_app as usize, user.n_apps as usize);
-        for a in first..first + n {
+        for a in user.apps() {
             // A session too short for the app's phase still makes its one call at the start.
             let phased = t + self.apps[a].phase;
             let first_call = if phased < end { phased } else { t };
@@ -77,24 +76,23 @@ impl<E: Endpoint> Simulation<'_, E> {
             }
         }
         self.queue
-            .schedule(end.min(self.horizon), Event::SessionEnd(u as u32));
+            .schedule(end.min(self.horizon), Event::SessionEnd(u.0));
     }
 
-    pub(super) fn on_session_end<O: Observer>(&mut self, u: usize, t: SimTime, obs: &mut O) {
+    pub(super) fn on_session_end<O: Observer>(&mut self, u: UserIx, t: SimTime, obs: &mut O) {
         if !self.users[u].active || t < self.users[u].session_end.min(self.horizon) {
             return;
         }
         // A call still waiting for its token (a retry, an answer) when the visit ends
         // got none: a one-call visit that only waited was still blocked.
-        let first = self.users[u].first_app as usize;
-        for a in first..first + self.users[u].n_apps as usize {
+        for a in self.users[u].apps() {
             let app = &self.apps[a];
-            if app.retry_pending == Some(false) || app.in_flight.is_some_and(|f| !f.background) {
+            if app.step.holds_caller() {
                 obs.calls_failed(self.app_ref(a), app.call_started, SimDuration(1), 1);
             }
         }
         self.end_session(u, t, obs);
-        match self.activity_of(u).clone() {
+        match self.activity_of(u) {
             Activity::AlwaysOn => {}
             Activity::Poisson { .. } | Activity::Weekly { .. } => {
                 let next = self.users[u].next_arrival;
@@ -110,17 +108,18 @@ impl<E: Endpoint> Simulation<'_, E> {
     }
 
     /// Ends the session at `t`: apps stop calling; open blocked intervals close.
-    pub(super) fn end_session<O: Observer>(&mut self, u: usize, t: SimTime, obs: &mut O) {
+    pub(super) fn end_session<O: Observer>(&mut self, u: UserIx, t: SimTime, obs: &mut O) {
         let user = &mut self.users[u];
         user.active = false;
         obs.session(user.id, user.session_start, t);
-        let (first, n) = (user.first_app as usize, user.n_apps as usize);
-        for a in first..first + n {
+        for a in user.apps() {
             self.leave_steady(a);
             if let Some(key) = self.apps[a].wake.take() {
                 self.queue.cancel(key);
             }
-            self.apps[a].retry_pending = None;
+            if matches!(self.apps[a].step, Step::Retrying { .. }) {
+                self.apps[a].step = Step::Idle;
+            }
             self.apps[a].attempts = 0;
             self.unblock(a, t, obs);
         }
@@ -128,7 +127,7 @@ impl<E: Endpoint> Simulation<'_, E> {
 
     /// The first session arrival of a Poisson or weekly pattern after `t` that is not
     /// inside an absence.
-    fn arrival_after(&mut self, u: usize, t: SimTime) -> SimTime {
+    fn arrival_after(&mut self, u: UserIx, t: SimTime) -> SimTime {
         let mut at = self.draw_arrival(u, t);
         while let Some(back) = self.absent_until(u, at) {
             at = self.draw_arrival(u, back);
@@ -139,13 +138,13 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// One inter-arrival draw from `t`. Weekly rates are piecewise constant per hour,
     /// so one unit-mean exponential is spent hour by hour (exact inversion of the
     /// cumulative rate); past the horizon the answer is the horizon (no more sessions).
-    fn draw_arrival(&mut self, u: usize, t: SimTime) -> SimTime {
+    fn draw_arrival(&mut self, u: UserIx, t: SimTime) -> SimTime {
         let rates = match self.activity_of(u) {
             Activity::Poisson { rate_per_day, .. } => {
                 let mean = MS_PER_DAY as f64 / rate_per_day;
                 return t + SimDuration(self.users[u].rng.exponential(mean).ceil() as u64);
             }
-            Activity::Weekly { rates_per_hour, .. } => rates_per_hour.clone(),
+            Activity::Weekly { rates_per_hour, .. } => rates_per_hour,
             Activity::AlwaysOn | Activity::WorkingHours { .. } => return self.horizon,
         };
         let offset = self.scenario.start_unix_ms() + self.segment_of(u).utc_offset_ms;
@@ -167,7 +166,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     }
 
     /// If `t` falls in an absence, its end; draws later absences as time moves on.
-    fn absent_until(&mut self, u: usize, t: SimTime) -> Option<SimTime> {
+    fn absent_until(&mut self, u: UserIx, t: SimTime) -> Option<SimTime> {
         let absence = self.segment_of(u).absence?;
         let mean = 365.0 * MS_PER_DAY as f64 / absence.per_year.max(1e-12);
         loop {
@@ -185,13 +184,13 @@ impl<E: Endpoint> Simulation<'_, E> {
     }
 
     /// The next working-day session ending after `after`, in the user's local time.
-    fn next_workday(&mut self, u: usize, after: SimTime) -> Option<(SimTime, SimTime)> {
+    fn next_workday(&mut self, u: UserIx, after: SimTime) -> Option<(SimTime, SimTime)> {
         let Activity::WorkingHours {
             start,
             end,
             jitter,
             weekends,
-        } = self.activity_of(u).clone()
+        } = *self.activity_of(u)
         else {
             return None;
         };

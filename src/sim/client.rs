@@ -7,51 +7,56 @@
 use super::endpoint::Endpoint;
 use super::event::Event;
 use super::observer::{CallResult, Observer, Outcome};
-use super::state::{InFlight, Throttle};
+use super::state::{AppIx, InFlight, Need, Step, Throttle};
 use super::steady::{LOOP_WINDOW, NO_LOOP_WINDOW};
 use super::world::Simulation;
 use crate::domain::backup::{SessionFacts, eligibility};
 use crate::domain::idp::{Answer, RequestKind};
-use crate::domain::token::{AccessToken, AuthTime, RefreshToken, SessionCookie};
+use crate::domain::token::{AccessToken, AuthTime, Authentication};
 use crate::domain::{ClientType, Session, SessionKind};
+use crate::domain::{PromptCause, RefreshMode};
 use crate::engine::{SimDuration, SimTime};
+use crate::policy::Failure;
 use crate::policy::cae::{self, CaeSession};
-use crate::policy::client_profile::{Context, react};
 use crate::policy::lifetimes::SPA_REFRESH_LIFETIME;
-use crate::policy::{Failure, PromptCause, RefreshMode};
+use crate::policy::reaction::{Context, react};
 
 /// MSAL's hidden-iframe timeout for `prompt=none`.
 const IFRAME_TIMEOUT: SimDuration = SimDuration::from_secs(10);
 
 impl<E: Endpoint> Simulation<'_, E> {
-    pub(super) fn set_wake(&mut self, a: usize, at: SimTime) {
+    pub(super) fn set_wake(&mut self, a: AppIx, at: SimTime) {
         if let Some(key) = self.apps[a].wake.take() {
             self.queue.cancel(key);
         }
-        self.apps[a].wake = Some(self.queue.schedule(at, Event::Wake(a as u32)));
+        self.apps[a].wake = Some(self.queue.schedule(at, Event::Wake(a.0)));
     }
 
-    pub(super) fn on_wake<O: Observer>(&mut self, a: usize, t: SimTime, obs: &mut O) {
+    pub(super) fn on_wake<O: Observer>(&mut self, a: AppIx, t: SimTime, obs: &mut O) {
         self.apps[a].wake = None;
-        let u = self.apps[a].user as usize;
-        if !self.users[u].active || self.apps[a].in_flight.is_some() {
+        let u = self.apps[a].user;
+        if !self.users[u].active {
             return;
         }
-        if let Some(background) = self.apps[a].retry_pending.take() {
-            self.send(a, t, background, obs);
-        } else {
-            self.call(a, t, obs);
+        match self.apps[a].step {
+            Step::Awaiting(_) => {}
+            Step::Retrying { background } => {
+                self.apps[a].step = Step::Idle;
+                self.send(a, t, background, obs);
+            }
+            Step::Idle => self.call(a, t, obs),
         }
     }
 
-    pub(super) fn on_reply<O: Observer>(&mut self, a: usize, t: SimTime, obs: &mut O) {
-        if let Some(f) = self.apps[a].in_flight.take() {
+    pub(super) fn on_reply<O: Observer>(&mut self, a: AppIx, t: SimTime, obs: &mut O) {
+        if let Step::Awaiting(f) = self.apps[a].step {
+            self.apps[a].step = Step::Idle;
             self.complete(a, t, f, obs);
         }
     }
 
     /// Whether the cached access token is served at `t`.
-    fn token_usable(&self, a: usize, t: SimTime) -> bool {
+    fn token_usable(&self, a: AppIx, t: SimTime) -> bool {
         let rejected_before = self.endpoint.tokens_rejected_before(t);
         self.apps[a].access.is_some_and(|at| {
             at.usable_at(t, self.policy().expiry_margin)
@@ -59,7 +64,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         })
     }
 
-    fn refresh_due(&self, a: usize, t: SimTime) -> bool {
+    fn refresh_due(&self, a: AppIx, t: SimTime) -> bool {
         self.spec(a).profile.refresh_mode() != RefreshMode::Never
             && self.apps[a]
                 .access
@@ -67,16 +72,16 @@ impl<E: Endpoint> Simulation<'_, E> {
                 .is_some_and(|r| t > r)
     }
 
-    fn throttled(&self, a: usize, t: SimTime) -> Option<Failure> {
+    fn throttled(&self, a: AppIx, t: SimTime) -> Option<Failure> {
         let app = &self.apps[a];
-        if app.ui_required.is_some() {
+        if app.need != Need::Silent {
             return None;
         }
         app.throttle.filter(|th| t < th.until).map(|th| th.replay)
     }
 
     /// One app call at `t`.
-    pub(super) fn call<O: Observer>(&mut self, a: usize, t: SimTime, obs: &mut O) {
+    pub(super) fn call<O: Observer>(&mut self, a: AppIx, t: SimTime, obs: &mut O) {
         self.apps[a].call_started = t;
         self.apps[a].attempts = 0;
         let caches = self.spec(a).profile.caches();
@@ -115,37 +120,38 @@ impl<E: Endpoint> Simulation<'_, E> {
     }
 
     /// Next step of the silent chain: refresh token, then `prompt=none`, then interactive.
-    fn next_request_kind(&mut self, a: usize) -> RequestKind {
+    fn next_request_kind(&mut self, a: AppIx) -> RequestKind {
         let spec = self.spec(a);
         if spec.client.is_service() {
             return RequestKind::ClientCredentials;
         }
         let browser = spec.client.uses_browser();
         let app = &self.apps[a];
-        let signed_in = self.sessions[app.rt as usize].refresh.is_some();
+        let signed_in = self.sessions[app.rt].refresh.is_some();
         // The browser signs in silently with its cookie or, on a brokered device, the PRT.
         let sso = browser
-            && (self.sessions[app.browser as usize].cookie.is_some()
-                || app
-                    .sso
-                    .is_some_and(|p| self.sessions[p as usize].refresh.is_some()));
+            && (self.sessions[app.browser].cookie.is_some()
+                || app.sso.is_some_and(|p| self.sessions[p].refresh.is_some()));
         let app = &mut self.apps[a];
-        if !signed_in && app.ui_required.is_none() {
-            app.ui_required = Some(PromptCause::FirstSignIn);
+        if !signed_in && app.need == Need::Silent {
+            app.need = Need::interaction(PromptCause::FirstSignIn);
         }
-        match app.ui_required {
-            None => RequestKind::Refresh,
-            Some(_) if sso && !app.prompt_none_failed => RequestKind::PromptNone,
-            Some(_) => RequestKind::Interactive,
+        match app.need {
+            Need::Silent => RequestKind::Refresh,
+            Need::Interaction {
+                prompt_none_failed: false,
+                ..
+            } if sso => RequestKind::PromptNone,
+            Need::Interaction { .. } => RequestKind::Interactive,
         }
     }
 
-    fn backup_eligible(&self, a: usize, t: SimTime, kind: RequestKind) -> bool {
+    fn backup_eligible(&self, a: AppIx, t: SimTime, kind: RequestKind) -> bool {
         let spec = self.spec(a);
         let facts = SessionFacts {
             client: spec.client,
             // A brokered app redeems the device's PRT, which the broker persists.
-            persistent_cache: match self.sessions[self.apps[a].rt as usize].kind {
+            persistent_cache: match self.sessions[self.apps[a].rt].kind {
                 SessionKind::Prt => self.scenario.platform.backup.serves_brokered,
                 _ => spec.persistent_cache,
             },
@@ -161,16 +167,16 @@ impl<E: Endpoint> Simulation<'_, E> {
     }
 
     /// Sends the next request of the chain; the answer is handled now or when it arrives.
-    fn send<O: Observer>(&mut self, a: usize, t: SimTime, background: bool, obs: &mut O) {
+    fn send<O: Observer>(&mut self, a: AppIx, t: SimTime, background: bool, obs: &mut O) {
         let kind = self.next_request_kind(a);
-        if kind == RequestKind::Interactive && !self.apps[a].prompted {
-            self.apps[a].prompted = true;
+        if kind == RequestKind::Interactive
+            && let Some(cause) = self.apps[a].need.prompt()
+        {
             // One sign-in for a shared session is one prompt, however many apps wait on it.
             let key = self.sign_in_session(a);
             let session = &mut self.sessions[key];
             if !session.signing_in {
                 session.signing_in = session.shared();
-                let cause = self.apps[a].ui_required.unwrap_or(PromptCause::FirstSignIn);
                 obs.prompt(t, self.app_ref(a), cause);
             }
         }
@@ -215,12 +221,12 @@ impl<E: Endpoint> Simulation<'_, E> {
         if after == SimDuration::ZERO {
             self.complete(a, t, flight, obs);
         } else {
-            self.apps[a].in_flight = Some(flight);
-            self.queue.schedule(t + after, Event::Reply(a as u32));
+            self.apps[a].step = Step::Awaiting(flight);
+            self.queue.schedule(t + after, Event::Reply(a.0));
         }
     }
 
-    fn complete<O: Observer>(&mut self, a: usize, t: SimTime, flight: InFlight, obs: &mut O) {
+    fn complete<O: Observer>(&mut self, a: AppIx, t: SimTime, flight: InFlight, obs: &mut O) {
         let by_backup = match flight.result {
             Err(f) => return self.on_failure(a, t, flight, f, obs),
             Ok(by_backup) => by_backup,
@@ -259,7 +265,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// Identity checks of a request the platform processed, then new tokens.
     fn grant<O: Observer>(
         &mut self,
-        a: usize,
+        a: AppIx,
         t: SimTime,
         kind: RequestKind,
         by_backup: bool,
@@ -274,11 +280,11 @@ impl<E: Endpoint> Simulation<'_, E> {
             spec.profile.caches(),
         );
         let scenario = self.scenario;
-        let segment = &scenario.segments[self.users[self.apps[a].user as usize].segment as usize];
+        let segment = &scenario.segments[self.users[self.apps[a].user].segment as usize];
         let (claims, cae_session) = (self.apps[a].revocation.claims, self.apps[a].revocation.cae);
         let loop_limit = self.endpoint.loop_limit();
         let fixed_expiry = |from: SimTime| spa.then_some(from + SPA_REFRESH_LIFETIME);
-        let (rt_id, browser_id) = (self.apps[a].rt as usize, self.apps[a].browser as usize);
+        let (rt_id, browser_id) = (self.apps[a].rt, self.apps[a].browser);
         let redeem = |session: &Session| {
             let rt = session
                 .refresh
@@ -312,17 +318,11 @@ impl<E: Endpoint> Simulation<'_, E> {
                 // valid (and gives the browser a session); otherwise from its cookie.
                 let prt = self.apps[a]
                     .sso
-                    .map(|p| &self.sessions[p as usize])
+                    .map(|p| &self.sessions[p])
                     .filter(|p| p.refresh.is_some())
                     .map(|p| redeem(p).map(|()| p.refresh.expect("checked")));
                 let cookie = match (prt, self.sessions[browser_id].cookie.as_mut()) {
-                    (Some(Ok(prt)), _) => SessionCookie {
-                        auth_time: prt.auth_time,
-                        last_used: t,
-                        multi_factor: prt.multi_factor,
-                        password_based: prt.password_based,
-                        revoked: false,
-                    },
+                    (Some(Ok(prt)), _) => prt.authentication().cookie(t),
                     (Some(Err(cause)), None) => return Err(cause),
                     (_, cookie) => {
                         let cookie = cookie.expect("prompt=none needs a cookie or a PRT");
@@ -335,44 +335,27 @@ impl<E: Endpoint> Simulation<'_, E> {
                     }
                 };
                 self.sessions[browser_id].cookie = Some(cookie);
-                self.sessions[rt_id].issue(RefreshToken {
-                    auth_time: cookie.auth_time,
-                    last_used: t,
-                    multi_factor: cookie.multi_factor,
-                    fixed_expiry: fixed_expiry(t),
-                    password_based: cookie.password_based,
-                    revoked: false,
-                });
+                self.sessions[rt_id]
+                    .issue(cookie.authentication().refresh_token(t, fixed_expiry(t)));
             }
             RequestKind::Interactive => {
                 let app = &mut self.apps[a];
                 // A sign-in starts a clean loop-detection count.
                 app.loop_window = NO_LOOP_WINDOW;
                 let (password_based, multi_factor) = segment.draw_credential(&mut app.rng);
-                self.sessions[rt_id].issue(RefreshToken {
+                let auth = Authentication {
                     auth_time: AuthTime::at(t),
-                    last_used: t,
                     multi_factor,
-                    fixed_expiry: fixed_expiry(t),
                     password_based,
-                    revoked: false,
-                });
+                };
+                self.sessions[rt_id].issue(auth.refresh_token(t, fixed_expiry(t)));
                 if browser {
-                    self.sessions[browser_id].cookie = Some(SessionCookie {
-                        auth_time: AuthTime::at(t),
-                        last_used: t,
-                        multi_factor,
-                        password_based,
-                        revoked: false,
-                    });
+                    self.sessions[browser_id].cookie = Some(auth.cookie(t));
                 }
                 self.release_sharers(a, t, obs);
             }
         }
-        let app = &mut self.apps[a];
-        app.ui_required = None;
-        app.prompted = false;
-        app.prompt_none_failed = false;
+        self.apps[a].need = Need::Silent;
         self.apps[a].revocation.claims = None;
         if !caches {
             self.apps[a].revocation.handed_out = Some(t);
@@ -390,17 +373,13 @@ impl<E: Endpoint> Simulation<'_, E> {
                     .max(t.as_millis()),
             )
         });
-        self.apps[a].access = Some(AccessToken {
-            issued: t,
-            expires: t + lifetime,
-            refresh_on,
-        });
+        self.apps[a].access = Some(AccessToken::issue(t, lifetime, refresh_on));
         Ok(())
     }
 
     fn reaction(
         &mut self,
-        a: usize,
+        a: AppIx,
         failure: Failure,
         background: bool,
     ) -> crate::policy::Reaction {
@@ -418,14 +397,14 @@ impl<E: Endpoint> Simulation<'_, E> {
 
     fn on_failure<O: Observer>(
         &mut self,
-        a: usize,
+        a: AppIx,
         t: SimTime,
         flight: InFlight,
         f: Failure,
         obs: &mut O,
     ) {
         obs.requests(t, self.app_ref(a), outcome_of(f), 1);
-        let active = self.users[self.apps[a].user as usize].active;
+        let active = self.users[self.apps[a].user].active;
         // MSAL reads the clock once, when the call starts: the token it found servable
         // then is what it falls back to, even if the margin passed while a request hung.
         let started = self.apps[a].call_started;
@@ -453,7 +432,9 @@ impl<E: Endpoint> Simulation<'_, E> {
         if let Some(delay) = reaction.retry_in.filter(|_| active) {
             let app = &mut self.apps[a];
             app.prev_delay = delay;
-            app.retry_pending = Some(flight.background);
+            app.step = Step::Retrying {
+                background: flight.background,
+            };
             if !flight.background {
                 self.block_caller(a, t + delay);
             }
@@ -473,27 +454,36 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// A silent step of kind `failed` was rejected for `cause`: the next request of the
     /// chain is `prompt=none` or interactive. The prompt is blamed on the last barrier:
     /// the cookie when `prompt=none` failed.
-    fn needs_interaction(&mut self, a: usize, failed: RequestKind, cause: PromptCause) {
-        let app = &mut self.apps[a];
+    fn needs_interaction(&mut self, a: AppIx, failed: RequestKind, cause: PromptCause) {
         let prompt_none = failed == RequestKind::PromptNone;
-        app.prompt_none_failed |= prompt_none;
-        if prompt_none || app.ui_required.is_none() {
-            app.ui_required = Some(cause);
-        }
+        let need = &mut self.apps[a].need;
+        *need = match *need {
+            Need::Silent => Need::Interaction {
+                cause,
+                prompt_none_failed: prompt_none,
+                prompted: false,
+            },
+            Need::Interaction { .. } if !prompt_none => *need,
+            Need::Interaction { prompted, .. } => Need::Interaction {
+                cause,
+                prompt_none_failed: true,
+                prompted,
+            },
+        };
     }
 
-    fn served<O: Observer>(&mut self, a: usize, t: SimTime, how: CallResult, obs: &mut O) {
+    fn served<O: Observer>(&mut self, a: AppIx, t: SimTime, how: CallResult, obs: &mut O) {
         if self.apps[a].revocation.cae == CaeSession::Blocked {
             return self.failed(a, t, obs); // strict location: the resource rejects the call
         }
-        if self.users[self.apps[a].user as usize].active {
+        if self.users[self.apps[a].user].active {
             obs.call(t, self.app_ref(a), how);
             self.unblock(a, t, obs);
         }
     }
 
-    fn failed<O: Observer>(&mut self, a: usize, t: SimTime, obs: &mut O) {
-        if self.users[self.apps[a].user as usize].active {
+    fn failed<O: Observer>(&mut self, a: AppIx, t: SimTime, obs: &mut O) {
+        if self.users[self.apps[a].user].active {
             obs.call(t, self.app_ref(a), CallResult::None);
             self.block_caller(a, SimTime::NEVER);
         }
@@ -505,28 +495,28 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// queue, for a retry timer), if that wait ends after the call began, and after a
     /// call got no token until a later one gets one (`until` is then never). A background
     /// refresh never blocks: its caller was served the old token.
-    fn block_caller(&mut self, a: usize, until: SimTime) {
+    fn block_caller(&mut self, a: AppIx, until: SimTime) {
         let since = self.apps[a].call_started;
         if self.apps[a].blocked_since.is_some()
             || until <= since
-            || !self.users[self.apps[a].user as usize].active
+            || !self.users[self.apps[a].user].active
         {
             return;
         }
         self.apps[a].blocked_since = Some(since);
-        let user = &mut self.users[self.apps[a].user as usize];
+        let user = &mut self.users[self.apps[a].user];
         user.blocked_apps += 1;
         if user.blocked_apps == 1 {
             user.blocked_since = since;
         }
     }
 
-    pub(super) fn unblock<O: Observer>(&mut self, a: usize, t: SimTime, obs: &mut O) {
+    pub(super) fn unblock<O: Observer>(&mut self, a: AppIx, t: SimTime, obs: &mut O) {
         let Some(from) = self.apps[a].blocked_since.take() else {
             return;
         };
         obs.app_blocked(self.app_ref(a), from, t);
-        let user = &mut self.users[self.apps[a].user as usize];
+        let user = &mut self.users[self.apps[a].user];
         user.blocked_apps -= 1;
         if user.blocked_apps == 0 {
             obs.user_blocked(user.id, user.blocked_since, t);
@@ -534,8 +524,8 @@ impl<E: Endpoint> Simulation<'_, E> {
     }
 
     /// Wakes the app at the first call whose outcome can differ from the current one.
-    fn schedule_next<O: Observer>(&mut self, a: usize, t: SimTime, obs: &mut O) {
-        let user = &self.users[self.apps[a].user as usize];
+    fn schedule_next<O: Observer>(&mut self, a: AppIx, t: SimTime, obs: &mut O) {
+        let user = &self.users[self.apps[a].user];
         if !user.active {
             return;
         }
@@ -570,7 +560,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     }
 
     /// The first call of the app's current session at or after `x`.
-    pub(super) fn next_call_at(&self, a: usize, x: SimTime) -> SimTime {
+    pub(super) fn next_call_at(&self, a: AppIx, x: SimTime) -> SimTime {
         if let Some(schedule) = &self.calls {
             return schedule.next_at(x);
         }
@@ -585,7 +575,7 @@ impl<E: Endpoint> Simulation<'_, E> {
 
     /// Until when every call gets the same result as a call at `t`, and whether those
     /// calls are answered from the throttle cache.
-    fn stable_until(&self, a: usize, t: SimTime, after: SimTime) -> (SimTime, bool) {
+    fn stable_until(&self, a: AppIx, t: SimTime, after: SimTime) -> (SimTime, bool) {
         let throttle_end = self
             .throttled(a, t)
             .and(self.apps[a].throttle)

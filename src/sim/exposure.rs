@@ -2,6 +2,7 @@
 //! (the measures and attacker models are in [`crate::domain::exposure`]).
 
 use super::endpoint::Endpoint;
+use super::state::AppIx;
 use super::world::Simulation;
 use crate::domain::SessionKind;
 use crate::domain::exposure::{Facts, Fate};
@@ -18,14 +19,14 @@ fn handed_out_entity(user: u32, slot: u16, issued: SimTime) -> u64 {
 impl<E: Endpoint> Simulation<'_, E> {
     /// The last access token handed to app `a` at or before `t`: the cached one, or for
     /// an app without a cache the one its last call fetched (and then dropped).
-    fn last_handed_out(&self, a: usize, t: SimTime) -> Option<AccessToken> {
+    fn last_handed_out(&self, a: AppIx, t: SimTime) -> Option<AccessToken> {
         let app = &self.apps[a];
         if self.spec(a).profile.caches() {
             return app.access.filter(|tok| tok.issued <= t);
         }
         let issued = app.revocation.handed_out.filter(|i| *i <= t)?;
         let s = self.scenario;
-        let user = self.users[app.user as usize].id;
+        let user = self.users[app.user].id;
         let mut rng = Rng::stream(
             s.seed,
             self.unit as u64,
@@ -33,11 +34,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             Purpose::Client,
         );
         let lifetime = s.cae.lifetime(app.revocation.cae, &s.policy, &mut rng);
-        Some(AccessToken {
-            issued,
-            expires: issued + lifetime,
-            refresh_on: None,
-        })
+        Some(AccessToken::issue(issued, lifetime, None))
     }
 
     /// The exposure facts of app `a` after an event asked for at `at` took effect at `t`
@@ -45,7 +42,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// cut-off `cut_off` if its resources enforce the event.
     pub(super) fn exposure_facts(
         &self,
-        a: usize,
+        a: AppIx,
         at: SimTime,
         t: SimTime,
         cut_off: Option<SimTime>,
@@ -63,10 +60,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             CaeSession::Long | CaeSession::Blocked => s.cae.lifetime_max,
         };
         let app = &self.apps[a];
-        let (held, browser) = (
-            &self.sessions[app.rt as usize],
-            &self.sessions[app.browser as usize],
-        );
+        let (held, browser) = (&self.sessions[app.rt], &self.sessions[app.browser]);
         let surviving = [
             held.refresh.filter(|rt| !rt.revoked).map(|rt| {
                 (
@@ -97,7 +91,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             protected: self.spec(a).token_protection
                 && self.spec(a).device.is_none_or(|d| {
                     held.kind == SessionKind::Prt
-                        && self.segment_of(app.user as usize).devices[d as usize]
+                        && self.segment_of(app.user).devices[d as usize]
                             .kind
                             .token_protection()
                 }),

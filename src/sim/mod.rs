@@ -18,5 +18,5 @@ mod world;
 pub use endpoint::Endpoint;
 pub use event::Event;
 pub use observer::{AppRef, CallResult, NullObserver, Observer, Outcome, RevocationRecord};
-pub use run::{RunError, UnitRun, progress_total, run_units};
+pub use run::{RunError, UnitRun, progress_total, run_unit, unit_days};
 pub use world::{AppRow, Simulation, SimulationBuilder};

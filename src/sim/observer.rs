@@ -1,12 +1,12 @@
 //! The core reports what happens through [`Observer`]; it never formats or stores
 //! results itself. The metrics recorder, the trace printer and tests implement it.
 
+use crate::domain::PromptCause;
 use crate::domain::events::EventKind;
 use crate::domain::exposure::Facts;
 use crate::domain::idp::{Reply, RequestKind};
 use crate::domain::token::TokenClasses;
 use crate::engine::{SimDuration, SimTime};
-use crate::policy::PromptCause;
 
 /// An app of the unit: its local index, its user's global id, its index in the segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

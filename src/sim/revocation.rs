@@ -7,6 +7,7 @@
 use super::endpoint::Endpoint;
 use super::event::Event;
 use super::observer::{Observer, RevocationRecord};
+use super::state::{AppIx, Step, UserIx};
 use super::world::Simulation;
 use crate::domain::ClientType;
 use crate::domain::events::EventKind;
@@ -78,7 +79,7 @@ fn campaign_entity(k: usize, user: u32) -> u64 {
 
 impl<E: Endpoint> Simulation<'_, E> {
     /// Schedules the user's first rate-driven event and the campaigns that hit the user.
-    pub(super) fn schedule_credential_events(&mut self, u: usize) {
+    pub(super) fn schedule_credential_events(&mut self, u: UserIx) {
         let s = self.scenario;
         let (id, segment) = (self.users[u].id, self.users[u].segment);
         for (k, c) in s.events.campaigns.iter().enumerate() {
@@ -92,35 +93,40 @@ impl<E: Endpoint> Simulation<'_, E> {
                 Purpose::Events,
             );
             if c.share >= 1.0 || rng.chance(c.share) {
-                self.queue
-                    .schedule(c.at, Event::Campaign(u as u32, k as u16));
+                self.queue.schedule(c.at, Event::Campaign(u.0, k as u16));
             }
         }
         self.schedule_next_credential(u, SimTime::ZERO);
     }
 
-    fn schedule_next_credential(&mut self, u: usize, after: SimTime) {
+    fn schedule_next_credential(&mut self, u: UserIx, after: SimTime) {
         let rates = self.segment_of(u).event_rates;
-        if let Some(at) = rates.next_after(after, &mut self.unit_events.users[u])
+        if let Some(at) = rates.next_after(after, &mut self.unit_events.users[u.0 as usize])
             && at < self.horizon
         {
-            self.queue.schedule(at, Event::Credential(u as u32));
+            self.queue.schedule(at, Event::Credential(u.0));
         }
     }
 
     /// A rate-driven event fires: draw its kind, apply it, schedule the next.
-    pub(super) fn on_credential<O: Observer>(&mut self, u: usize, t: SimTime, obs: &mut O) {
+    pub(super) fn on_credential<O: Observer>(&mut self, u: UserIx, t: SimTime, obs: &mut O) {
         if self.users[u].disabled {
             return;
         }
         let rates = self.segment_of(u).event_rates;
-        let kind = rates.draw_kind(&mut self.unit_events.users[u]);
+        let kind = rates.draw_kind(&mut self.unit_events.users[u.0 as usize]);
         self.occur(u, kind, None, t, obs);
         self.schedule_next_credential(u, t);
     }
 
     /// A campaign hits a user.
-    pub(super) fn on_campaign<O: Observer>(&mut self, u: usize, k: usize, t: SimTime, obs: &mut O) {
+    pub(super) fn on_campaign<O: Observer>(
+        &mut self,
+        u: UserIx,
+        k: usize,
+        t: SimTime,
+        obs: &mut O,
+    ) {
         let kind = self.scenario.events.campaigns[k].kind;
         self.occur(u, kind, Some(k as u16), t, obs);
     }
@@ -129,7 +135,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// the admin API lag for an admin revoke-all.
     fn occur<O: Observer>(
         &mut self,
-        u: usize,
+        u: UserIx,
         kind: EventKind,
         campaign: Option<u16>,
         t: SimTime,
@@ -139,7 +145,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         if kind == EventKind::AdminRevokeAll && lag > SimDuration::ZERO {
             let from = campaign.unwrap_or(FROM_RATES);
             self.queue
-                .schedule(t + lag, Event::AdminRevokeAll(u as u32, from));
+                .schedule(t + lag, Event::AdminRevokeAll(u.0, from));
         } else {
             let origin = Origin {
                 at: t,
@@ -153,7 +159,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// An admin revoke-all takes effect after the admin API lag.
     pub(super) fn on_admin_revoke_all<O: Observer>(
         &mut self,
-        u: usize,
+        u: UserIx,
         from: u16,
         t: SimTime,
         obs: &mut O,
@@ -169,7 +175,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// Applies an event to every app of user `u` at `t` (after the event for an admin
     /// revoke-all: until then the sessions still mint tokens, so tokens minted in between
     /// count as minted before the revocation).
-    fn apply_event<O: Observer>(&mut self, u: usize, origin: Origin, t: SimTime, obs: &mut O) {
+    fn apply_event<O: Observer>(&mut self, u: UserIx, origin: Origin, t: SimTime, obs: &mut O) {
         if self.users[u].disabled {
             return;
         }
@@ -178,15 +184,14 @@ impl<E: Endpoint> Simulation<'_, E> {
         let delay = self
             .scenario
             .cae
-            .propagation(kind, &mut self.unit_events.users[u]);
-        let first = self.users[u].first_app as usize;
-        let apps = first..first + self.users[u].n_apps as usize;
+            .propagation(kind, &mut self.unit_events.users[u.0 as usize]);
+        let apps = self.users[u].apps();
         // Each app's classes are read before any session is marked, so apps sharing a
         // device's PRT or browser all see what the event did to it.
         let sorted: Vec<(TokenClasses, TokenClasses)> =
             apps.clone().map(|a| self.sort_classes(a, kind)).collect();
         for a in apps.clone() {
-            let (rt, browser) = (self.apps[a].rt as usize, self.apps[a].browser as usize);
+            let (rt, browser) = (self.apps[a].rt, self.apps[a].browser);
             let confidential = self.spec(a).client == ClientType::Web;
             if let Some(token) = self.sessions[rt].refresh.as_mut() {
                 let class = TokenClass::of_refresh(token.password_based, confidential);
@@ -207,7 +212,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             let cut_off = enforced.then_some(t + delay);
             if let Some(cut_off) = cut_off {
                 let mark = self.unit_events.marks.len() as u32;
-                self.unit_events.marks.push((a as u32, t, kind));
+                self.unit_events.marks.push((a.0, t, kind));
                 self.queue.schedule(cut_off, Event::CaeEnforce(mark));
             }
             if kind.cuts_access() {
@@ -234,15 +239,15 @@ impl<E: Endpoint> Simulation<'_, E> {
     }
 
     /// The classes of app `a`'s live sessions that event `kind` revokes and leaves alive.
-    fn sort_classes(&self, a: usize, kind: EventKind) -> (TokenClasses, TokenClasses) {
+    fn sort_classes(&self, a: AppIx, kind: EventKind) -> (TokenClasses, TokenClasses) {
         let matrix = self.scenario.matrix;
         let confidential = self.spec(a).client == ClientType::Web;
         let app = &self.apps[a];
-        let refresh = self.sessions[app.rt as usize]
+        let refresh = self.sessions[app.rt]
             .refresh
             .filter(|rt| !rt.revoked)
             .map(|rt| TokenClass::of_refresh(rt.password_based, confidential));
-        let cookie = self.sessions[app.browser as usize]
+        let cookie = self.sessions[app.browser]
             .cookie
             .filter(|c| !c.revoked)
             .map(|c| TokenClass::of_cookie(c.password_based));
@@ -261,7 +266,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// re-enabling it): its session ends now and it never starts another, so it neither
     /// wants access nor counts as blocked. The exposure records above still measure
     /// what a stolen token of the account can do.
-    fn disable<O: Observer>(&mut self, u: usize, t: SimTime, obs: &mut O) {
+    fn disable<O: Observer>(&mut self, u: UserIx, t: SimTime, obs: &mut O) {
         self.users[u].disabled = true;
         if self.users[u].active {
             self.end_session(u, t, obs);
@@ -273,7 +278,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// requests a new one carrying the claims.
     pub(super) fn on_cae_enforce(&mut self, mark: usize, t: SimTime) {
         let (a, at, kind) = self.unit_events.marks[mark];
-        let a = a as usize;
+        let a = AppIx(a);
         let Some(token) = self.apps[a].access.filter(|tok| tok.issued <= at) else {
             return;
         };
@@ -283,15 +288,11 @@ impl<E: Endpoint> Simulation<'_, E> {
         self.apps[a].access = None;
         self.apps[a].revocation.claims = Some(kind);
         let app = &self.apps[a];
-        let active = self.users[app.user as usize].active;
+        let active = self.users[app.user].active;
         // A pending retry or request, or a throttle window, already decides the next wake.
-        if active
-            && app.in_flight.is_none()
-            && app.retry_pending.is_none()
-            && app.throttle.is_none_or(|th| th.until <= t)
-        {
+        if active && matches!(app.step, Step::Idle) && app.throttle.is_none_or(|th| th.until <= t) {
             let next = self.next_call_at(a, t);
-            if next < self.users[app.user as usize].session_end.min(self.horizon) {
+            if next < self.users[app.user].session_end.min(self.horizon) {
                 self.set_wake(a, next);
             }
         }

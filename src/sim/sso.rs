@@ -4,18 +4,19 @@
 
 use super::endpoint::Endpoint;
 use super::observer::Observer;
+use super::state::{AppIx, Need, SessionIx, Step};
 use super::world::Simulation;
 use crate::engine::SimTime;
 
 impl<E: Endpoint> Simulation<'_, E> {
     /// The session an interactive sign-in of app `a` re-establishes: its browser's for a
     /// browser app, else the one holding its refresh token.
-    pub(super) fn sign_in_session(&self, a: usize) -> usize {
+    pub(super) fn sign_in_session(&self, a: AppIx) -> SessionIx {
         let app = &self.apps[a];
         if self.spec(a).client.uses_browser() {
-            app.browser as usize
+            app.browser
         } else {
-            app.rt as usize
+            app.rt
         }
     }
 
@@ -23,27 +24,23 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// shared session are served by it, and those waiting for an interaction go back to
     /// the silent chain (their next call redeems the new session). Reports how many
     /// other apps it served.
-    pub(super) fn release_sharers<O: Observer>(&mut self, a: usize, t: SimTime, obs: &mut O) {
+    pub(super) fn release_sharers<O: Observer>(&mut self, a: AppIx, t: SimTime, obs: &mut O) {
         let key = self.sign_in_session(a);
         let session = &mut self.sessions[key];
         if !session.shared() {
             return;
         }
         session.signing_in = false;
-        let user = &self.users[self.apps[a].user as usize];
-        let first = user.first_app as usize;
         let mut served = 0;
-        for b in first..first + user.n_apps as usize {
-            let browser_on_prt = self.apps[b].sso == Some(key as u32);
+        for b in self.users[self.apps[a].user].apps() {
+            let browser_on_prt = self.apps[b].sso == Some(key);
             if b == a || (self.sign_in_session(b) != key && !browser_on_prt) {
                 continue;
             }
             served += 1;
             let other = &mut self.apps[b];
-            if other.ui_required.is_some() && other.in_flight.is_none() {
-                other.ui_required = None;
-                other.prompted = false;
-                other.prompt_none_failed = false;
+            if !matches!(other.step, Step::Awaiting(_)) {
+                other.need = Need::Silent;
             }
         }
         if served > 0 {

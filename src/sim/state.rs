@@ -1,10 +1,45 @@
-//! Per-user and per-app state of a unit: small, flat, one entry per entity.
+//! Per-user and per-app state of a unit: small, flat, one entry per entity, each kind
+//! indexed by its own newtype.
 
 use super::revocation::AppEvents;
 use crate::domain::idp::RequestKind;
 use crate::domain::token::AccessToken;
+use crate::domain::{PromptCause, Session};
 use crate::engine::{EventKey, Rng, SimDuration, SimTime};
-use crate::policy::{Failure, PromptCause};
+use crate::policy::Failure;
+
+/// Index of a user among the unit's users.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct UserIx(pub u32);
+
+/// Index of an app among the unit's apps (the observer's `AppRef::local`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct AppIx(pub u32);
+
+/// Index of a refresh-token or cookie session among the unit's sessions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct SessionIx(pub u32);
+
+/// Lets each of the unit's vectors be indexed by its own index type, so that an app
+/// index cannot pick a user or a session.
+macro_rules! indexed_by {
+    ($ix:ident, $item:ty) => {
+        impl std::ops::Index<$ix> for Vec<$item> {
+            type Output = $item;
+            fn index(&self, i: $ix) -> &$item {
+                &self[i.0 as usize]
+            }
+        }
+        impl std::ops::IndexMut<$ix> for Vec<$item> {
+            fn index_mut(&mut self, i: $ix) -> &mut $item {
+                &mut self[i.0 as usize]
+            }
+        }
+    };
+}
+indexed_by!(UserIx, UserState);
+indexed_by!(AppIx, AppState);
+indexed_by!(SessionIx, Session);
 
 /// A user of the unit.
 pub(super) struct UserState {
@@ -13,7 +48,7 @@ pub(super) struct UserState {
     /// Segment index.
     pub segment: u16,
     /// First app index in the unit's app array.
-    pub first_app: u32,
+    pub first_app: AppIx,
     /// Number of apps.
     pub n_apps: u16,
     /// Currently in a session.
@@ -38,6 +73,14 @@ pub(super) struct UserState {
     pub rng: Rng,
 }
 
+impl UserState {
+    /// The user's apps.
+    pub fn apps(&self) -> impl Iterator<Item = AppIx> + Clone + use<> {
+        let first = self.first_app.0;
+        (first..first + self.n_apps as u32).map(AppIx)
+    }
+}
+
 /// A throttle-cache entry: the same request is answered with `replay` until `until`.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Throttle {
@@ -53,10 +96,81 @@ pub(super) struct InFlight {
     pub result: Result<bool, Failure>,
 }
 
+/// What the app's current call is waiting for. A request on the wire and a retry timer
+/// never overlap: the timer is set once the answer is in, and the retry leaves it.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) enum Step {
+    /// Nothing: the pending wake, if any, is for the next call.
+    #[default]
+    Idle,
+    /// An answer that takes time (queueing, latency, a hang, the client's timeout).
+    Awaiting(InFlight),
+    /// A retry timer is what the pending wake is for; `background` says whether the retry
+    /// continues a background refresh (it stays one: the caller has its token).
+    Retrying { background: bool },
+}
+
+impl Step {
+    /// The caller waits for this step (a background refresh does not keep it waiting).
+    pub fn holds_caller(self) -> bool {
+        match self {
+            Step::Idle => false,
+            Step::Awaiting(f) => !f.background,
+            Step::Retrying { background } => !background,
+        }
+    }
+}
+
+/// Where the app stands in its silent chain (refresh token → `prompt=none` →
+/// interactive). A prompt or a failed `prompt=none` only exist while interaction is required.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) enum Need {
+    /// The next request redeems the refresh token (or the client's own credentials).
+    #[default]
+    Silent,
+    /// The platform asked for interaction, for `cause`: `prompt=none` next while the
+    /// browser has single sign-on and it has not failed, else an interactive sign-in.
+    Interaction {
+        /// What the prompt is blamed on.
+        cause: PromptCause,
+        /// `prompt=none` already failed for this need.
+        prompt_none_failed: bool,
+        /// The user has been prompted for this need.
+        prompted: bool,
+    },
+}
+
+impl Need {
+    /// A fresh need for interaction: nothing tried yet.
+    pub fn interaction(cause: PromptCause) -> Self {
+        Need::Interaction {
+            cause,
+            prompt_none_failed: false,
+            prompted: false,
+        }
+    }
+
+    /// The interactive sign-in is being sent: marks the user prompted and returns the
+    /// cause if this is the first prompt for the need (`None` if already prompted).
+    pub fn prompt(&mut self) -> Option<PromptCause> {
+        match self {
+            Need::Interaction {
+                cause,
+                prompted: prompted @ false,
+                ..
+            } => {
+                *prompted = true;
+                Some(*cause)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// An app of a user.
 pub(super) struct AppState {
     /// Local index of the user.
-    pub user: u32,
+    pub user: UserIx,
     /// Segment of the user (kept here so finding the app's spec skips the user).
     pub segment: u16,
     /// Index of the app within its segment.
@@ -65,11 +179,11 @@ pub(super) struct AppState {
     pub access: Option<AccessToken>,
     /// The session whose refresh token the app redeems: its own, its device's PRT or
     /// its family's (an index into the unit's sessions).
-    pub rt: u32,
+    pub rt: SessionIx,
     /// The session whose cookie `prompt=none` uses: its own or its browser's.
-    pub browser: u32,
+    pub browser: SessionIx,
     /// A browser app on a brokered device: the PRT its browser gets SSO from.
-    pub sso: Option<u32>,
+    pub sso: Option<SessionIx>,
     /// Throttle cache.
     pub throttle: Option<Throttle>,
     /// Requests made in the current call.
@@ -83,17 +197,10 @@ pub(super) struct AppState {
     pub first_call: SimTime,
     /// When the current call began (a blocked interval starts there).
     pub call_started: SimTime,
-    /// A request awaiting its answer.
-    pub in_flight: Option<InFlight>,
-    /// A retry timer is what the pending wake is for: `Some(background)`, whether the
-    /// retry continues a background refresh (it stays one: the caller has its token).
-    pub retry_pending: Option<bool>,
-    /// Interaction required, and why.
-    pub ui_required: Option<PromptCause>,
-    /// The user has been prompted for the current interaction need.
-    pub prompted: bool,
-    /// `prompt=none` already failed for the current need.
-    pub prompt_none_failed: bool,
+    /// What the current call waits for: an answer, a retry timer, or nothing.
+    pub step: Step,
+    /// Where the silent chain stands: silent, or interaction required.
+    pub need: Need,
     /// Blocked since.
     pub blocked_since: Option<SimTime>,
     /// The pending wake-up.

@@ -11,6 +11,7 @@
 
 use super::endpoint::Endpoint;
 use super::observer::{AppRef, CallResult, Observer, Outcome};
+use super::state::{AppIx, Need};
 use super::world::Simulation;
 use crate::domain::idp::{Answer, Reply, RequestKind};
 use crate::engine::queue::MAX_PENDING;
@@ -97,13 +98,13 @@ impl Streams {
 impl<E: Endpoint> Simulation<'_, E> {
     /// After a successful call at `t`, takes app `a` into a stream if its following
     /// calls are certain to go the same way until some known instant; `false` if not.
-    pub(super) fn enter_steady(&mut self, a: usize, t: SimTime) -> bool {
+    pub(super) fn enter_steady(&mut self, a: AppIx, t: SimTime) -> bool {
         let spec = self.spec(a);
         if !self.steady_streams || spec.profile.caches() {
             return false;
         }
         let (interval, service) = (spec.call_interval, spec.client.is_service());
-        let user = &self.users[self.apps[a].user as usize];
+        let user = &self.users[self.apps[a].user];
         if !user.active {
             return false;
         }
@@ -115,7 +116,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         let app = &self.apps[a];
         // Strict location: the resource rejects every call of a blocked CAE session,
         // which only the full model's `served` knows.
-        if app.ui_required.is_some()
+        if app.need != Need::Silent
             || app.revocation.claims.is_some()
             || app.wake.is_some()
             || app.revocation.cae == CaeSession::Blocked
@@ -130,7 +131,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             let per_window = LOOP_WINDOW.as_millis().div_ceil(interval.as_millis()) as u32;
             // A shared session changes under other apps' feet (PRT renewal, one sign-in
             // for all): its apps stay on the event path.
-            let session = &self.sessions[app.rt as usize];
+            let session = &self.sessions[app.rt];
             let Some(rt) = session
                 .refresh
                 .filter(|rt| !rt.revoked && !session.shared())
@@ -168,7 +169,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// The next call of the stream in `slot`, due at `t`.
     pub(super) fn on_steady<O: Observer>(&mut self, slot: u32, t: SimTime, obs: &mut O) {
         let s = self.streams.slots[slot as usize].expect("a live stream");
-        let a = s.app.local as usize;
+        let a = AppIx(s.app.local);
         if t >= s.until || !self.endpoint.admit_at_once(t) {
             self.leave_steady(a);
             return self.call(a, t, obs);
@@ -203,7 +204,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// An event on the user at `t`: brings app `a`'s state up to date so the event
     /// sees it, and sends the app's next call through the full model (at its own
     /// place in the order, as its wake-up would have come).
-    pub(super) fn hand_back_at_next_call(&mut self, a: usize) {
+    pub(super) fn hand_back_at_next_call(&mut self, a: AppIx) {
         let Some(slot) = self.apps[a].steady else {
             return;
         };
@@ -216,7 +217,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     }
 
     /// Takes app `a` out of its stream, its state as after the stream's last call.
-    pub(super) fn leave_steady(&mut self, a: usize) {
+    pub(super) fn leave_steady(&mut self, a: AppIx) {
         if let Some(slot) = self.apps[a].steady.take() {
             let s = self.streams.remove(slot);
             self.bring_up_to_date(a, &s);
@@ -224,7 +225,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     }
 
     /// Sets what the full model would have left after the stream's calls so far.
-    fn bring_up_to_date(&mut self, a: usize, s: &Stream) {
+    fn bring_up_to_date(&mut self, a: AppIx, s: &Stream) {
         if s.served == 0 {
             return;
         }
@@ -233,7 +234,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         app.last_primary_auth = Some(last);
         app.revocation.handed_out = Some(last);
         app.call_started = last;
-        let session = &mut self.sessions[app.rt as usize];
+        let session = &mut self.sessions[app.rt];
         if let (RequestKind::Refresh, Some(rt)) = (s.kind, session.refresh.as_mut()) {
             rt.last_used = last;
             if self.endpoint.loop_limit() > 0 {

@@ -5,17 +5,18 @@ use super::endpoint::Endpoint;
 use super::event::Event;
 use super::observer::{AppRef, Observer};
 use super::revocation::{AppEvents, UnitEvents};
-use super::state::{AppState, UserState};
+use super::state::{AppIx, AppState, Need, SessionIx, Step, UserIx, UserState};
 use super::steady::Streams;
+use crate::domain::RefreshMode;
 use crate::domain::idp::PlatformUnit;
-use crate::domain::token::{AccessToken, AuthTime, RefreshToken, SessionCookie};
+use crate::domain::token::{AccessToken, AuthTime, Authentication, RefreshToken, SessionCookie};
 use crate::domain::user::Activity;
 use crate::domain::{AppSpec, Segment};
 use crate::domain::{Session, SessionKind};
 use crate::engine::{EventQueue, Purpose, Rng, SimDuration, SimTime};
+use crate::policy::TokenPolicy;
 use crate::policy::cae::CaeSession;
 use crate::policy::lifetimes::SPA_REFRESH_LIFETIME;
-use crate::policy::{RefreshMode, TokenPolicy};
 use crate::scenario::Scenario;
 use crate::scenario::population::{UserSeed, users_of_unit};
 use crate::scenario::script::CallSchedule;
@@ -129,7 +130,7 @@ impl<'a, E: Endpoint> SimulationBuilder<'a, E> {
         for seed in seeds {
             sim.add_user(seed);
         }
-        for u in 0..sim.users.len() {
+        for u in (0..sim.users.len() as u32).map(UserIx) {
             sim.schedule_first_session(u);
             sim.schedule_credential_events(u);
         }
@@ -156,19 +157,18 @@ pub struct Simulation<'a, E> {
     pub(super) streams: Streams,
 }
 
-impl<E: Endpoint> Simulation<'_, E> {
+impl<'a, E: Endpoint> Simulation<'a, E> {
     /// The unit's apps in observer order.
     pub fn app_rows(&self) -> Vec<AppRow> {
         self.apps
             .iter()
             .map(|a| {
-                let u = &self.users[a.user as usize];
+                let u = &self.users[a.user];
                 AppRow {
                     user: u.id,
                     segment: u.segment,
                     slot: a.slot,
-                    brokered: a.sso.is_some()
-                        || self.sessions[a.rt as usize].kind == SessionKind::Prt,
+                    brokered: a.sso.is_some() || self.sessions[a.rt].kind == SessionKind::Prt,
                 }
             })
             .collect()
@@ -208,15 +208,13 @@ impl<E: Endpoint> Simulation<'_, E> {
             };
             self.events += 1;
             match event {
-                Event::SessionStart(u) => self.on_session_start(u as usize, t, obs),
-                Event::SessionEnd(u) => self.on_session_end(u as usize, t, obs),
-                Event::Wake(a) => self.on_wake(a as usize, t, obs),
-                Event::Reply(a) => self.on_reply(a as usize, t, obs),
-                Event::Credential(u) => self.on_credential(u as usize, t, obs),
-                Event::Campaign(u, k) => self.on_campaign(u as usize, k as usize, t, obs),
-                Event::AdminRevokeAll(u, from) => {
-                    self.on_admin_revoke_all(u as usize, from, t, obs)
-                }
+                Event::SessionStart(u) => self.on_session_start(UserIx(u), t, obs),
+                Event::SessionEnd(u) => self.on_session_end(UserIx(u), t, obs),
+                Event::Wake(a) => self.on_wake(AppIx(a), t, obs),
+                Event::Reply(a) => self.on_reply(AppIx(a), t, obs),
+                Event::Credential(u) => self.on_credential(UserIx(u), t, obs),
+                Event::Campaign(u, k) => self.on_campaign(UserIx(u), k as usize, t, obs),
+                Event::AdminRevokeAll(u, from) => self.on_admin_revoke_all(UserIx(u), from, t, obs),
                 Event::CaeEnforce(mark) => self.on_cae_enforce(mark as usize, t),
             }
         }
@@ -224,29 +222,32 @@ impl<E: Endpoint> Simulation<'_, E> {
 
     /// Closes sessions and blocked intervals still open at the horizon.
     pub fn finish<O: Observer>(&mut self, obs: &mut O) {
-        for u in 0..self.users.len() {
+        for u in (0..self.users.len() as u32).map(UserIx) {
             if self.users[u].active {
                 self.end_session(u, self.horizon, obs);
             }
         }
     }
 
-    pub(super) fn app_ref(&self, a: usize) -> AppRef {
+    pub(super) fn app_ref(&self, a: AppIx) -> AppRef {
         let app = &self.apps[a];
         AppRef {
-            local: a as u32,
-            user: self.users[app.user as usize].id,
+            local: a.0,
+            user: self.users[app.user].id,
             slot: app.slot,
         }
     }
 
-    pub(super) fn spec(&self, a: usize) -> &AppSpec {
+    pub(super) fn spec(&self, a: AppIx) -> &AppSpec {
         let app = &self.apps[a];
         &self.scenario.segments[app.segment as usize].apps[app.slot as usize]
     }
 
-    pub(super) fn segment_of(&self, u: usize) -> &Segment {
-        &self.scenario.segments[self.users[u].segment as usize]
+    /// Borrowed from the scenario, not the simulation, so the hot paths can hold it
+    /// while they change state (no clone per session).
+    pub(super) fn segment_of(&self, u: UserIx) -> &'a Segment {
+        let scenario: &'a Scenario = self.scenario;
+        &scenario.segments[self.users[u].segment as usize]
     }
 
     pub(super) fn policy(&self) -> &TokenPolicy {
@@ -256,8 +257,8 @@ impl<E: Endpoint> Simulation<'_, E> {
     fn add_user(&mut self, seed: UserSeed) {
         let s = self.scenario;
         let segment = &s.segments[seed.segment as usize];
-        let local = self.users.len() as u32;
-        let first_app = self.apps.len() as u32;
+        let local = UserIx(self.users.len() as u32);
+        let first_app = AppIx(self.apps.len() as u32);
         let shared = SharedSessions::open(self, segment, seed.id);
         for (slot, spec) in segment.apps.iter().enumerate() {
             let mut rng = Rng::stream(
@@ -280,11 +281,11 @@ impl<E: Endpoint> Simulation<'_, E> {
             }
             let (rt, browser, sso) = shared.of(self, spec);
             // A shared session starts with what its first app found (one sign-in).
-            if self.sessions[rt as usize].refresh.is_none() {
-                self.sessions[rt as usize].refresh = refresh;
+            if self.sessions[rt].refresh.is_none() {
+                self.sessions[rt].refresh = refresh;
             }
-            if self.sessions[browser as usize].cookie.is_none() {
-                self.sessions[browser as usize].cookie = cookie;
+            if self.sessions[browser].cookie.is_none() {
+                self.sessions[browser].cookie = cookie;
             }
             self.apps.push(AppState {
                 user: local,
@@ -300,11 +301,8 @@ impl<E: Endpoint> Simulation<'_, E> {
                 phase,
                 first_call: SimTime::ZERO,
                 call_started: SimTime::ZERO,
-                in_flight: None,
-                retry_pending: None,
-                ui_required: None,
-                prompted: false,
-                prompt_none_failed: false,
+                step: Step::Idle,
+                need: Need::Silent,
                 blocked_since: None,
                 wake: None,
                 steady: None,
@@ -354,11 +352,13 @@ impl<E: Endpoint> Simulation<'_, E> {
             .filter(|_| spec.profile.refresh_mode() != RefreshMode::Never);
         let period = refresh_in.unwrap_or(lifetime.saturating_sub(p.expiry_margin));
         let age = SimDuration(rng.range_inclusive(0, period.0.saturating_sub(1)));
-        let expires = SimTime::ZERO + lifetime.saturating_sub(age);
-        let access = spec.profile.caches().then(|| AccessToken {
-            issued: SimTime::ZERO,
-            expires,
-            refresh_on: refresh_in.map(|r| SimTime::ZERO + r.saturating_sub(age)),
+        // Issued `age` before the start: what remains of its life runs from the start.
+        let access = spec.profile.caches().then(|| {
+            AccessToken::issue(
+                SimTime::ZERO,
+                lifetime.saturating_sub(age),
+                refresh_in.map(|r| SimTime::ZERO + r.saturating_sub(age)),
+            )
         });
         let (password_based, multi_factor) = segment.draw_credential(rng);
         // The last sign-in is as far back as a steady state puts it: uniform over the
@@ -374,26 +374,21 @@ impl<E: Endpoint> Simulation<'_, E> {
                 ))
             },
         );
-        let refresh = (!spec.client.is_service()).then(|| RefreshToken {
+        let auth = Authentication {
             auth_time,
-            last_used: SimTime::ZERO,
-            multi_factor,
-            fixed_expiry: (spec.client == crate::domain::ClientType::Spa)
-                .then(|| SimTime(rng.range_inclusive(1, SPA_REFRESH_LIFETIME.0))),
-            password_based,
-            revoked: false,
-        });
-        let cookie = browser.then_some(SessionCookie {
-            auth_time,
-            last_used: SimTime::ZERO,
             multi_factor,
             password_based,
-            revoked: false,
+        };
+        let refresh = (!spec.client.is_service()).then(|| {
+            let fixed_expiry = (spec.client == crate::domain::ClientType::Spa)
+                .then(|| SimTime(rng.range_inclusive(1, SPA_REFRESH_LIFETIME.0)));
+            auth.refresh_token(SimTime::ZERO, fixed_expiry)
         });
+        let cookie = browser.then(|| auth.cookie(SimTime::ZERO));
         (access, refresh, cookie)
     }
 
-    pub(super) fn activity_of(&self, u: usize) -> &Activity {
+    pub(super) fn activity_of(&self, u: UserIx) -> &'a Activity {
         &self.segment_of(u).activity
     }
 }
@@ -436,17 +431,21 @@ impl SharedSessions {
 
     /// `(refresh token, cookie, PRT for browser SSO)` sessions of an app; an app on no
     /// device gets one session of its own for both.
-    fn of<E>(&self, sim: &mut Simulation<'_, E>, spec: &AppSpec) -> (u32, u32, Option<u32>) {
+    fn of<E>(
+        &self,
+        sim: &mut Simulation<'_, E>,
+        spec: &AppSpec,
+    ) -> (SessionIx, SessionIx, Option<SessionIx>) {
         let own = |sim: &mut Simulation<'_, E>| {
             sim.sessions.push(Session::new(SessionKind::App));
-            sim.sessions.len() as u32 - 1
+            SessionIx(sim.sessions.len() as u32 - 1)
         };
         let Some(d) = spec.device else {
             let id = own(sim);
             return (id, id, None);
         };
         let base = self.first + d as u32 * Self::PER_DEVICE;
-        let (prt, browser, family) = (base, base + 1, base + 2);
+        let (prt, browser, family) = (SessionIx(base), SessionIx(base + 1), SessionIx(base + 2));
         let brokered = self.brokered[d as usize];
         if spec.client.uses_browser() {
             (own(sim), browser, brokered.then_some(prt))

@@ -1,15 +1,18 @@
-//! A finished run boiled down to what the tabs show: the summary, whole-platform
-//! per-minute series, per-segment and per-profile figures, the worst affected users and
-//! the exposure rows. Built on the worker thread, so the UI thread only draws.
+//! A finished run boiled down to what the tabs show: the summary and headline, the
+//! whole-platform per-minute series, the analytics breakdown by segment and by profile
+//! and the most affected users — all computed from the run's tables by the analytics
+//! that write `summary.json` and `report.md`. Built on the worker thread, so the UI
+//! thread only draws.
 
+use crate::analytics::{Headline, RunTables, breakdown};
 use crate::engine::time::MS_PER_MINUTE;
+use crate::metrics::schema::users as uc;
 use crate::metrics::stats::Replications;
 use crate::metrics::{RunResult, Summary};
-use crate::scenario::population::unit_of;
-use crate::sim::Outcome;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+pub use crate::analytics::breakdown::{GroupRow, UserRow};
 
 /// Platform totals per minute (all units added up).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -32,51 +35,19 @@ pub struct Series {
     pub blocked: Vec<u64>,
 }
 
-/// Figures of one group of apps (a segment or a client profile).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct GroupRow {
-    /// Segment name or profile label.
-    pub name: String,
-    /// Apps in the group.
-    pub apps: u64,
-    /// Apps blocked at least once (some time without a token, or a failed call).
-    pub blocked_apps: u64,
-    /// Minutes the group's apps were blocked, summed.
-    pub blocked_minutes: f64,
-    /// Interactive prompts.
-    pub prompts: u64,
-    /// Requests that reached the platform or its throttle cache.
-    pub requests: u64,
-    /// Requests answered 429, 5xx or timed out.
-    pub failed: u64,
-}
-
-/// A user worth a look on the User tab.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UserRow {
-    /// Global user id.
-    pub user: u32,
-    /// Scale unit.
-    pub unit: u32,
-    /// Segment name.
-    pub segment: String,
-    /// Minutes the user's apps were blocked, summed over apps.
-    pub blocked_minutes: f64,
-    /// Prompts.
-    pub prompts: u64,
-}
-
 /// Everything the tabs show about one run.
 pub struct Digest {
     /// The run itself (for `e`, export, and for tracing one user).
     pub run: Arc<RunResult>,
-    /// Headline figures.
+    /// Headline figures (`summary.json`).
     pub summary: Summary,
+    /// The headline figures of reports and sweeps.
+    pub headline: Headline,
     /// Per-minute platform totals.
     pub series: Series,
-    /// Per-segment figures, in model order.
+    /// Per-segment breakdown rows, by name.
     pub segments: Vec<GroupRow>,
-    /// Per-profile figures, in profile order.
+    /// Per-profile breakdown rows, by label.
     pub profiles: Vec<GroupRow>,
     /// The most blocked users, worst first.
     pub worst: Vec<UserRow>,
@@ -93,19 +64,19 @@ pub const WORST_USERS: usize = 20;
 
 impl Digest {
     /// Digests a finished run that took `simulated` to simulate.
-    pub fn new(run: RunResult, simulated: Duration) -> Digest {
+    pub fn new(run: RunResult, simulated: Duration) -> crate::analytics::Result<Digest> {
         let started = Instant::now();
-        let summary = Summary::from_run(&run);
+        let tables = RunTables::from_result(&run)?;
+        let summary = crate::analytics::summary::summarize(&tables)?;
+        let percentiles = crate::analytics::percentiles::percentiles(&tables)?;
+        let groups = breakdown::breakdowns(&tables)?;
+        let rows = |dimension| breakdown::rows(&groups, dimension);
         let mut digest = Digest {
             series: series(&run),
-            segments: groups(&run, |seg, _| run.scenario.segments[seg].name.clone()),
-            profiles: groups(&run, |seg, slot| {
-                run.scenario.segments[seg].apps[slot]
-                    .profile
-                    .label()
-                    .to_string()
-            }),
-            worst: worst_users(&run),
+            segments: rows(uc::SEGMENT)?,
+            profiles: rows(uc::PROFILE)?,
+            worst: breakdown::most_affected(&tables, WORST_USERS)?,
+            headline: Headline::new(&summary, &percentiles),
             summary,
             replications: None,
             simulated,
@@ -113,7 +84,7 @@ impl Digest {
             run: Arc::new(run),
         };
         digest.digested = started.elapsed();
-        digest
+        Ok(digest)
     }
 }
 
@@ -149,74 +120,4 @@ fn series(run: &RunResult) -> Series {
         }
     }
     s
-}
-
-const FAILED: [Outcome; 3] = [Outcome::TooMany, Outcome::ServerError, Outcome::Timeout];
-
-/// Adds up the per-app counters into groups named by `name(segment, slot)`, in the
-/// order groups first appear in the model.
-fn groups(run: &RunResult, name: impl Fn(usize, usize) -> String) -> Vec<GroupRow> {
-    let mut order: Vec<String> = Vec::new();
-    for (seg, segment) in run.scenario.segments.iter().enumerate() {
-        for slot in 0..segment.apps.len() {
-            let n = name(seg, slot);
-            if !order.contains(&n) {
-                order.push(n);
-            }
-        }
-    }
-    let mut rows: Vec<GroupRow> = order
-        .into_iter()
-        .map(|name| GroupRow {
-            name,
-            ..GroupRow::default()
-        })
-        .collect();
-    for unit in &run.units {
-        let rec = &unit.observer;
-        for (k, row) in unit.rows.iter().enumerate() {
-            let n = name(row.segment as usize, row.slot as usize);
-            let Some(g) = rows.iter_mut().find(|g| g.name == n) else {
-                continue;
-            };
-            g.apps += 1;
-            g.blocked_apps += rec.app_blocked(k) as u64;
-            g.blocked_minutes += rec.blocked_ms[k] as f64 / MS_PER_MINUTE as f64;
-            g.prompts += rec.prompts[k].iter().map(|p| *p as u64).sum::<u64>();
-            g.requests += rec.requests[k].iter().sum::<u64>();
-            g.failed += FAILED
-                .iter()
-                .map(|o| rec.requests[k][o.index()])
-                .sum::<u64>();
-        }
-    }
-    rows
-}
-
-fn worst_users(run: &RunResult) -> Vec<UserRow> {
-    let mut per_user: BTreeMap<u32, (u64, u64, u16)> = BTreeMap::new();
-    for unit in &run.units {
-        let rec = &unit.observer;
-        for (k, row) in unit.rows.iter().enumerate() {
-            let e = per_user.entry(row.user).or_insert((0, 0, row.segment));
-            e.0 += rec.blocked_ms[k];
-            e.1 += rec.prompts[k].iter().map(|p| *p as u64).sum::<u64>();
-        }
-    }
-    let mut users: Vec<(u32, (u64, u64, u16))> = per_user
-        .into_iter()
-        .filter(|(_, (blocked, prompts, _))| *blocked > 0 || *prompts > 0)
-        .collect();
-    users.sort_by(|a, b| (b.1.0, b.1.1, a.0).cmp(&(a.1.0, a.1.1, b.0)));
-    users
-        .into_iter()
-        .take(WORST_USERS)
-        .map(|(user, (blocked, prompts, segment))| UserRow {
-            user,
-            unit: unit_of(&run.scenario, user),
-            segment: run.scenario.segments[segment as usize].name.clone(),
-            blocked_minutes: blocked as f64 / MS_PER_MINUTE as f64,
-            prompts,
-        })
-        .collect()
 }

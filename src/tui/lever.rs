@@ -3,10 +3,10 @@
 //! becomes `--set` overrides, so it is validated exactly like `tokensim run --set`.
 //! A new model field becomes a lever with one entry in [`fixed_levers`].
 
+use crate::domain::Jitter;
+use crate::domain::Profile;
 use crate::engine::time::MS_PER_HOUR;
 use crate::engine::{SimDuration, SimTime};
-use crate::policy::Profile;
-use crate::policy::client_profile::Jitter;
 use crate::scenario::Scenario;
 use crate::scenario::presets;
 use toml::Value;

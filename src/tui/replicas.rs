@@ -1,15 +1,14 @@
 //! Replications 2..N of a TUI run, run the way `tokensim run --replications N` runs
-//! them: the first run's tables are written to a scratch folder and read back, the
-//! others go through [`crate::report::replicate::replicate`] with the same derived
+//! them: the first run's headline from its tables in memory, the others through [`crate::pipeline::replicate::replicate`] with the same derived
 //! seeds, so the Impact tab's means and CIs are the CLI's `summary.json` figures.
 
 use super::msg::Replicate;
-use crate::analytics::headline::of_run;
+use crate::analytics::headline::of_tables;
 use crate::cli::memory::available;
 use crate::metrics::RunResult;
 use crate::metrics::stats::Replications;
+use crate::pipeline::replicate::{Plan, replicate};
 use crate::report::ReportError;
-use crate::report::replicate::{Plan, replicate};
 use crate::scenario::memory::estimate;
 use crate::scenario::{Override, Scenario};
 use std::path::{Path, PathBuf};
@@ -49,12 +48,7 @@ fn in_folder(
     progress: &(dyn Fn(u64) -> bool + Sync),
     scratch: &Path,
 ) -> Result<Replications, ReportError> {
-    let dir = scratch.join("r01");
-    first.write_all(&dir).map_err(|source| ReportError::Write {
-        file: dir.clone(),
-        source,
-    })?;
-    let headline = of_run(&dir)?;
+    let headline = of_tables(&crate::analytics::RunTables::from_result(first)?)?;
     // The lever overrides, then the replication's seed: what `--set … --replications`
     // gives the CLI.
     let load = |sets: &[Override]| {

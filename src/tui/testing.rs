@@ -32,7 +32,7 @@ pub fn small_base_with(extra: &[&str]) -> Base {
 /// Simulates `model`'s current scenario on the test thread.
 pub fn digest_of(model: &Model) -> Arc<Digest> {
     let run = RunResult::simulate(model.scenario.clone(), 1, &|_| true).expect("run");
-    Arc::new(Digest::new(run, Duration::from_millis(5)))
+    Arc::new(Digest::new(run, Duration::from_millis(5)).expect("the run digests"))
 }
 
 /// A model that has asked for and received its baseline run.

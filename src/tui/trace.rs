@@ -1,9 +1,9 @@
 //! The User tab's data: an [`Observer`] that keeps everything one user's apps did,
 //! and a re-run of that user's scale unit (the whole unit, so the load is the same).
 
+use crate::domain::PromptCause;
 use crate::engine::SimTime;
 use crate::engine::time::MS_PER_DAY;
-use crate::policy::PromptCause;
 use crate::scenario::Scenario;
 use crate::scenario::population::unit_of;
 use crate::sim::{AppRef, Observer, Outcome, SimulationBuilder};

@@ -69,7 +69,8 @@ impl Worker {
     pub fn export(&self, dir: PathBuf, run: Arc<RunResult>) {
         let results = self.results.clone();
         std::thread::spawn(move || {
-            let written = crate::report::folder::save_run(run, &dir)
+            let formats = crate::metrics::store::Formats::default();
+            let written = crate::pipeline::folder::save_run(&run, &dir, formats)
                 .map(|_| format!("exported the run's outputs and report to {}", dir.display()))
                 .map_err(|e| format!("cannot export to {}: {}", dir.display(), error_chain(&e)));
             let _ = results.send(Msg::Done(written));
@@ -118,14 +119,9 @@ fn run_one(request: RunRequest, latest: &AtomicU64, results: &Sender<Msg>, threa
     };
     let started = Instant::now();
     let outcome = RunResult::simulate(*request.scenario, threads, &progress);
-    let run = match outcome {
-        Ok(run) => run,
-        Err(crate::sim::RunError::Cancelled) => return,
-        Err(e) => {
-            let result = Err(e.to_string());
-            let _ = results.send(Msg::RunDone { generation, result });
-            return;
-        }
+    let Ok(run) = outcome else {
+        // The only way a simulation stops early: a newer run cancelled it.
+        return;
     };
     let replications = match &request.replicate {
         None => None,
@@ -139,9 +135,16 @@ fn run_one(request: RunRequest, latest: &AtomicU64, results: &Sender<Msg>, threa
             }
         },
     };
-    let mut digest = Digest::new(run, started.elapsed());
-    digest.replications = replications;
-    let result = Ok(Arc::new(digest));
+    let result = match Digest::new(run, started.elapsed()) {
+        Ok(mut digest) => {
+            digest.replications = replications;
+            Ok(Arc::new(digest))
+        }
+        Err(e) => Err(format!(
+            "the run's tables cannot be read: {}",
+            error_chain(&e)
+        )),
+    };
     let _ = results.send(Msg::RunDone { generation, result });
 }
 

@@ -6,9 +6,9 @@
 use crate::common::{Seen, model, probe};
 use proptest::prelude::*;
 use tokensim::domain::EventKind;
+use tokensim::domain::PromptCause;
 use tokensim::domain::idp::RequestKind;
 use tokensim::engine::{SimDuration, SimTime};
-use tokensim::policy::PromptCause;
 
 fn world(event: EventKind, resource: &str, sign_in: &str, at: u64, prop: u64, seed: u64) -> String {
     format!(

@@ -2,8 +2,8 @@
 //! lifetimes and fixed outages, with tolerances derived from the sample size.
 
 use crate::common::model;
+use tokensim::domain::PromptCause;
 use tokensim::engine::{SimDuration, SimTime};
-use tokensim::policy::PromptCause;
 use tokensim::sim::{AppRef, CallResult, Observer, Outcome, SimulationBuilder};
 
 /// Allowed deviation, in standard errors. 4.5 σ keeps a correct engine failing less than

@@ -3,9 +3,9 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use tokensim::domain::PromptCause;
 use tokensim::domain::idp::{Reply, RequestKind};
 use tokensim::engine::SimTime;
-use tokensim::policy::PromptCause;
 use tokensim::scenario::{self, Override, Scenario};
 use tokensim::sim::{AppRef, CallResult, Observer, Outcome, RevocationRecord, SimulationBuilder};
 
@@ -103,4 +103,10 @@ pub fn probe(scenario: &Scenario) -> Probe {
     };
     sim.run(&mut probe);
     probe
+}
+
+/// The summary of `run`, computed from its tables as `tokensim run` computes it.
+pub fn summary_of(run: &tokensim::metrics::RunResult) -> tokensim::metrics::Summary {
+    let tables = tokensim::analytics::RunTables::from_result(run).unwrap();
+    tokensim::analytics::summary::summarize(&tables).unwrap()
 }

@@ -90,7 +90,7 @@ fn without_devices(text: &str) -> String {
 }
 
 fn summary(text: &str, sets: &[&str]) -> Summary {
-    Summary::from_run(&RunResult::simulate(model(text, sets), 1, &|_| true).unwrap())
+    crate::common::summary_of(&RunResult::simulate(model(text, sets), 1, &|_| true).unwrap())
 }
 
 const WORKING_DAYS: u64 = 10;

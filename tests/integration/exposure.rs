@@ -280,8 +280,7 @@ fn headline_exposure_follows_the_chosen_event_kinds() {
         ];
         let s = model(&text, &sets);
         let run = tokensim::metrics::RunResult::simulate(s, 2, &|_| true).unwrap();
-        run.write_all(&dir).unwrap();
-        let summary = tokensim::metrics::Summary::from_run(&run);
+        let summary = run.write_all(&dir).unwrap();
         let h = tokensim::analytics::headline::of_run(&dir).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
         (summary.exposure, h)

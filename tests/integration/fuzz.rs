@@ -287,10 +287,10 @@ proptest! {
                     let calls = script.duration.as_millis() / script.call_every.as_millis();
                     if calls <= 500 {
                         let app = tokensim::sim::trace::TracedApp {
-                            profile: tokensim::policy::Profile::MsalPython,
+                            profile: tokensim::domain::Profile::MsalPython,
                             confidential: false,
                             catches_errors: false,
-                            jitter: tokensim::policy::Jitter::default(),
+                            jitter: tokensim::domain::Jitter::default(),
                         };
                         tokensim::sim::trace::run_trace(&script, app)
                             .unwrap_or_else(|e| panic!("a valid script ran an invalid model: {e}"));

@@ -7,13 +7,13 @@
 use crate::common::{binary, root, temp_dir};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use tokensim::domain::Profile;
 use tokensim::domain::user::Activity;
 use tokensim::domain::{DeviceKind, SignIn};
 use tokensim::engine::SimDuration;
 use tokensim::import::{
     self, Inputs, fit::FitSegment, policies, signins::SignInLog, synth, validate,
 };
-use tokensim::policy::Profile;
 use tokensim::scenario::{self, Override};
 
 /// Standard errors allowed for a recovered parameter: with about 30 parameters

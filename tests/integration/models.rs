@@ -93,7 +93,7 @@ fn overrides_are_validated_like_the_file() {
 
 #[test]
 fn every_trace_script_runs_with_every_profile() {
-    use tokensim::policy::{Jitter, Profile};
+    use tokensim::domain::{Jitter, Profile};
     use tokensim::scenario::script::{RawSettings, parse_script};
     use tokensim::sim::trace::{TracedApp, run_trace};
     let scripts = files("models/traces");

@@ -17,7 +17,7 @@ fn storm_model(sets: &[&str]) -> Scenario {
 
 fn summary(s: Scenario) -> Summary {
     let run = RunResult::simulate(s, 1, &|_| true).unwrap();
-    Summary::from_run(&run)
+    crate::common::summary_of(&run)
 }
 
 #[test]

@@ -26,7 +26,7 @@ absence = { per_year = 6, length = "9d" }
 "#;
 
 fn prompts(sets: &[&str]) -> Summary {
-    Summary::from_run(&RunResult::simulate(model(OFFICE, sets), 1, &|_| true).unwrap())
+    crate::common::summary_of(&RunResult::simulate(model(OFFICE, sets), 1, &|_| true).unwrap())
 }
 
 fn cause(s: &Summary, c: &str) -> u64 {
@@ -140,7 +140,7 @@ activity = { pattern = "always-on" }
         let loops: Vec<u64> = seen
             .iter()
             .filter_map(|e| match *e {
-                crate::common::Seen::Prompt(t, tokensim::policy::PromptCause::Outage) => {
+                crate::common::Seen::Prompt(t, tokensim::domain::PromptCause::Outage) => {
                     Some(t.as_millis() / window)
                 }
                 _ => None,
@@ -163,9 +163,9 @@ impl tokensim::sim::Observer for SifTimes {
         &mut self,
         t: tokensim::engine::SimTime,
         app: tokensim::sim::AppRef,
-        cause: tokensim::policy::PromptCause,
+        cause: tokensim::domain::PromptCause,
     ) {
-        if cause == tokensim::policy::PromptCause::SignInFrequency {
+        if cause == tokensim::domain::PromptCause::SignInFrequency {
             self.0.push((app.local, t.as_millis()));
         }
     }

@@ -6,9 +6,9 @@ use crate::common::{binary, model, root, temp_dir};
 use std::path::Path;
 use std::process::{Command, Output};
 use tokensim::engine::rng::replication_seed;
+use tokensim::metrics::RunResult;
 use tokensim::metrics::stats::Estimate;
 use tokensim::metrics::stats::Replications;
-use tokensim::metrics::{RunResult, Summary};
 use tokensim::tui::msg::Replicate;
 use tokensim::tui::worker::Worker;
 use tokensim::tui::{Base, Msg, RunRequest};
@@ -207,7 +207,7 @@ profile = "no-cache"
                 let seed = replication_seed(1000 + e, r);
                 let s = model(text, &[&format!("scenario.seed={seed}")]);
                 let run = RunResult::simulate(s, 1, &|_| true).unwrap();
-                Some(Summary::from_run(&run).prompts.per_user_month)
+                Some(crate::common::summary_of(&run).prompts.per_user_month)
             })
             .collect();
         let ci = Estimate::of(&samples).unwrap();

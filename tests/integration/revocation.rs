@@ -4,10 +4,10 @@
 use crate::common::{Seen, model, probe, root};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
+use tokensim::domain::PromptCause;
 use tokensim::domain::idp::RequestKind;
 use tokensim::domain::{EventKind, TokenClass};
 use tokensim::engine::{SimDuration, SimTime};
-use tokensim::policy::PromptCause;
 use tokensim::sim::RevocationRecord;
 
 /// One generated world: who signs in how, which apps have CAE, what happens when.

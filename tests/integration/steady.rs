@@ -5,9 +5,9 @@
 
 use crate::common::model;
 use std::collections::BTreeMap;
+use tokensim::domain::PromptCause;
 use tokensim::domain::idp::{Reply, RequestKind};
 use tokensim::engine::SimTime;
-use tokensim::policy::PromptCause;
 use tokensim::scenario::Scenario;
 use tokensim::sim::{AppRef, CallResult, Observer, Outcome, RevocationRecord, SimulationBuilder};
 

@@ -90,7 +90,8 @@ fn bad_vary_and_bad_metric_are_explained() {
 /// now run on plain threads, never on a rayon worker.
 #[test]
 fn sweep_of_many_variants_overflowed_a_worker_stack() {
-    use tokensim::report::sweep::{Vary, grid, run_variants};
+    use tokensim::pipeline::sweep::run_variants;
+    use tokensim::report::sweep::{Vary, grid};
     let dir = common::temp_dir("sweep-threads-plain");
     let vary = [Vary {
         key: "scenario.seed".into(),
@@ -135,7 +136,9 @@ fn one_thread_run_installed_a_pool_of_its_own() {
     pool.install(|| {
         use rayon::prelude::*;
         (0..8).into_par_iter().for_each(|_| {
-            tokensim::sim::run_units(&scenario, 1, |_, _| tokensim::sim::NullObserver, &|_| {
+            let units = tokensim::pipeline::all_units(&scenario);
+            let null = |_: u32, _: &[tokensim::sim::AppRow]| tokensim::sim::NullObserver;
+            tokensim::pipeline::run_units(&scenario, &units, 1, null, &|_| {
                 pools_seen
                     .lock()
                     .unwrap()

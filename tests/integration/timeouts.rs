@@ -4,9 +4,9 @@
 
 use crate::common::{Seen, model, probe};
 use proptest::prelude::*;
+use tokensim::domain::PromptCause;
 use tokensim::domain::idp::RequestKind;
 use tokensim::engine::{SimDuration, SimTime};
-use tokensim::policy::PromptCause;
 
 /// Users with holidays, so inactivity bites; ages in hours.
 fn world(max_inactive_h: u64, max_age_h: Option<u64>, holiday_days: u64, seed: u64) -> String {

@@ -2,8 +2,8 @@
 //! schedule out, for every client profile (DESIGN §1.4).
 
 use tokensim::domain::idp::Answer;
+use tokensim::domain::{Jitter, Profile};
 use tokensim::engine::SimDuration;
-use tokensim::policy::{Jitter, Profile};
 use tokensim::scenario::script::{RawSettings, Script, parse_script};
 use tokensim::sim::CallResult;
 use tokensim::sim::trace::{TraceLine, TracedApp, run_trace};

@@ -3,8 +3,9 @@
 
 use tokensim::domain::user::{HOURS_PER_WEEK, hour_of_week};
 use tokensim::engine::SimTime;
+use tokensim::pipeline::{all_units, run_units};
 use tokensim::scenario;
-use tokensim::sim::{Observer, run_units};
+use tokensim::sim::Observer;
 
 /// Allowed deviation in standard errors: with 168 hours checked, 4.5 σ keeps a correct
 /// engine failing less than once in 10³ runs; an hour shifted by the UTC offset or a
@@ -66,6 +67,7 @@ profile = "msal-dotnet"
     let offset_ms = s.start_unix_ms() + 2 * 3_600_000;
     let runs = run_units(
         &s,
+        &all_units(&s),
         1,
         |_, _| Starts {
             offset_ms,

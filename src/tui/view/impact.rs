@@ -4,6 +4,8 @@
 
 use super::format::{estimate, versus};
 use super::waiting;
+use crate::analytics::METRICS;
+use crate::analytics::headline::format_value;
 use crate::metrics::Summary;
 use crate::metrics::summary::DuringOutages;
 use crate::tui::digest::{Digest, GroupRow};
@@ -53,7 +55,7 @@ fn section(d: &Digest, base: Option<&Digest>, which: usize, frame: &mut Frame, a
         0 => Table::new(
             replicated(d)
                 .into_iter()
-                .chain(headline(&d.summary, base.map(|b| &b.summary)))
+                .chain(headline(d, base))
                 .map(|(name, now)| Row::new(vec![name, now])),
             // Across replications the rows carry the longer headline labels.
             [
@@ -75,21 +77,21 @@ fn section(d: &Digest, base: Option<&Digest>, which: usize, frame: &mut Frame, a
                 group_rows(&pick(d), base.map(pick).as_deref()),
                 [
                     Constraint::Length(16),
-                    Constraint::Length(5),
-                    Constraint::Length(12),
+                    Constraint::Length(6),
+                    Constraint::Length(14),
                     Constraint::Length(16),
-                    Constraint::Length(10),
+                    Constraint::Length(14),
                     Constraint::Min(14),
                 ],
             )
             .header(
                 Row::new(vec![
                     first,
-                    "apps",
-                    "blocked apps",
+                    "users",
+                    "blocked users",
                     "blocked min",
-                    "prompts",
-                    "429/5xx/t-out",
+                    "p95 blocked",
+                    "prompts/user-mo",
                 ])
                 .style(header_style),
             )
@@ -118,32 +120,26 @@ fn replicated(d: &Digest) -> Vec<(String, String)> {
     rows
 }
 
-/// Headline figures as (name, value with Δ).
-fn headline(s: &Summary, b: Option<&Summary>) -> Vec<(String, String)> {
+/// Headline figures as (name, value with Δ): the report's headline table, then the
+/// summary's requests and outages in detail.
+fn headline(d: &Digest, base: Option<&Digest>) -> Vec<(String, String)> {
+    let (s, b) = (&d.summary, base.map(|b| &b.summary));
     let fig = |f: &dyn Fn(&Summary) -> f64| versus(f(s), b.map(f));
-    let mut rows = vec![
-        ("users".to_string(), fig(&|x| x.users as f64)),
-        (
-            "users blocked at least once".into(),
-            fig(&|x| x.blocked.users as f64),
-        ),
-        (
-            "blocked user-minutes".into(),
-            fig(&|x| x.blocked.user_minutes),
-        ),
-        (
-            "calls that got no token".into(),
-            fig(&|x| x.blocked.calls_failed as f64),
-        ),
-        (
-            "prompts per user-month".into(),
-            fig(&|x| x.prompts.per_user_month),
-        ),
-        (
-            "peak offered per minute".into(),
-            fig(&|x| x.peak_offered_per_minute as f64),
-        ),
-    ];
+    let mut rows: Vec<(String, String)> = METRICS
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let now = d.headline.values[i];
+            let value = now.map_or(format_value(None), |v| {
+                versus(v, base.and_then(|b| b.headline.values[i]))
+            });
+            (m.label.to_string(), value)
+        })
+        .collect();
+    rows.push((
+        "peak offered per minute".into(),
+        fig(&|x| x.peak_offered_per_minute as f64),
+    ));
     for label in ["ok", "backup", "429", "5xx", "timeout", "invalid_grant"] {
         let get = move |x: &Summary| x.token_requests.get(label).copied().unwrap_or(0) as f64;
         rows.push((format!("token requests {label}"), fig(&get)));
@@ -199,11 +195,11 @@ fn group_rows<'a>(now: &[GroupRow], base: Option<&[GroupRow]>) -> Vec<Row<'a>> {
             let fig = |f: &dyn Fn(&GroupRow) -> f64| versus(f(g), b.map(f));
             Row::new(vec![
                 g.name.clone(),
-                g.apps.to_string(),
-                fig(&|r| r.blocked_apps as f64),
+                fig(&|r| r.users as f64),
+                fig(&|r| r.blocked_users as f64),
                 fig(&|r| r.blocked_minutes),
-                fig(&|r| r.prompts as f64),
-                fig(&|r| r.failed as f64),
+                fig(&|r| r.blocked_p95.unwrap_or(0.0)),
+                fig(&|r| r.prompts_per_user_month),
             ])
         })
         .collect()

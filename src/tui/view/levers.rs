@@ -2,7 +2,7 @@
 //! ones marked `*`), the selected lever's help, and the client-profile mix.
 
 use crate::domain::AppSpec;
-use crate::policy::Profile;
+use crate::domain::Profile;
 use crate::scenario::Scenario;
 use crate::tui::model::Model;
 use ratatui::Frame;

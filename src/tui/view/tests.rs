@@ -110,7 +110,7 @@ fn impact_tab_shows_figures_with_the_difference_from_the_baseline() {
             "headline (Δ vs model as loaded)",
             "users blocked at least once",
             "(=)",
-            "outage 2020-09-28-global",
+            "users blocked during outages",
         ],
     );
     update(&mut model, Msg::Key(KeyEvent::from(KeyCode::Right)));

@@ -1,200 +1,44 @@
-//! Client library behaviour: what each profile does with its cache, when it refreshes,
-//! and how it reacts to each failure — throttle cache, retries, backoff with jitter,
-//! and whether the caller still gets its old token. Numbers from DESIGN §1.4
-//! (MSAL source and observed msal-python 1.39).
+//! Client library behaviour: how each profile reacts to each failure — throttle cache,
+//! retries, backoff with jitter, and whether the caller still gets its old token.
+//! Numbers from DESIGN §1.4 (MSAL source and observed msal-python 1.39).
 
-use super::cause::PromptCause;
+use crate::domain::client_profile::{Jitter, Profile, RetryPolicy};
+use crate::domain::prompt::PromptCause;
 use crate::engine::{Rng, SimDuration};
-use serde::{Deserialize, Serialize};
-
-/// A client library, or a habit of apps that do without one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Profile {
-    /// MSAL for Python as observed in 1.39: inline refresh, raises on 5xx.
-    MsalPython,
-    /// MSAL.NET: background refresh, ±300 s jitter, one retry after 1 s, 100 s timeout.
-    MsalDotnet,
-    /// MSAL.js: background refresh, 60 s throttle on 429/5xx.
-    MsalJs,
-    /// No cache: a token request per API call.
-    NoCache,
-    /// Retries at once, forever, ignoring Retry-After.
-    FastRetry,
-    /// Retries every fixed interval, ignoring Retry-After.
-    FixedRetry,
-    /// Microsoft's guidance: cache, honour Retry-After, exponential backoff from ≥ 5 s.
-    Guided,
-}
-
-impl Profile {
-    /// Every profile, in report order.
-    pub const ALL: [Profile; 7] = [
-        Profile::MsalPython,
-        Profile::MsalDotnet,
-        Profile::MsalJs,
-        Profile::NoCache,
-        Profile::FastRetry,
-        Profile::FixedRetry,
-        Profile::Guided,
-    ];
-
-    /// Name as written in model files.
-    pub fn label(self) -> &'static str {
-        match self {
-            Profile::MsalPython => "msal-python",
-            Profile::MsalDotnet => "msal-dotnet",
-            Profile::MsalJs => "msal-js",
-            Profile::NoCache => "no-cache",
-            Profile::FastRetry => "fast-retry",
-            Profile::FixedRetry => "fixed-retry",
-            Profile::Guided => "guided",
-        }
-    }
-
-    /// Whether it keeps access tokens between calls.
-    pub fn caches(self) -> bool {
-        self != Profile::NoCache
-    }
-
-    /// How it acts on the server's `refresh_in`.
-    pub fn refresh_mode(self) -> RefreshMode {
-        match self {
-            Profile::MsalPython => RefreshMode::Inline,
-            Profile::MsalDotnet | Profile::MsalJs => RefreshMode::Background,
-            _ => RefreshMode::Never,
-        }
-    }
-
-    /// Random shift applied to `refresh_on` either way (MSAL.NET: 300 s).
-    pub fn refresh_jitter(self) -> SimDuration {
-        match self {
-            Profile::MsalDotnet => SimDuration::from_secs(300),
-            _ => SimDuration::ZERO,
-        }
-    }
-
-    /// Client-side request timeout when the model sets none.
-    pub fn default_timeout(self) -> Option<SimDuration> {
-        match self {
-            // msal-python sets no timeout; fetch in the browser has none either.
-            Profile::MsalPython | Profile::MsalJs => None,
-            Profile::Guided => Some(SimDuration::from_secs(30)),
-            // .NET's HttpClient default, also what most hand-written .NET apps get.
-            _ => Some(SimDuration::from_secs(100)),
-        }
-    }
-
-    /// Whether the retry loop of [`RetryPolicy`] applies.
-    pub fn retries_in_loop(self) -> bool {
-        matches!(
-            self,
-            Profile::FastRetry | Profile::FixedRetry | Profile::Guided
-        )
-    }
-}
-
-/// Proactive refresh behaviour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RefreshMode {
-    /// Ignores `refresh_in`.
-    Never,
-    /// Refreshes inside the caller's call.
-    Inline,
-    /// Returns the cached token at once and refreshes in the background.
-    Background,
-}
-
-/// Jitter strategies for exponential backoff.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Jitter {
-    /// Exact exponential delays.
-    None,
-    /// Uniform in [0, delay].
-    #[default]
-    Full,
-    /// Half the delay plus uniform in [0, delay/2].
-    Equal,
-    /// min(cap, uniform in [base, 3 × previous delay]).
-    Decorrelated,
-}
-
-impl Jitter {
-    /// Every strategy.
-    pub const ALL: [Jitter; 4] = [
-        Jitter::None,
-        Jitter::Full,
-        Jitter::Equal,
-        Jitter::Decorrelated,
-    ];
-
-    /// Name as written in model files.
-    pub fn label(self) -> &'static str {
-        match self {
-            Jitter::None => "none",
-            Jitter::Full => "full",
-            Jitter::Equal => "equal",
-            Jitter::Decorrelated => "decorrelated",
-        }
-    }
-}
-
-/// Retry loop settings of the non-MSAL profiles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// First backoff of `guided`.
-    pub base: SimDuration,
-    /// Longest backoff.
-    pub cap: SimDuration,
-    /// Requests per app call before the call fails; 0 is unlimited.
-    pub max_attempts: u32,
-    /// Jitter of `guided`.
-    pub jitter: Jitter,
-    /// Delay of `fast-retry`, period of `fixed-retry`.
-    pub interval: SimDuration,
-}
 
 /// Microsoft's guidance: never retry a failed token request sooner than this.
 pub const GUIDED_MIN_DELAY: SimDuration = SimDuration::from_secs(5);
 /// Retry-After is honoured up to an hour by every MSAL.
 pub const THROTTLE_CAP: SimDuration = SimDuration::from_secs(3600);
 
-impl RetryPolicy {
-    /// Delay before retry number `attempt + 1` after `attempt` failed, given the previous
-    /// delay, never below `floor`. The floor moves the jitter's window up instead of
-    /// clamping it: clamping would put every draw below the floor on the floor itself, so
-    /// many clients would retry in lock-step, the opposite of what jitter is for.
-    pub fn backoff(
-        &self,
-        attempt: u32,
-        previous: SimDuration,
-        floor: SimDuration,
-        rng: &mut Rng,
-    ) -> SimDuration {
-        let exp = self
-            .base
-            .0
-            .saturating_mul(1u64 << attempt.min(40))
-            .min(self.cap.0);
-        let (low, high) = match self.jitter {
-            Jitter::None => (exp, exp),
-            Jitter::Full => (0, exp),
-            Jitter::Equal => (exp / 2, exp),
-            Jitter::Decorrelated => {
-                let prev = previous.0.max(self.base.0);
-                (self.base.0, prev.saturating_mul(3))
-            }
-        };
-        let shift = floor.0.saturating_sub(low);
-        let ms = rng.range_inclusive(low + shift, high.saturating_add(shift));
-        SimDuration(ms.min(self.cap.0.max(floor.0)))
-    }
-
-    /// Whether a call that has made `attempts` requests may make another.
-    pub fn allows(&self, attempts: u32) -> bool {
-        self.max_attempts == 0 || attempts < self.max_attempts
-    }
+/// Delay before retry number `attempt + 1` after `attempt` failed, given the previous
+/// delay, never below `floor`. The floor moves the jitter's window up instead of
+/// clamping it: clamping would put every draw below the floor on the floor itself, so
+/// many clients would retry in lock-step, the opposite of what jitter is for.
+pub fn backoff(
+    retry: &RetryPolicy,
+    attempt: u32,
+    previous: SimDuration,
+    floor: SimDuration,
+    rng: &mut Rng,
+) -> SimDuration {
+    let exp = retry
+        .base
+        .0
+        .saturating_mul(1u64 << attempt.min(40))
+        .min(retry.cap.0);
+    let (low, high) = match retry.jitter {
+        Jitter::None => (exp, exp),
+        Jitter::Full => (0, exp),
+        Jitter::Equal => (exp / 2, exp),
+        Jitter::Decorrelated => {
+            let prev = previous.0.max(retry.base.0);
+            (retry.base.0, prev.saturating_mul(3))
+        }
+    };
+    let shift = floor.0.saturating_sub(low);
+    let ms = rng.range_inclusive(low + shift, high.saturating_add(shift));
+    SimDuration(ms.min(retry.cap.0.max(floor.0)))
 }
 
 /// A failed token request as the client sees it.
@@ -342,8 +186,13 @@ pub fn react(
                     ..Reaction::default()
                 };
             }
-            let backoff =
-                retry.backoff(ctx.attempts - 1, ctx.previous_delay, GUIDED_MIN_DELAY, rng);
+            let backoff = backoff(
+                retry,
+                ctx.attempts - 1,
+                ctx.previous_delay,
+                GUIDED_MIN_DELAY,
+                rng,
+            );
             let delay = match failure {
                 TooMany(Some(ra)) | ServerError(Some(ra)) => backoff.max(ra),
                 _ => backoff,
@@ -466,11 +315,7 @@ mod tests {
     fn backoff_grows_doubles_and_caps_without_jitter() {
         let r = retry(Jitter::None);
         let delays: Vec<u64> = (0..8)
-            .map(|n| {
-                r.backoff(n, SimDuration::ZERO, SimDuration::ZERO, &mut rng())
-                    .0
-                    / 1000
-            })
+            .map(|n| backoff(&r, n, SimDuration::ZERO, SimDuration::ZERO, &mut rng()).0 / 1000)
             .collect();
         assert_eq!(delays, vec![5, 10, 20, 40, 80, 160, 300, 300]);
     }
@@ -481,18 +326,33 @@ mod tests {
         for attempt in 0..8 {
             let exp = (5_000u64 << attempt).min(300_000);
             for _ in 0..200 {
-                let full = retry(Jitter::Full)
-                    .backoff(attempt, SimDuration::ZERO, SimDuration::ZERO, &mut g)
-                    .0;
+                let full = backoff(
+                    &retry(Jitter::Full),
+                    attempt,
+                    SimDuration::ZERO,
+                    SimDuration::ZERO,
+                    &mut g,
+                )
+                .0;
                 assert!(full <= exp);
-                let equal = retry(Jitter::Equal)
-                    .backoff(attempt, SimDuration::ZERO, SimDuration::ZERO, &mut g)
-                    .0;
+                let equal = backoff(
+                    &retry(Jitter::Equal),
+                    attempt,
+                    SimDuration::ZERO,
+                    SimDuration::ZERO,
+                    &mut g,
+                )
+                .0;
                 assert!(equal >= exp / 2 && equal <= exp);
                 let prev = SimDuration::from_secs(20);
-                let dec = retry(Jitter::Decorrelated)
-                    .backoff(attempt, prev, SimDuration::ZERO, &mut g)
-                    .0;
+                let dec = backoff(
+                    &retry(Jitter::Decorrelated),
+                    attempt,
+                    prev,
+                    SimDuration::ZERO,
+                    &mut g,
+                )
+                .0;
                 assert!((5_000..=60_000).contains(&dec));
             }
         }

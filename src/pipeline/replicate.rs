@@ -2,12 +2,13 @@
 //! replication is a sweep variant whose only override is its seed, so replications run
 //! on the sweep's thread pool, one thread each, byte-identical for any `--threads`.
 
-use super::ReportError;
-use super::sweep::{Variant, replicas, run_variants};
+use super::sweep::run_variants;
 use crate::analytics::Headline;
 use crate::analytics::replication::{replications, worst_precision};
 use crate::engine::rng::replication_seed;
 use crate::metrics::stats::Replications;
+use crate::report::ReportError;
+use crate::report::sweep::{Variant, replicas};
 use crate::scenario::{ModelError, Override, Scenario};
 use std::path::Path;
 

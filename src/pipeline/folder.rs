@@ -5,11 +5,11 @@
 //! charts of an older run cannot linger. Leftovers of killed runs are cleared (or, for
 //! a run killed between the two renames, the old folder restored) by the next writer.
 
-use super::{ReportError, render};
 use crate::metrics::RunResult;
 use crate::metrics::atomic::{self, OLD, TMP};
+use crate::metrics::store::Formats;
 use crate::metrics::summary::Summary;
-use std::borrow::Borrow;
+use crate::report::ReportError;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -120,22 +120,12 @@ fn recover(parent: &Path, name: &str, target: &Path) -> std::io::Result<()> {
     atomic::remove_stale(parent, |n, _| n == name).map(|_| ())
 }
 
-/// Writes a finished run's tables into `dir` (a fresh folder, e.g. [`Staged::path`]),
-/// frees the run (when it is the last owner), and renders its report there; returns
-/// the headline summary.
-pub fn write_run<R: Borrow<RunResult>>(run: R, dir: &Path) -> Result<Summary, ReportError> {
-    let summary = run.borrow().write_all(dir).map_err(write_err(dir))?;
-    // The report reads the tables back: free the run's own copy first.
-    drop(run);
-    render(dir)?;
-    Ok(summary)
-}
-
-/// Writes a run with its report into `out` as one swap: [`Staged::prepare`],
-/// [`write_run`], [`Staged::commit`].
-pub fn save_run<R: Borrow<RunResult>>(run: R, out: &Path) -> Result<Summary, ReportError> {
+/// Writes a run with its tables, summary and report into `out` as one swap:
+/// [`Staged::prepare`], the pipeline's stages from the tables built in memory,
+/// [`Staged::commit`]. Returns the summary.
+pub fn save_run(run: &RunResult, out: &Path, formats: Formats) -> Result<Summary, ReportError> {
     let staged = Staged::prepare(out)?;
-    let summary = write_run(run, staged.path())?;
+    let summary = super::finish(run)?.save(staged.path(), formats)?;
     staged.commit()?;
     Ok(summary)
 }

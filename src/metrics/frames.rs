@@ -1,0 +1,271 @@
+//! The recorders' columns turned into the run's canonical tables, once, in memory:
+//! rows are collected straight into one `Vec` per column (as cryo does) and each
+//! table becomes a [`DataFrame`] with the types of [`RunTable::schema`].
+
+use super::recorder::Recorder;
+use super::result::RunResult;
+use super::schema::tables::RunTable;
+use super::schema::{revocations as rc, segments as sc, timeseries as ts, users as uc};
+use crate::domain::PromptCause;
+use crate::domain::exposure::{Attacker, Fate, Window};
+use crate::engine::time::MS_PER_MINUTE;
+use crate::scenario::population::{segment_of, unit_of};
+use crate::sim::{Outcome, UnitRun};
+use polars::prelude::*;
+
+/// Milliseconds as minutes in exact hundredths (half a hundredth rounds up), from the
+/// integer: the value a CSV reader gets back from the two decimals the CSV shows, so
+/// memory, Parquet and CSV hold the same number.
+pub fn minutes(ms: u64) -> f64 {
+    ((ms + MS_PER_MINUTE / 200) / (MS_PER_MINUTE / 100)) as f64 / 100.0
+}
+
+/// A frame from named columns, checked against the canonical schema of `table`.
+fn frame(table: RunTable, columns: Vec<Column>) -> PolarsResult<DataFrame> {
+    let df = DataFrame::new_infer_height(columns)?;
+    let want = table.schema();
+    let found = df.schema();
+    if **found != want {
+        return Err(PolarsError::SchemaMismatch(
+            format!("{} built as {found:?}, not {want:?}", table.stem()).into(),
+        ));
+    }
+    Ok(df)
+}
+
+/// `users`: one row per user and app, ordered by user, then app.
+pub fn users(run: &RunResult) -> PolarsResult<DataFrame> {
+    let s = &run.scenario;
+    let mut order: Vec<(u32, u16, usize, usize)> = Vec::new();
+    for (ui, unit) in run.units.iter().enumerate() {
+        for (k, row) in unit.rows.iter().enumerate() {
+            order.push((row.user, row.slot, ui, k));
+        }
+    }
+    order.sort_unstable();
+    let n = order.len();
+    let mut ids: [Vec<i64>; 2] = Default::default();
+    let mut text: [Vec<&str>; 5] = Default::default();
+    let mut mins: [Vec<f64>; 3] = Default::default();
+    let mut calls_failed = Vec::with_capacity(n);
+    let mut requests = vec![Vec::with_capacity(n); Outcome::ALL.len()];
+    let mut prompts = vec![Vec::with_capacity(n); PromptCause::ALL.len()];
+    let mut total = Vec::with_capacity(n);
+    for (user, slot, ui, k) in order {
+        let unit: &UnitRun<Recorder> = &run.units[ui];
+        let rec = &unit.observer;
+        let segment = &s.segments[unit.rows[k].segment as usize];
+        let app = &segment.apps[slot as usize];
+        let local = rec.local_user(user);
+        ids[0].push(user as i64);
+        ids[1].push(unit_of(s, user) as i64);
+        for (column, value) in text.iter_mut().zip([
+            segment.name.as_str(),
+            app.name.as_str(),
+            app.profile.label(),
+            app.client.label(),
+            segment.sign_in.label(),
+        ]) {
+            column.push(value);
+        }
+        for (column, ms) in mins.iter_mut().zip([
+            rec.wanted_ms[local],
+            rec.blocked_ms[k],
+            rec.blocked_ms_of_user[local],
+        ]) {
+            column.push(minutes(ms));
+        }
+        calls_failed.push(rec.calls_failed[k] as i64);
+        for (column, v) in requests.iter_mut().zip(&rec.requests[k]) {
+            column.push(*v as i64);
+        }
+        for (column, v) in prompts.iter_mut().zip(&rec.prompts[k]) {
+            column.push(*v as i64);
+        }
+        total.push(rec.prompts[k].iter().map(|&p| p as i64).sum::<i64>());
+    }
+    let names = uc::all();
+    let mut columns: Vec<Column> = Vec::with_capacity(names.len());
+    let mut name = names.iter().map(|n| PlSmallStr::from(n.as_str()));
+    let mut next = || name.next().expect("one name per column");
+    for v in ids {
+        columns.push(Column::new(next(), v));
+    }
+    for v in text {
+        columns.push(Column::new(next(), v));
+    }
+    for v in mins {
+        columns.push(Column::new(next(), v));
+    }
+    columns.push(Column::new(next(), calls_failed));
+    for v in requests.into_iter().chain(prompts) {
+        columns.push(Column::new(next(), v));
+    }
+    columns.push(Column::new(next(), total));
+    frame(RunTable::Users, columns)
+}
+
+/// `timeseries`: one row per unit and minute, unit-major (without the calendar time,
+/// which the writer adds).
+pub fn timeseries(run: &RunResult) -> PolarsResult<DataFrame> {
+    let mut c: [Vec<i64>; 10] = Default::default();
+    for unit in &run.units {
+        let m = &unit.observer.minute;
+        let capacity = run.capacity_per_minute(unit.unit);
+        for (minute, capacity) in capacity.iter().enumerate() {
+            let row = [
+                minute as u32,
+                unit.unit,
+                m.offered[minute],
+                m.admitted[minute],
+                m.shed[minute],
+                m.failed[minute],
+                m.backup[minute],
+            ];
+            for (column, v) in c.iter_mut().zip(row) {
+                column.push(v as i64);
+            }
+            c[7].push(capacity.round() as i64);
+            c[8].push(m.active_users[minute] as i64);
+            c[9].push(m.blocked_users[minute] as i64);
+        }
+    }
+    let names = ts::ALL.iter().filter(|n| **n != ts::TIME);
+    let columns = names
+        .zip(c)
+        .map(|(n, v)| Column::new((*n).into(), v))
+        .collect();
+    frame(RunTable::Timeseries, columns)
+}
+
+/// `segment_timeseries`: blocked users per minute and segment, summed over the units.
+pub fn segments(run: &RunResult) -> PolarsResult<DataFrame> {
+    let s = &run.scenario;
+    let minutes = s.horizon.as_millis().div_ceil(MS_PER_MINUTE) as usize;
+    let rows = minutes * s.segments.len();
+    let (mut minute, mut segment, mut blocked) = (
+        Vec::with_capacity(rows),
+        Vec::with_capacity(rows),
+        Vec::with_capacity(rows),
+    );
+    for m in 0..minutes {
+        for (k, seg) in s.segments.iter().enumerate() {
+            minute.push(m as i64);
+            segment.push(seg.name.as_str());
+            blocked.push(
+                run.units
+                    .iter()
+                    .map(|u| u.observer.segment_blocked_users[k][m] as i64)
+                    .sum::<i64>(),
+            );
+        }
+    }
+    frame(
+        RunTable::Segments,
+        vec![
+            Column::new(sc::MINUTE.into(), minute),
+            Column::new(sc::SEGMENT.into(), segment),
+            Column::new(sc::BLOCKED_USERS.into(), blocked),
+        ],
+    )
+}
+
+/// `revocations`: one row per access-cutting event and app, in the order of
+/// [`RunResult::revocations`]. Empty texts are nulls, as a CSV reader reads them.
+pub fn revocations(run: &RunResult) -> PolarsResult<DataFrame> {
+    let s = &run.scenario;
+    let records = run.revocations();
+    let n = records.len();
+    let mut ids: [Vec<i64>; 2] = Default::default();
+    let mut text: [Vec<&str>; 4] = Default::default();
+    let mut time = Vec::with_capacity(n);
+    let mut classes: [Vec<Option<String>>; 2] = Default::default();
+    let mut fate = Vec::with_capacity(n);
+    let mut flags: [Vec<bool>; 2] = Default::default();
+    let mut measures = vec![Vec::with_capacity(n); Attacker::ALL.len()];
+    let mut windows = vec![Vec::with_capacity(n); Attacker::ALL.len()];
+    let mut idle = Vec::with_capacity(n);
+    let mut campaign = Vec::with_capacity(n);
+    for r in records {
+        let segment = &s.segments[segment_of(s, r.app.user) as usize];
+        let app = &segment.apps[r.app.slot as usize];
+        let f = &r.facts;
+        ids[0].push(r.app.user as i64);
+        ids[1].push(unit_of(s, r.app.user) as i64);
+        for (column, v) in text.iter_mut().zip([
+            segment.name.as_str(),
+            app.name.as_str(),
+            app.client.label(),
+            r.event.label(),
+        ]) {
+            column.push(v);
+        }
+        time.push(minutes(r.t.as_millis()));
+        for (column, v) in classes
+            .iter_mut()
+            .zip([r.revoked.labels(), r.alive.labels()])
+        {
+            column.push((!v.is_empty()).then_some(v));
+        }
+        fate.push(f.fate.label());
+        flags[0].push(r.cae);
+        flags[1].push(f.protected);
+        for (k, a) in Attacker::ALL.into_iter().enumerate() {
+            let (measure, value) = match f.window(a) {
+                Window::Tail(d) => (rc::TAIL, Some(d)),
+                Window::Alive(d) => (rc::LEFT_ALIVE, d),
+                Window::Nothing => (rc::NOTHING, None),
+            };
+            measures[k].push(measure);
+            windows[k].push(value.map(|d| minutes(d.as_millis())));
+        }
+        idle.push((f.fate == Fate::LeftAlive).then(|| minutes(f.idle.as_millis())));
+        campaign.push(
+            r.campaign
+                .map(|k| s.events.campaigns[k as usize].name.as_str()),
+        );
+    }
+    let [user, unit] = ids;
+    let [segment, app_name, client, event] = text;
+    let [revoked, alive] = classes;
+    let [cae, protected] = flags;
+    let mut columns = vec![
+        Column::new(rc::USER.into(), user),
+        Column::new(rc::UNIT.into(), unit),
+        Column::new(rc::SEGMENT.into(), segment),
+        Column::new(rc::APP.into(), app_name),
+        Column::new(rc::CLIENT.into(), client),
+        Column::new(rc::EVENT.into(), event),
+        Column::new(rc::TIME_MINUTES.into(), time),
+        Column::new(rc::REVOKED.into(), revoked),
+        Column::new(rc::ALIVE.into(), alive),
+        Column::new(rc::FATE.into(), fate),
+        Column::new(rc::CAE.into(), cae),
+        Column::new(rc::TOKEN_PROTECTION.into(), protected),
+    ];
+    for ((a, m), w) in Attacker::ALL.into_iter().zip(measures).zip(windows) {
+        columns.push(Column::new(rc::measure(a).into(), m));
+        columns.push(Column::new(rc::minutes(a).into(), w));
+    }
+    columns.push(Column::new(rc::IDLE_MINUTES.into(), idle));
+    columns.push(Column::new(rc::CAMPAIGN.into(), campaign));
+    frame(RunTable::Revocations, columns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::minutes;
+
+    #[test]
+    fn minutes_are_the_hundredths_a_csv_shows() {
+        assert_eq!(minutes(0), 0.0);
+        assert_eq!(minutes(60_000), 1.0);
+        assert_eq!(minutes(299), 0.0);
+        assert_eq!(minutes(300), 0.01);
+        assert_eq!(minutes(90_900), 1.52);
+        for ms in [1u64, 599, 600, 12_345_678, 86_400_000] {
+            let text = format!("{:.2}", minutes(ms));
+            assert_eq!(text.parse::<f64>().unwrap(), minutes(ms), "{ms} ms");
+        }
+    }
+}

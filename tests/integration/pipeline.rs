@@ -1,0 +1,137 @@
+//! One pipeline: a run is analysed from its tables in memory, and the same folder read
+//! back (Parquet, or the CSVs of an older version) gives byte-identical outputs.
+
+use crate::common;
+use std::path::Path;
+use std::process::Command;
+use tokensim::analytics::RunTables;
+use tokensim::metrics::schema::tables::RunTable;
+
+fn tokensim(args: &[&str], out: &Path) -> String {
+    let o = Command::new(common::binary())
+        .args(args)
+        .arg(out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(o.status.success(), "{args:?}: {stderr}");
+    stderr
+}
+
+/// A small run with an outage and revocations, written by the real binary.
+fn run(name: &str, extra: &[&str]) -> std::path::PathBuf {
+    let out = common::temp_dir(name).join("run");
+    let mut args = vec![
+        "run",
+        "models/incident-response.toml",
+        "--set",
+        "scenario.users=300",
+        "--set",
+        "scenario.horizon=6h",
+        "--set",
+        "scenario.start=2026-03-13T07:00",
+    ];
+    args.extend_from_slice(extra);
+    args.push("--out");
+    let o = Command::new(common::binary())
+        .current_dir(common::root())
+        .args(&args)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+fn copy(from: &Path, to: &Path, keep: impl Fn(&str) -> bool) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().into_string().unwrap();
+        if entry.file_type().unwrap().is_file() && keep(&name) {
+            std::fs::copy(entry.path(), to.join(&name)).unwrap();
+        }
+    }
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+fn assert_same(a: &Path, b: &Path, names: &[String]) {
+    for name in names {
+        let (x, y) = (std::fs::read(a.join(name)), std::fs::read(b.join(name)));
+        assert!(x.unwrap() == y.unwrap(), "{name} differs");
+    }
+}
+
+#[test]
+fn reports_from_memory_parquet_and_csv_are_byte_identical() {
+    let out = run("pipeline-same", &[]);
+    let written = files(&out);
+    for t in RunTable::ALL {
+        assert!(
+            written.contains(&t.parquet()) && written.contains(&t.csv()),
+            "{t:?}"
+        );
+    }
+    // Re-rendered from the Parquet tables.
+    let parquet = out.with_file_name("parquet");
+    copy(&out, &parquet, |_| true);
+    tokensim(&["report"], &parquet);
+    assert_eq!(files(&parquet), written);
+    assert_same(&out, &parquet, &written);
+    // Re-rendered from the CSV tables only, as a folder of an older version.
+    let csv = out.with_file_name("csv");
+    copy(&out, &csv, |n| !n.ends_with(".parquet"));
+    tokensim(&["report"], &csv);
+    let kept: Vec<String> = written
+        .iter()
+        .filter(|n| RunTable::ALL.iter().all(|t| **n != t.parquet()))
+        .cloned()
+        .collect();
+    assert_same(&out, &csv, &kept);
+    // The two formats hold the same frames with the canonical types.
+    let (a, b) = (
+        RunTables::load(&parquet).unwrap(),
+        RunTables::load(&csv).unwrap(),
+    );
+    assert!(a.users.equals_missing(&b.users));
+    assert!(a.timeseries.equals_missing(&b.timeseries));
+    assert!(a.segments.equals_missing(&b.segments));
+    let (ra, rb) = (a.revocations.unwrap(), b.revocations.unwrap());
+    assert!(ra.equals_missing(&rb) && ra.height() > 0);
+    assert_eq!(*a.users.schema().as_ref(), RunTable::Users.schema());
+}
+
+#[test]
+fn no_csv_writes_the_tables_as_parquet_only() {
+    let out = run("pipeline-no-csv", &["--no-csv"]);
+    let written = files(&out);
+    for t in RunTable::ALL {
+        assert!(written.contains(&t.parquet()), "{t:?}");
+        assert!(!written.contains(&t.csv()), "{t:?}");
+    }
+    assert!(written.contains(&"report.md".to_string()));
+}
+
+#[test]
+fn a_damaged_parquet_table_is_refused_naming_the_file() {
+    let out = run("pipeline-damaged", &["--no-csv"]);
+    let users = out.join(RunTable::Users.parquet());
+    let bytes = std::fs::read(&users).unwrap();
+    std::fs::write(&users, &bytes[..bytes.len() / 2]).unwrap();
+    let o = Command::new(common::binary())
+        .arg("report")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(stderr.contains("users.parquet"), "{stderr}");
+}
