@@ -235,3 +235,219 @@ fn yaml_check_refuses_what_is_not_key_value() {
     assert_eq!(ok["a.b[].d"], ["2"]);
     assert_eq!(ok["a.e"], ["x"]);
 }
+
+/// A tiny model file (the default scenario, 240 users in 4 units, 9 days) in `dir`.
+fn tiny_model(dir: &Path) -> std::path::PathBuf {
+    let s = common::model(
+        tokensim::scenario::DEFAULT_MODEL,
+        &["scenario.users=240", "scenario.horizon=9d"],
+    );
+    let path = dir.join("tiny.toml");
+    std::fs::write(&path, tokensim::scenario::load::to_toml(&s.raw)).unwrap();
+    path
+}
+
+/// `command` with its container paths mapped to local folders (the volume mounts) and
+/// `tokensim` to the binary under test, quoted for `sh`.
+fn local(command: &[String], mounts: &[(&str, &Path)]) -> String {
+    let mut args = vec![common::binary().display().to_string()];
+    for arg in &command[1..] {
+        let mapped = mounts
+            .iter()
+            .find_map(|(at, dir)| {
+                arg.strip_prefix(at)
+                    .map(|rest| format!("{}{rest}", dir.display()))
+            })
+            .unwrap_or_else(|| arg.clone());
+        args.push(mapped);
+    }
+    args.iter()
+        .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Runs `command` once per index in `ids` as separate processes, two at a time, each
+/// with `var` set to its id and the other variables `env` (`K=V …`), as a scheduler would.
+fn xargs(ids: &[u32], var: &str, env: &str, command: &str) {
+    let ids: Vec<String> = ids.iter().map(u32::to_string).collect();
+    let script = format!(
+        "printf '%s\\n' {} | xargs -P 2 -I{{}} env {var}={{}} {env} {command}",
+        ids.join(" ")
+    );
+    let o = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .env_remove("JOB_COMPLETION_INDEX")
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{script}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// Every file under `dir` (relative path → bytes), skipping the shard folders.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path.strip_prefix(root).unwrap().display().to_string();
+            if rel.starts_with("shard=") {
+                continue;
+            }
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn unsharded(model: &Path, out: &Path) -> BTreeMap<String, Vec<u8>> {
+    let o = std::process::Command::new(common::binary())
+        .arg("run")
+        .arg(model)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    files(out)
+}
+
+fn assert_same(merged: &BTreeMap<String, Vec<u8>>, plain: &BTreeMap<String, Vec<u8>>) {
+    let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(merged), names(plain));
+    for (name, bytes) in plain {
+        assert!(
+            merged[name] == *bytes,
+            "{name} differs between the merged and the unsharded run"
+        );
+    }
+}
+
+#[test]
+fn indexed_job_shards_run_by_xargs_merge_to_the_unsharded_run() {
+    let dir = common::temp_dir("deploy-k8s");
+    let model_dir = dir.join("model");
+    std::fs::create_dir_all(&model_dir).unwrap();
+    let model = tiny_model(&model_dir);
+    let volume = dir.join("volume");
+    let mounts = [("/out", volume.as_path()), ("/model", model_dir.as_path())];
+    let command = local(&indexed_job(), &mounts);
+    xargs(&[2, 0, 1], "JOB_COMPLETION_INDEX", "", &command);
+    let run = volume.join("tiny");
+    let shard = |i: u32| files(&run.join(format!("shard={i}")));
+    let first = shard(1);
+    assert!(!first.is_empty());
+    // A pod rerun (as after a node loss) rewrites the same bytes.
+    xargs(&[1], "JOB_COMPLETION_INDEX", "", &command);
+    assert!(shard(1) == first, "a rerun of shard 1 changed its files");
+    let merge = std::process::Command::new("sh")
+        .args(["-c", &local(&merge_job(), &mounts)])
+        .output()
+        .unwrap();
+    assert!(
+        merge.status.success(),
+        "{}",
+        String::from_utf8_lossy(&merge.stderr)
+    );
+    assert_same(&files(&run), &unsharded(&model, &dir.join("plain")));
+}
+
+#[test]
+fn slurm_array_tasks_run_by_xargs_merge_to_the_unsharded_run() {
+    let dir = common::temp_dir("deploy-slurm");
+    let model = tiny_model(&dir);
+    let shared = dir.join("shared");
+    let command = local(&slurm_array(&shared, &model), &[]);
+    // What Slurm sets for --array=0-3 besides the task's id.
+    let array = "SLURM_ARRAY_TASK_MIN=0 SLURM_ARRAY_TASK_STEP=1 SLURM_ARRAY_TASK_COUNT=4";
+    xargs(&[3, 1, 0, 2], "SLURM_ARRAY_TASK_ID", array, &command);
+    let run = shared.join("tiny");
+    let merge = std::process::Command::new(common::binary())
+        .arg("merge")
+        .arg(&run)
+        .output()
+        .unwrap();
+    assert!(
+        merge.status.success(),
+        "{}",
+        String::from_utf8_lossy(&merge.stderr)
+    );
+    assert_same(&files(&run), &unsharded(&model, &dir.join("plain")));
+}
+
+/// Copies the shard folders of `from` into a fresh `to`: `(I, name)` puts `shard=I`
+/// there as `name`.
+fn copy_shards(from: &Path, to: &Path, shards: &[(u32, &str)]) {
+    let _ = std::fs::remove_dir_all(to);
+    for (i, name) in shards {
+        let (src, dst) = (from.join(format!("shard={i}")), to.join(name));
+        std::fs::create_dir_all(&dst).unwrap();
+        for entry in std::fs::read_dir(&src).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, dst.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+/// Merges `dir`, which must fail saying `says` and leave only the shard folders.
+fn refused(dir: &Path, says: &[&str]) {
+    let o = std::process::Command::new(common::binary())
+        .arg("merge")
+        .arg(dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "merged {}", dir.display());
+    for s in says {
+        assert!(stderr.contains(s), "no '{s}' in: {stderr}");
+    }
+    let left: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("shard="))
+        .collect();
+    assert!(left.is_empty(), "a refused merge wrote {left:?}");
+}
+
+#[test]
+fn missing_duplicated_and_foreign_shards_are_refused_writing_nothing() {
+    let dir = common::temp_dir("deploy-refused");
+    let model = tiny_model(&dir);
+    let shards = dir.join("shards");
+    let shard = |i: u32, extra: &[&str]| {
+        let o = std::process::Command::new(common::binary())
+            .arg("run")
+            .arg(&model)
+            .args(["--shard", &format!("{i}/3")])
+            .args(extra)
+            .arg("--out")
+            .arg(&shards)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    for i in 0..3 {
+        shard(i, &[]);
+    }
+    let case = dir.join("case");
+    copy_shards(&shards, &case, &[(0, "shard=0"), (2, "shard=2")]);
+    refused(&case, &["missing shard(s) 1 of 3"]);
+    copy_shards(
+        &shards,
+        &case,
+        &[(0, "shard=0"), (1, "shard=1"), (2, "shard=2"), (1, "shard=3")],
+    );
+    refused(&case, &["duplicated shard(s) 1 (in shard=1, shard=3)"]);
+    shard(2, &["--seed", "8"]);
+    copy_shards(&shards, &case, &[(0, "shard=0"), (1, "shard=1"), (2, "shard=2")]);
+    refused(&case, &["shard=2's seed is 8 but shard=0's is 42"]);
+}
