@@ -21,14 +21,17 @@ pub mod exposure;
 pub mod exprs;
 pub mod headline;
 pub mod percentiles;
+pub mod platform;
 pub mod read;
 pub mod recovery;
 pub mod replication;
 pub mod series;
+pub mod shards;
 pub mod summary;
 pub mod table;
 pub mod tables;
 pub mod verify;
+pub mod write;
 
 pub use headline::{Headline, METRICS, Metric};
 pub use series::{Band, LoadSeries, ReportData};

@@ -7,7 +7,6 @@ use super::model_args::Replicate;
 use crate::analytics::headline::{format_value, of_run, of_tables};
 use crate::analytics::replication::paired_table;
 use crate::analytics::{Headline, METRICS, Table};
-use crate::metrics::RunResult;
 use crate::pipeline::replicate::replicate;
 use crate::scenario;
 use anyhow::Context;
@@ -57,8 +56,8 @@ fn headline(path: &Path, threads: usize) -> anyhow::Result<Headline> {
         return of_run(path).with_context(|| format!("cannot read the run in {}", path.display()));
     }
     let scenario = scenario::load_file(path, &[])?;
-    let run = RunResult::simulate(scenario, threads, &|_| true)?;
-    let tables = crate::pipeline::finish(&run)?.tables;
+    let units = crate::pipeline::all_units(&scenario);
+    let tables = crate::pipeline::simulate_tables(&scenario, &units, threads, &|_| true)?;
     of_tables(&tables).with_context(|| format!("cannot analyse the run of {}", path.display()))
 }
 
@@ -77,19 +76,16 @@ fn paired(args: &CompareArgs, threads: usize) -> anyhow::Result<()> {
     let seed = scenario::load_file(&args.a, &[])?.seed;
     let same_seed: scenario::Override = format!("scenario.seed={seed}").parse()?;
     let mut runs = Vec::new();
-    for (path, tag) in [(&args.a, "a"), (&args.b, "b")] {
-        let dir =
-            std::env::temp_dir().join(format!("tokensim-compare-{}-{tag}", std::process::id()));
+    for path in [&args.a, &args.b] {
         let load = |sets: &[scenario::Override]| {
             let mut all = vec![same_seed.clone()];
             all.extend_from_slice(sets);
             scenario::load_file(path, &all)
         };
-        let done = replicate(Vec::new(), seed, plan, &load, threads, &dir, &|_, _, _| {
+        // Nothing is written: the headlines come from the tables in memory.
+        let done = replicate(Vec::new(), seed, plan, &load, threads, None, &|_, _, _| {
             true
         });
-        // The temporary run folders only served this comparison.
-        let _ = std::fs::remove_dir_all(&dir);
         runs.push(done.with_context(|| format!("cannot replicate {}", path.display()))?);
     }
     let (a, b) = (&runs[0].0, &runs[1].0);

@@ -1,36 +1,42 @@
-//! `tokensim merge DIR`: join the shards of a sharded sweep (`DIR/shard=I/`) into the
-//! outputs of the unsharded one.
+//! `tokensim merge DIR`: join the shards of a sharded run folder (written by
+//! `run --shard I/N --out DIR`) and write the run's tables, summary and report into it;
+//! or those of a sharded sweep (`sweep … --shard I/N --out DIR`) into its sweep.csv,
+//! frontier and sweep.md.
 
+use crate::metrics::store::Formats;
 use anyhow::Context;
 use clap::Args;
 use std::path::PathBuf;
 
-pub(super) const HELP: &str = "\
-DIR holds shard=0/ … shard=N-1/, written by `tokensim sweep … --shard I/N --out DIR` (or
---shard-from-env --shards N) in any order, on any machines. The manifests must describe
-one sweep (same model, seed, --vary, replications, tool version, N), every shard exactly
-once; otherwise the error lists what is missing, duplicated or different and nothing is
-written. Merging writes sweep.csv, frontier.png/svg and sweep.md into DIR.
-
-Example:
-  for i in 0 1 2 3; do tokensim sweep M --vary K=a,b --shard $i/4 --out out/s; done
-  tokensim merge out/s";
-
 /// Arguments of `merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// The folder holding the shard=I/ folders.
+    /// A folder of shard folders `shard=0/`, `shard=1/`, … each with a manifest.json.
     pub dir: PathBuf,
+    /// Write the merged tables as Parquet only, without their CSV copies.
+    #[arg(long)]
+    pub no_csv: bool,
 }
 
-/// Merges the shards in a folder.
+/// Merges the shards and renders the run's report.
 pub fn merge(args: MergeArgs) -> anyhow::Result<()> {
-    let variants = super::sweep_shard::merge(&args.dir)
+    if super::sweep_shard::is_sharded_sweep(&args.dir) {
+        let variants = super::sweep_shard::merge(&args.dir)
+            .with_context(|| format!("cannot merge the shards in {}", args.dir.display()))?;
+        println!(
+            "{variants} variants; sweep.csv, frontier and {} in {}",
+            crate::report::sweep::SWEEP_MD,
+            args.dir.display()
+        );
+        return Ok(());
+    }
+    let formats = Formats { csv: !args.no_csv };
+    let summary = crate::pipeline::merge::merge(&args.dir, formats)
         .with_context(|| format!("cannot merge the shards in {}", args.dir.display()))?;
+    print!("{summary}");
     println!(
-        "{variants} variants; sweep.csv, frontier and {} in {}",
-        crate::report::sweep::SWEEP_MD,
-        args.dir.display()
+        "  report: {}",
+        args.dir.join(crate::report::REPORT_MD).display()
     );
     Ok(())
 }

@@ -41,6 +41,7 @@ Examples:
   tokensim matrix                                print the revocation matrix
   tokensim tui --set scenario.horizon=7d         explore the default scenario interactively
   tokensim report reports/default                re-render a run's report from its tables
+  tokensim run --shard 0/4 --out out/run         one of four shards; then tokensim merge out/run
   tokensim sweep models/sweep-global-outage.toml --vary policy.access_token.lifetime_max=1h,4h
   tokensim compare reports/a reports/b           headline figures side by side
   tokensim import --signins signins.json --out tenant.toml   a model from your tenant's exports
@@ -69,12 +70,12 @@ pub enum Command {
     Tui(tui::TuiArgs),
     /// Re-render a run folder's analytics tables, charts and report.md from its tables.
     Report(report::ReportArgs),
+    /// Join the shards of a run (`run --shard I/N`) into the run's tables and report,
+    /// or of a sweep (`sweep … --shard I/N`) into its sweep.csv, frontier and sweep.md.
+    Merge(merge::MergeArgs),
     /// Run a grid of variants of a model and chart the trade-off frontier.
     #[command(after_help = sweep::HELP)]
     Sweep(sweep::SweepArgs),
-    /// Join the shards of a sharded sweep into its sweep.csv, frontier and sweep.md.
-    #[command(after_help = merge::HELP)]
-    Merge(merge::MergeArgs),
     /// Compare the headline figures of two run folders or two models.
     Compare(compare::CompareArgs),
     /// Build a model from a tenant's Graph exports (sign-in logs, Conditional Access and

@@ -8,13 +8,21 @@ use std::path::PathBuf;
 /// Arguments of `report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// A run folder written by `tokensim run` (it holds users.csv, timeseries.csv,
-    /// segment_timeseries.csv, summary.json and model.toml).
+    /// A run folder written by `tokensim run` (it holds the users, timeseries,
+    /// segment_timeseries and revocations tables as Parquet, or as CSV when written by
+    /// an older version, with summary.json and model.toml), or a sharded run folder
+    /// (shard=I/ folders, merged as `tokensim merge` does).
     pub dir: PathBuf,
 }
 
-/// Renders the report of a run folder.
+/// Renders the report of a run folder; a sharded run folder is merged first.
 pub fn report(args: ReportArgs) -> anyhow::Result<()> {
+    if crate::pipeline::merge::is_sharded(&args.dir) {
+        return super::merge::merge(super::merge::MergeArgs {
+            dir: args.dir,
+            no_csv: false,
+        });
+    }
     let path = crate::report::render(&args.dir)
         .with_context(|| format!("cannot report on {}", args.dir.display()))?;
     println!("report: {}", path.display());

@@ -65,9 +65,13 @@ pub fn sensitivity(args: SensitivityArgs) -> anyhow::Result<()> {
             .with_context(|| format!("design point {} ({})", v.id, v.label))?;
     }
     let load = |sets: &[crate::scenario::Override]| args.model.load_with(sets);
-    let headlines = run_variants(&variants, &load, threads, &out.join("runs"), &|_, _, _| {
-        true
-    })
+    let headlines = run_variants(
+        &variants,
+        &load,
+        threads,
+        Some(&out.join("runs")),
+        &|_, _, _| true,
+    )
     .with_context(|| format!("the sensitivity runs into {} failed", out.display()))?;
     let md = sensitivity::write(&out, &args.param, &points, &headlines, r)
         .with_context(|| format!("cannot write the outputs in {}", out.display()))?;

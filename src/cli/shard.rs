@@ -3,8 +3,8 @@
 //! scheduler, so a Kubernetes Indexed Job, a Slurm job array or `xargs -P` can drive
 //! tokensim without a scheduler of its own.
 
+use crate::pipeline::shard::Shard;
 use clap::Args;
-use std::fmt;
 
 /// Kubernetes Indexed Jobs set this to the pod's completion index, 0..completions-1.
 pub const K8S_INDEX: &str = "JOB_COMPLETION_INDEX";
@@ -17,84 +17,16 @@ pub const SLURM_STEP: &str = "SLURM_ARRAY_TASK_STEP";
 /// Slurm's number of tasks in the array: checked against `--shards` when set.
 pub const SLURM_COUNT: &str = "SLURM_ARRAY_TASK_COUNT";
 
-/// One of N disjoint slices, `index` in `0..count`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shard {
-    /// Which slice, from 0.
-    pub index: u32,
-    /// How many slices.
-    pub count: u32,
-}
-
-impl Shard {
-    /// The slice, checked: `count` ≥ 1 and `index` < `count`. `from` names where the
-    /// index came from in the error.
-    pub fn new(index: u32, count: u32, from: &str) -> Result<Shard, ShardError> {
-        if count == 0 {
-            return Err(ShardError::NoShards);
-        }
-        if index >= count {
-            return Err(ShardError::OutOfRange {
-                index,
-                count,
-                from: from.into(),
-            });
-        }
-        Ok(Shard { index, count })
-    }
-
-    /// Whether item `k` of a list (a scale unit, a sweep run) belongs to this slice:
-    /// round-robin, so the slices differ in size by at most one item and consecutive
-    /// items (units one outage hits, a variant's replications) spread over shards.
-    pub fn owns(&self, k: usize) -> bool {
-        k % self.count as usize == self.index as usize
-    }
-}
-
-impl fmt::Display for Shard {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.index, self.count)
-    }
-}
-
-impl std::str::FromStr for Shard {
-    type Err = ShardError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let bad = || ShardError::NotAFraction { text: text.into() };
-        let (i, n) = text.split_once('/').ok_or_else(bad)?;
-        let (i, n) = (
-            i.trim().parse().map_err(|_| bad())?,
-            n.trim().parse().map_err(|_| bad())?,
-        );
-        Shard::new(i, n, &format!("--shard {text}"))
-    }
-}
-
 /// Why a shard could not be determined.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ShardError {
-    /// `--shard` is not `I/N` with two whole numbers.
-    #[error("--shard '{text}' is not I/N with whole numbers (e.g. 0/4 for the first of 4 shards)")]
-    NotAFraction {
-        /// What was given.
-        text: String,
-    },
-    /// N is zero.
-    #[error("the shard count is 0: give N ≥ 1 shards")]
-    NoShards,
-    /// I is not below N.
-    #[error(
-        "shard index {index} from {from} is not below the shard count {count} (indices run from 0 to {})",
-        count - 1
-    )]
-    OutOfRange {
-        /// The index.
-        index: u32,
-        /// The count.
-        count: u32,
+    /// The index from the environment is not below N (or N is 0).
+    #[error("{from}: {message}")]
+    Invalid {
         /// Where the index came from.
         from: String,
+        /// What is wrong with it.
+        message: String,
     },
     /// An index variable is not a whole number.
     #[error("{var}='{value}' is not a whole number")]
@@ -155,8 +87,8 @@ pub struct ShardArgs {
 
 impl ShardArgs {
     /// The shard asked for, if any, reading the process environment.
-    pub fn get(&self) -> Result<Option<Shard>, ShardError> {
-        self.resolve(|var| std::env::var(var).ok())
+    pub fn get(&self) -> anyhow::Result<Option<Shard>> {
+        Ok(self.resolve(|var| std::env::var(var).ok())?)
     }
 
     /// The shard asked for, with `env` reading a variable (a map in tests).
@@ -214,7 +146,9 @@ impl ShardArgs {
             (None, Some(s)) => s,
             (None, None) => return Err(ShardError::NoIndex),
         };
-        Shard::new(index, count, &from).map(Some)
+        Shard::new(index, count)
+            .map(Some)
+            .map_err(|message| ShardError::Invalid { from, message })
     }
 }
 
@@ -234,34 +168,6 @@ mod tests {
             shards: Some(count),
         };
         args.resolve(|k| vars.get(k).cloned())
-    }
-
-    #[test]
-    fn shard_parses_i_of_n_and_refuses_the_rest() {
-        assert_eq!("2/4".parse(), Ok(Shard { index: 2, count: 4 }));
-        assert_eq!(" 0 / 1 ".parse(), Ok(Shard { index: 0, count: 1 }));
-        for bad in ["4/4", "5/4"] {
-            let e = bad.parse::<Shard>().unwrap_err().to_string();
-            assert!(e.contains("is not below the shard count 4"), "{e}");
-        }
-        assert_eq!("0/0".parse::<Shard>(), Err(ShardError::NoShards));
-        for bad in ["a/4", "1", "1/b", "-1/4", "1.5/4", ""] {
-            let e = bad.parse::<Shard>().unwrap_err().to_string();
-            assert!(e.contains(&format!("'{bad}' is not I/N")), "{e}");
-        }
-    }
-
-    #[test]
-    fn slices_are_round_robin_disjoint_and_cover_everything() {
-        let shards: Vec<Shard> = (0..3).map(|i| Shard::new(i, 3, "test").unwrap()).collect();
-        for k in 0..10 {
-            let owners: Vec<u32> = shards
-                .iter()
-                .filter(|s| s.owns(k))
-                .map(|s| s.index)
-                .collect();
-            assert_eq!(owners, vec![(k % 3) as u32]);
-        }
     }
 
     #[test]
@@ -309,7 +215,7 @@ mod tests {
         let e = at(&[(SLURM_ID, "4")]).unwrap_err().to_string();
         assert_eq!(
             e,
-            "shard index 4 from SLURM_ARRAY_TASK_ID=4 is not below the shard count 4 (indices run from 0 to 3)"
+            "SLURM_ARRAY_TASK_ID=4: shard index 4 is not below the shard count 4 (shards are 0..4)"
         );
     }
 
@@ -327,7 +233,8 @@ mod tests {
             e.contains("JOB_COMPLETION_INDEX") && e.contains("SLURM_ARRAY_TASK_ID"),
             "{e}"
         );
-        assert_eq!(from_env(0, &[(K8S_INDEX, "0")]), Err(ShardError::NoShards));
+        let e = from_env(0, &[(K8S_INDEX, "0")]).unwrap_err().to_string();
+        assert!(e.contains("at least 1"), "{e}");
     }
 
     #[test]

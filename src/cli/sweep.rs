@@ -126,7 +126,7 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     });
     let runs_dir = staged.path().join(sweep_shard::RUNS);
     let headlines =
-        crate::pipeline::sweep::run_variants(&runs, &load, threads, &runs_dir, &|_, _, k| {
+        crate::pipeline::sweep::run_variants(&runs, &load, threads, Some(&runs_dir), &|_, _, k| {
             bar.inc(k);
             true
         })

@@ -3,10 +3,11 @@
 //! manifest; `tokensim merge DIR` checks the N manifests and writes the same
 //! `sweep.csv`, frontier and `sweep.md` as the unsharded sweep from the runs' tables.
 
-use super::shard::Shard;
 use crate::analytics::Headline;
 use crate::analytics::headline::of_run;
+use crate::pipeline::manifest::model_hash;
 use crate::pipeline::replicate::seeds;
+use crate::pipeline::shard::{FOLDER_PREFIX, Shard};
 use crate::report::sweep::{self, Variant, Vary};
 use crate::scenario::Scenario;
 use anyhow::{Context, bail};
@@ -16,8 +17,6 @@ use std::path::{Path, PathBuf};
 
 /// File name of a sweep shard's manifest (a run shard's is `manifest.json`).
 pub const SWEEP_MANIFEST: &str = "sweep-manifest.json";
-/// Prefix of a shard's folder, hive style: `shard=I`.
-pub const SHARD_PREFIX: &str = "shard=";
 /// Folder of the runs inside a sweep or sweep shard folder.
 pub(super) const RUNS: &str = "runs";
 
@@ -64,7 +63,7 @@ pub(super) struct Plan<'a> {
 pub(super) fn slice(all: &[Variant], shard: Option<Shard>) -> Vec<Variant> {
     all.iter()
         .enumerate()
-        .filter(|(k, _)| shard.is_none_or(|s| s.owns(*k)))
+        .filter(|(k, _)| shard.is_none_or(|s| *k % s.count as usize == s.index as usize))
         .map(|(_, v)| v.clone())
         .collect()
 }
@@ -72,7 +71,7 @@ pub(super) fn slice(all: &[Variant], shard: Option<Shard>) -> Vec<Variant> {
 /// Where a sweep (shard) is written: `out`, or `out/shard=I`.
 pub(super) fn folder(out: &Path, shard: Option<Shard>) -> PathBuf {
     match shard {
-        Some(s) => out.join(format!("{SHARD_PREFIX}{}", s.index)),
+        Some(s) => out.join(format!("{FOLDER_PREFIX}{}", s.index)),
         None => out.to_path_buf(),
     }
 }
@@ -130,6 +129,16 @@ pub(super) fn finish(
     Ok(())
 }
 
+/// Whether `dir` holds the shards of a sweep (a `shard=I/sweep-manifest.json`), not
+/// of a run.
+pub fn is_sharded_sweep(dir: &Path) -> bool {
+    shard_folders(dir).is_ok_and(|found| {
+        found
+            .iter()
+            .any(|(_, path)| path.join(SWEEP_MANIFEST).is_file())
+    })
+}
+
 /// Merges the sweep shards in `dir` into `dir/sweep.csv`, frontier and `sweep.md`;
 /// returns the number of variants. Nothing is written unless every shard is there
 /// exactly once, every manifest describes the same sweep and every run reads back.
@@ -181,7 +190,7 @@ fn shard_folders(dir: &Path) -> anyhow::Result<Vec<(u32, PathBuf)>> {
     for entry in entries {
         let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(index) = name.strip_prefix(SHARD_PREFIX) else {
+        let Some(index) = name.strip_prefix(FOLDER_PREFIX) else {
             continue;
         };
         let index = index.parse().with_context(|| {
@@ -261,7 +270,7 @@ fn check(dir: &Path, found: &[(u32, PathBuf, Manifest)]) -> anyhow::Result<Ident
     let seeds = seeds(first.sweep.seed, first.sweep.replications as usize);
     let all = sweep::replicas(&sweep::grid(&vary)?, &seeds)?;
     for (index, path, m) in found {
-        let shard = Shard::new(*index, shards, &name(path))?;
+        let shard = Shard::new(*index, shards).map_err(anyhow::Error::msg)?;
         let expected: Vec<String> = slice(&all, Some(shard)).into_iter().map(|v| v.id).collect();
         if m.runs != expected {
             bail!(
@@ -294,14 +303,6 @@ fn difference(a: &Identity, b: &Identity) -> Vec<String> {
 /// `key=v1,v2` as written on the command line.
 fn vary_text(v: &Vary) -> String {
     format!("{}={}", v.key, v.values.join(","))
-}
-
-/// FNV-1a (64 bit) of `text` in hex: stable across platforms and Rust versions.
-fn model_hash(text: &str) -> String {
-    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    format!("{hash:016x}")
 }
 
 #[cfg(test)]
@@ -393,12 +394,5 @@ mod tests {
             e,
             "shard=0 ran v01 v02 but shard 0/3 of this sweep is v01 v04"
         );
-    }
-
-    #[test]
-    fn model_hash_is_fnv1a() {
-        // The published FNV-1a 64 test vectors.
-        assert_eq!(model_hash(""), "cbf29ce484222325");
-        assert_eq!(model_hash("a"), "af63dc4c8601ec8c");
     }
 }

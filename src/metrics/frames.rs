@@ -9,6 +9,7 @@ use super::schema::{revocations as rc, segments as sc, timeseries as ts, users a
 use crate::domain::PromptCause;
 use crate::domain::exposure::{Attacker, Fate, Window};
 use crate::engine::time::MS_PER_MINUTE;
+use crate::scenario::Scenario;
 use crate::scenario::population::{segment_of, unit_of};
 use crate::sim::{Outcome, UnitRun};
 use polars::prelude::*;
@@ -17,7 +18,18 @@ use polars::prelude::*;
 /// integer: the value a CSV reader gets back from the two decimals the CSV shows, so
 /// memory, Parquet and CSV hold the same number.
 pub fn minutes(ms: u64) -> f64 {
-    ((ms + MS_PER_MINUTE / 200) / (MS_PER_MINUTE / 100)) as f64 / 100.0
+    hundredths(ms) as f64 / 100.0
+}
+
+/// Milliseconds as whole hundredths of a minute, half a hundredth rounding up.
+pub fn hundredths(ms: u64) -> u64 {
+    (ms + MS_PER_MINUTE / 200) / (MS_PER_MINUTE / 100)
+}
+
+/// A count or id as the tables' `Int32`; none comes near 2³¹ (a request a second for a
+/// year is 3 × 10⁷), and one that did would be capped, never wrapped.
+fn count(v: impl TryInto<i32>) -> i32 {
+    v.try_into().unwrap_or(i32::MAX)
 }
 
 /// A frame from named columns, checked against the canonical schema of `table`.
@@ -44,7 +56,7 @@ pub fn users(run: &RunResult) -> PolarsResult<DataFrame> {
     }
     order.sort_unstable();
     let n = order.len();
-    let mut ids: [Vec<i64>; 2] = Default::default();
+    let mut ids: [Vec<i32>; 2] = Default::default();
     let mut text: [Vec<&str>; 5] = Default::default();
     let mut mins: [Vec<f64>; 3] = Default::default();
     let mut calls_failed = Vec::with_capacity(n);
@@ -57,8 +69,8 @@ pub fn users(run: &RunResult) -> PolarsResult<DataFrame> {
         let segment = &s.segments[unit.rows[k].segment as usize];
         let app = &segment.apps[slot as usize];
         let local = rec.local_user(user);
-        ids[0].push(user as i64);
-        ids[1].push(unit_of(s, user) as i64);
+        ids[0].push(count(user));
+        ids[1].push(count(unit_of(s, user)));
         for (column, value) in text.iter_mut().zip([
             segment.name.as_str(),
             app.name.as_str(),
@@ -75,14 +87,14 @@ pub fn users(run: &RunResult) -> PolarsResult<DataFrame> {
         ]) {
             column.push(minutes(ms));
         }
-        calls_failed.push(rec.calls_failed[k] as i64);
+        calls_failed.push(count(rec.calls_failed[k]));
         for (column, v) in requests.iter_mut().zip(&rec.requests[k]) {
-            column.push(*v as i64);
+            column.push(count(*v));
         }
         for (column, v) in prompts.iter_mut().zip(&rec.prompts[k]) {
-            column.push(*v as i64);
+            column.push(count(*v));
         }
-        total.push(rec.prompts[k].iter().map(|&p| p as i64).sum::<i64>());
+        total.push(count(rec.prompts[k].iter().map(|&p| p as u64).sum::<u64>()));
     }
     let names = uc::all();
     let mut columns: Vec<Column> = Vec::with_capacity(names.len());
@@ -108,7 +120,7 @@ pub fn users(run: &RunResult) -> PolarsResult<DataFrame> {
 /// `timeseries`: one row per unit and minute, unit-major (without the calendar time,
 /// which the writer adds).
 pub fn timeseries(run: &RunResult) -> PolarsResult<DataFrame> {
-    let mut c: [Vec<i64>; 10] = Default::default();
+    let mut c: [Vec<i32>; 10] = Default::default();
     for unit in &run.units {
         let m = &unit.observer.minute;
         let capacity = run.capacity_per_minute(unit.unit);
@@ -123,11 +135,11 @@ pub fn timeseries(run: &RunResult) -> PolarsResult<DataFrame> {
                 m.backup[minute],
             ];
             for (column, v) in c.iter_mut().zip(row) {
-                column.push(v as i64);
+                column.push(count(v));
             }
-            c[7].push(capacity.round() as i64);
-            c[8].push(m.active_users[minute] as i64);
-            c[9].push(m.blocked_users[minute] as i64);
+            c[7].push(capacity.round().min(i32::MAX as f64) as i32);
+            c[8].push(count(m.active_users[minute]));
+            c[9].push(count(m.blocked_users[minute]));
         }
     }
     let names = ts::ALL.iter().filter(|n| **n != ts::TIME);
@@ -140,34 +152,59 @@ pub fn timeseries(run: &RunResult) -> PolarsResult<DataFrame> {
 
 /// `segment_timeseries`: blocked users per minute and segment, summed over the units.
 pub fn segments(run: &RunResult) -> PolarsResult<DataFrame> {
-    let s = &run.scenario;
-    let minutes = s.horizon.as_millis().div_ceil(MS_PER_MINUTE) as usize;
-    let rows = minutes * s.segments.len();
-    let (mut minute, mut segment, mut blocked) = (
-        Vec::with_capacity(rows),
-        Vec::with_capacity(rows),
-        Vec::with_capacity(rows),
-    );
-    for m in 0..minutes {
-        for (k, seg) in s.segments.iter().enumerate() {
-            minute.push(m as i64);
-            segment.push(seg.name.as_str());
-            blocked.push(
-                run.units
-                    .iter()
-                    .map(|u| u.observer.segment_blocked_users[k][m] as i64)
-                    .sum::<i64>(),
-            );
+    let mut counts = SegmentCounts::new(&run.scenario);
+    for unit in &run.units {
+        counts.add(&unit.observer);
+    }
+    counts.frame(&run.scenario)
+}
+
+/// Blocked users per segment and minute, summed over the units added so far: what
+/// `segment_timeseries` needs of each unit, kept as the units finish (a frame per unit
+/// would hold a row per minute and segment for every unit).
+pub struct SegmentCounts(Vec<Vec<u64>>);
+
+impl SegmentCounts {
+    /// No unit yet.
+    pub fn new(s: &Scenario) -> SegmentCounts {
+        let minutes = s.horizon.as_millis().div_ceil(MS_PER_MINUTE) as usize;
+        SegmentCounts(vec![vec![0; minutes]; s.segments.len()])
+    }
+
+    /// Adds a finished unit's blocked users.
+    pub fn add(&mut self, rec: &Recorder) {
+        for (total, unit) in self.0.iter_mut().zip(&rec.segment_blocked_users) {
+            for (t, u) in total.iter_mut().zip(unit) {
+                *t += *u as u64;
+            }
         }
     }
-    frame(
-        RunTable::Segments,
-        vec![
-            Column::new(sc::MINUTE.into(), minute),
-            Column::new(sc::SEGMENT.into(), segment),
-            Column::new(sc::BLOCKED_USERS.into(), blocked),
-        ],
-    )
+
+    /// The `segment_timeseries` table: minute-major, segments in model order.
+    pub fn frame(&self, s: &Scenario) -> PolarsResult<DataFrame> {
+        let minutes = self.0.first().map_or(0, Vec::len);
+        let rows = minutes * s.segments.len();
+        let (mut minute, mut segment, mut blocked) = (
+            Vec::with_capacity(rows),
+            Vec::with_capacity(rows),
+            Vec::with_capacity(rows),
+        );
+        for m in 0..minutes {
+            for (k, seg) in s.segments.iter().enumerate() {
+                minute.push(count(m));
+                segment.push(seg.name.as_str());
+                blocked.push(count(self.0[k][m]));
+            }
+        }
+        frame(
+            RunTable::Segments,
+            vec![
+                Column::new(sc::MINUTE.into(), minute),
+                Column::new(sc::SEGMENT.into(), segment),
+                Column::new(sc::BLOCKED_USERS.into(), blocked),
+            ],
+        )
+    }
 }
 
 /// `revocations`: one row per access-cutting event and app, in the order of
@@ -176,7 +213,7 @@ pub fn revocations(run: &RunResult) -> PolarsResult<DataFrame> {
     let s = &run.scenario;
     let records = run.revocations();
     let n = records.len();
-    let mut ids: [Vec<i64>; 2] = Default::default();
+    let mut ids: [Vec<i32>; 2] = Default::default();
     let mut text: [Vec<&str>; 4] = Default::default();
     let mut time = Vec::with_capacity(n);
     let mut classes: [Vec<Option<String>>; 2] = Default::default();
@@ -190,8 +227,8 @@ pub fn revocations(run: &RunResult) -> PolarsResult<DataFrame> {
         let segment = &s.segments[segment_of(s, r.app.user) as usize];
         let app = &segment.apps[r.app.slot as usize];
         let f = &r.facts;
-        ids[0].push(r.app.user as i64);
-        ids[1].push(unit_of(s, r.app.user) as i64);
+        ids[0].push(count(r.app.user));
+        ids[1].push(count(unit_of(s, r.app.user)));
         for (column, v) in text.iter_mut().zip([
             segment.name.as_str(),
             app.name.as_str(),

@@ -1,6 +1,7 @@
 //! A finished run: every unit's recorder in unit order (the pipeline simulates it,
 //! [`super::frames`] turns it into tables).
 
+use super::frames::hundredths;
 use super::recorder::Recorder;
 use crate::engine::SimTime;
 use crate::engine::time::MS_PER_MINUTE;
@@ -30,15 +31,18 @@ impl RunResult {
             .collect()
     }
 
-    /// Every unit's revocation records, ordered by time, then user and app (a stable
-    /// sort of the unit-ordered lists, so the order never depends on threads).
+    /// Every unit's revocation records, ordered by the time the table shows (hundredths
+    /// of a minute), then user and app: a stable sort of the unit-ordered lists, so the
+    /// order never depends on threads, and the concatenated shards of a run sorted by
+    /// the table's own `time_minutes` and `user` come out in the same order (a user's
+    /// records are all in one unit, hence one shard).
     pub fn revocations(&self) -> Vec<&RevocationRecord> {
         let mut all: Vec<&RevocationRecord> = self
             .units
             .iter()
             .flat_map(|u| &u.observer.revocations)
             .collect();
-        all.sort_by_key(|r| (r.t, r.app.user, r.app.slot));
+        all.sort_by_key(|r| (hundredths(r.t.as_millis()), r.app.user, r.app.slot));
         all
     }
 }

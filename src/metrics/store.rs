@@ -24,7 +24,7 @@ impl Default for Formats {
 
 /// Writes `df` (a frame of `table`'s canonical schema) into `dir` in `formats`.
 /// `start` is the calendar start, from which the time series' `time` column is made.
-/// The frame is written as one chunk, so a table concatenated from shards writes the
+/// Each row group is written from one chunk, so a table joined from parts writes the
 /// same bytes as the table of one run.
 pub fn write(
     dir: &Path,
@@ -33,9 +33,7 @@ pub fn write(
     start: chrono::NaiveDateTime,
     formats: Formats,
 ) -> std::io::Result<()> {
-    let mut df = df.clone();
-    df.rechunk_mut();
-    let parts = parts(table, &df, start).map_err(std::io::Error::other)?;
+    let parts = parts(table, df, start).map_err(std::io::Error::other)?;
     atomic::write_with(&dir.join(table.parquet()), |w| {
         let mut out = ParquetWriter::new(w)
             .batched(parts[0].schema())
@@ -62,6 +60,14 @@ pub fn write(
     Ok(())
 }
 
+/// `df` as one chunk per column (a copy only when it has more).
+fn one_chunk(mut df: DataFrame) -> DataFrame {
+    if df.should_rechunk() || df.first_col_n_chunks() > 1 {
+        df.rechunk_mut();
+    }
+    df
+}
+
 /// Rows the Parquet writer puts in one row group (polars' default).
 const ROW_GROUP: usize = 512 * 512;
 
@@ -77,10 +83,10 @@ fn parts(
     if table != RunTable::Timeseries {
         let n = df.height().div_ceil(ROW_GROUP).max(1);
         return Ok((0..n)
-            .map(|k| df.slice((k * ROW_GROUP) as i64, ROW_GROUP))
+            .map(|k| one_chunk(df.slice((k * ROW_GROUP) as i64, ROW_GROUP)))
             .collect());
     }
-    let minutes = df.column(ts::MINUTE)?.i64()?;
+    let minutes = df.column(ts::MINUTE)?.i32()?;
     let mut parts = Vec::new();
     let mut from = 0;
     while from < df.height() {
@@ -88,13 +94,13 @@ fn parts(
         let len = (from + 1..df.height())
             .find(|&i| minutes.get(i) == Some(0))
             .map_or(df.height() - from, |i| i - from);
-        let mut part = df.slice(from as i64, len);
+        let mut part = one_chunk(df.slice(from as i64, len));
         let time: Vec<String> = part
             .column(ts::MINUTE)?
-            .i64()?
+            .i32()?
             .into_no_null_iter()
             .map(|m| {
-                (start + chrono::Duration::minutes(m))
+                (start + chrono::Duration::minutes(m.into()))
                     .format("%Y-%m-%dT%H:%M")
                     .to_string()
             })

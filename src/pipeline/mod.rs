@@ -7,12 +7,15 @@
 //! at the analyse stage with the tables read from a folder.
 
 pub mod folder;
+pub mod manifest;
+pub mod merge;
 pub mod pool;
 pub mod replicate;
 pub mod run;
+pub mod shard;
 pub mod simulate;
 pub mod sweep;
 pub mod write;
 
-pub use run::{Finished, finish};
-pub use simulate::{all_units, run_units};
+pub use run::{Finished, finish, summarized};
+pub use simulate::{all_units, run_units, simulate_tables};

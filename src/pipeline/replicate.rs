@@ -30,7 +30,8 @@ pub fn seeds(seed: u64, n: usize) -> Vec<u64> {
 }
 
 /// Runs the replications of `plan` that `done` (the headlines of the first
-/// replications, already run) lacks, each into its folder `rNN/` under `runs`; returns every replication's
+/// replications, already run) lacks, each written into its folder `rNN/` under `runs`
+/// (when given); returns every replication's
 /// headline and their figures. `load` builds a scenario from the seed override
 /// (none for replication 0).
 pub fn replicate(
@@ -39,7 +40,7 @@ pub fn replicate(
     plan: Plan,
     load: &(dyn Fn(&[Override]) -> Result<Scenario, ModelError> + Sync),
     threads: usize,
-    runs: &Path,
+    runs: Option<&Path>,
     progress: &(dyn Fn(usize, &Scenario, u64) -> bool + Sync),
 ) -> Result<(Vec<Headline>, Replications), ReportError> {
     let mut n = plan.n.max(done.len());

@@ -18,14 +18,19 @@ pub struct Finished {
     pub events: u64,
 }
 
-/// The tables stage: the run's summary and tables, built in memory.
+/// The tables stage of a finished run held whole (the TUI keeps it for traces): its
+/// tables built in memory, and its summary.
 pub fn finish(run: &RunResult) -> Result<Finished, ReportError> {
-    let tables = RunTables::from_result(run)?;
+    summarized(RunTables::from_result(run)?)
+}
+
+/// The summary of a run's tables (from [`super::simulate::simulate_tables`]).
+pub fn summarized(tables: RunTables) -> Result<Finished, ReportError> {
     let summary = crate::analytics::summary::summarize(&tables)?;
     Ok(Finished {
+        events: summary.events_processed,
         tables,
         summary,
-        events: run.events(),
     })
 }
 

@@ -2,9 +2,14 @@
 //! its own observer, merged in unit order.
 
 use super::pool;
+use crate::analytics::shards::{Tables, unit_part};
+use crate::analytics::{RunTables, computing};
+use crate::metrics::frames::SegmentCounts;
 use crate::metrics::{Recorder, RunResult};
+use crate::report::ReportError;
 use crate::scenario::Scenario;
 use crate::sim::{AppRow, Observer, RunError, UnitRun, run_unit};
+use std::sync::Mutex;
 
 /// Every unit of `scenario`, in order.
 pub fn all_units(scenario: &Scenario) -> Vec<u32> {
@@ -30,28 +35,48 @@ where
     })
 }
 
+/// Simulates `units` (ascending) of `scenario` on `threads` threads and returns their
+/// tables: each unit's recorder becomes the unit's rows as soon as the unit finishes and
+/// is dropped, so memory holds the tables and one recorder per thread, never every
+/// unit's recorder. `progress` gets 1 per unit-day and returns `false` to cancel.
+pub fn simulate_tables(
+    scenario: &Scenario,
+    units: &[u32],
+    threads: usize,
+    progress: &(dyn Fn(u64) -> bool + Sync),
+) -> Result<RunTables, ReportError> {
+    let segments = Mutex::new(SegmentCounts::new(scenario));
+    let parts = pool::map(units.len(), threads, |i| -> Result<Tables, ReportError> {
+        let make = |unit, rows: &[AppRow]| Recorder::new(scenario, unit, rows);
+        let unit = run_unit(scenario, units[i], make, progress)?;
+        segments
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .add(&unit.observer);
+        let one = RunResult {
+            scenario: scenario.clone(),
+            units: vec![unit],
+        };
+        Ok(unit_part(&one)?)
+    })?;
+    let mut tables = RunTables::concat(scenario.clone(), parts)?;
+    let segments = segments.into_inner().unwrap_or_else(|p| p.into_inner());
+    tables.segments = computing("the segment time series", segments.frame(scenario))?;
+    Ok(tables)
+}
+
 impl RunResult {
-    /// Simulates every unit of `scenario` on `threads` threads; `progress` gets 1 per
-    /// unit-day and returns `false` to cancel.
+    /// Simulates every unit of `scenario` on `threads` threads and keeps every unit's
+    /// recorder (the TUI traces and exports from it); `progress` gets 1 per unit-day
+    /// and returns `false` to cancel.
     pub fn simulate(
         scenario: Scenario,
         threads: usize,
         progress: &(dyn Fn(u64) -> bool + Sync),
     ) -> Result<RunResult, RunError> {
-        let units = all_units(&scenario);
-        Self::simulate_units(scenario, &units, threads, progress)
-    }
-
-    /// Simulates only `units` (ascending) of `scenario`: a shard of a run.
-    pub fn simulate_units(
-        scenario: Scenario,
-        units: &[u32],
-        threads: usize,
-        progress: &(dyn Fn(u64) -> bool + Sync),
-    ) -> Result<RunResult, RunError> {
         let units = run_units(
             &scenario,
-            units,
+            &all_units(&scenario),
             threads,
             |unit, rows| Recorder::new(&scenario, unit, rows),
             progress,

@@ -3,10 +3,9 @@
 
 use crate::analytics::RunTables;
 use crate::analytics::summary::summarize;
-use crate::metrics::schema::{self, tables::RunTable};
-use crate::metrics::store::{self, Formats};
+use crate::metrics::schema;
+use crate::metrics::store::Formats;
 use crate::metrics::{RunResult, Summary, atomic};
-use polars::prelude::DataFrame;
 use std::path::Path;
 
 /// Writes the tables, `model.toml` and `summary` into `dir` (created if need be).
@@ -16,30 +15,10 @@ pub fn write_folder(
     summary: &Summary,
     formats: Formats,
 ) -> std::io::Result<()> {
-    write_tables(dir, tables, formats)?;
+    tables.write_tables(dir, formats)?;
     let model = crate::scenario::load::to_toml(&tables.scenario.raw);
     atomic::write_bytes(&dir.join(schema::MODEL_TOML), model.as_bytes())?;
     summary.write(dir)
-}
-
-/// Writes the canonical tables into `dir` (created if need be).
-pub fn write_tables(dir: &Path, tables: &RunTables, formats: Formats) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let start = tables.scenario.start;
-    let none = DataFrame::empty_with_schema(&RunTable::Revocations.schema());
-    for (table, df) in [
-        (RunTable::Users, &tables.users),
-        (RunTable::Timeseries, &tables.timeseries),
-        (RunTable::Segments, &tables.segments),
-        (
-            RunTable::Revocations,
-            tables.revocations.as_ref().unwrap_or(&none),
-        ),
-        (RunTable::Units, &tables.units),
-    ] {
-        store::write(dir, table, df, start, formats)?;
-    }
-    Ok(())
 }
 
 impl RunResult {

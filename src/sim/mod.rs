@@ -6,6 +6,7 @@ mod client;
 pub mod endpoint;
 pub mod event;
 mod exposure;
+mod grant;
 pub mod observer;
 mod revocation;
 pub mod run;

@@ -216,3 +216,34 @@ pub(super) struct AppState {
     /// Client stream: lifetimes, jitter, backoff.
     pub rng: Rng,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 11: `prompted` was a flag beside `ui_required`, so it could be set without
+    /// a need (and the prompt's cause fell back to first sign-in). A need is prompted
+    /// once, with its own cause, and a silent app has nothing to prompt for.
+    #[test]
+    fn prompted_lived_apart_from_the_need_it_belongs_to() {
+        let mut need = Need::interaction(PromptCause::Revocation);
+        assert_eq!(need.prompt(), Some(PromptCause::Revocation));
+        assert_eq!(need.prompt(), None, "one prompt per need");
+        assert_eq!(Need::Silent.prompt(), None);
+    }
+
+    /// Only a foreground request or retry keeps the caller waiting.
+    #[test]
+    fn a_background_refresh_never_holds_the_caller() {
+        let flight = |background| InFlight {
+            kind: RequestKind::Refresh,
+            background,
+            result: Ok(false),
+        };
+        assert!(Step::Awaiting(flight(false)).holds_caller());
+        assert!(!Step::Awaiting(flight(true)).holds_caller());
+        assert!(Step::Retrying { background: false }.holds_caller());
+        assert!(!Step::Retrying { background: true }.holds_caller());
+        assert!(!Step::Idle.holds_caller());
+    }
+}

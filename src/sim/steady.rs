@@ -17,8 +17,7 @@ use crate::domain::idp::{Answer, Reply, RequestKind};
 use crate::engine::queue::MAX_PENDING;
 use crate::engine::{SimDuration, SimTime};
 use crate::policy::cae::CaeSession;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::VecDeque;
 
 /// Loop detection counts tokens per app in windows of this length.
 pub(super) const LOOP_WINDOW: SimDuration = SimDuration::from_mins(5);
@@ -51,12 +50,38 @@ struct Stream {
 pub(super) struct Streams {
     slots: Vec<Option<Stream>>,
     free: Vec<u32>,
-    /// (next call, its place × [`MAX_PENDING`] + slot): two words, like the event
-    /// queue's entries; entries whose stream moved on or left are skipped.
-    order: BinaryHeap<Reverse<(SimTime, u64)>>,
+    /// Per call interval, the streams' (next call, its place × [`MAX_PENDING`] + slot)
+    /// in order; entries whose stream moved on or left are skipped. A stream that made
+    /// its call goes to the back of its interval's line (its next call is a whole
+    /// interval on, no earlier than any other's there), so the lines need no heap.
+    order: Vec<(SimDuration, VecDeque<(SimTime, u64)>)>,
+    /// The earliest live entry, once a peek found it, until a stream moves or leaves:
+    /// the event loop peeks before every event.
+    first: Option<(SimTime, u64)>,
 }
 
 impl Streams {
+    /// Queues a stream's next call in its interval's line, in order.
+    fn enqueue(&mut self, interval: SimDuration, entry: (SimTime, u64)) {
+        if let Some(first) = &mut self.first
+            && entry < *first
+        {
+            *first = entry;
+        }
+        let line = match self.order.iter().position(|(i, _)| *i == interval) {
+            Some(line) => &mut self.order[line].1,
+            None => {
+                self.order.push((interval, VecDeque::new()));
+                &mut self.order.last_mut().expect("just pushed").1
+            }
+        };
+        if line.back().is_none_or(|&last| last < entry) {
+            line.push_back(entry);
+        } else {
+            line.insert(line.partition_point(|&e| e < entry), entry);
+        }
+    }
+
     fn insert(&mut self, stream: Stream) -> u32 {
         let slot = match self.free.pop() {
             Some(slot) => {
@@ -68,30 +93,58 @@ impl Streams {
                 (self.slots.len() - 1) as u32
             }
         };
-        self.order
-            .push(Reverse((stream.next, order_word(stream.seq, slot))));
+        self.enqueue(stream.interval, (stream.next, order_word(stream.seq, slot)));
         slot
     }
 
     fn remove(&mut self, slot: u32) -> Stream {
         let stream = self.slots[slot as usize].take().expect("a live stream");
         self.free.push(slot);
+        self.first = None;
         stream
     }
 
     /// The earliest next call: its time, its place among equal times, its slot.
     pub(super) fn peek(&mut self) -> Option<(SimTime, u64, u32)> {
-        while let Some(&Reverse((at, word))) = self.order.peek() {
-            let (seq, slot) = (
-                word / MAX_PENDING as u64,
-                (word % MAX_PENDING as u64) as u32,
-            );
-            if self.slots[slot as usize].is_some_and(|s| s.seq == seq) {
-                return Some((at, seq, slot));
-            }
-            self.order.pop();
+        if self.first.is_none() {
+            self.first = self.find_first();
         }
-        None
+        self.first.map(|(at, word)| {
+            let (seq, slot) = split_word(word);
+            (at, seq, slot)
+        })
+    }
+
+    /// The earliest live entry, dropping the dead ones ahead of it in each line.
+    fn find_first(&mut self) -> Option<(SimTime, u64)> {
+        let mut first: Option<(SimTime, u64)> = None;
+        for (_, line) in &mut self.order {
+            while let Some(&(at, word)) = line.front() {
+                let (seq, slot) = split_word(word);
+                if self.slots[slot as usize].is_some_and(|s| s.seq == seq) {
+                    if first.is_none_or(|f| (at, word) < f) {
+                        first = Some((at, word));
+                    }
+                    break;
+                }
+                line.pop_front();
+            }
+        }
+        first
+    }
+
+    /// Moves the due stream in `slot`, at the front of its line, to its next call.
+    fn advance(&mut self, slot: u32, interval: SimDuration, next: (SimTime, u64)) {
+        let line = self
+            .order
+            .iter_mut()
+            .find(|(i, _)| *i == interval)
+            .map(|(_, line)| line)
+            .expect("the due stream's line");
+        let front = line.pop_front().map(|(_, word)| split_word(word).1);
+        debug_assert_eq!(front, Some(slot), "the due stream leads its line");
+        self.first = None;
+        self.enqueue(interval, (next.0, order_word(next.1, slot)));
     }
 }
 
@@ -196,9 +249,8 @@ impl<E: Endpoint> Simulation<'_, E> {
             .as_mut()
             .expect("a live stream");
         (s.next, s.seq) = (next, seq);
-        // The stream is at the top of the order (it was due): move it down in place.
-        *self.streams.order.peek_mut().expect("the due stream") =
-            Reverse((next, order_word(seq, slot)));
+        let interval = s.interval;
+        self.streams.advance(slot, interval, (next, seq));
     }
 
     /// An event on the user at `t`: brings app `a`'s state up to date so the event
@@ -250,6 +302,14 @@ fn order_word(seq: u64, slot: u32) -> u64 {
     seq * MAX_PENDING as u64 + slot as u64
 }
 
+/// The sequence number and slot of an order word.
+fn split_word(word: u64) -> (u64, u32) {
+    (
+        word / MAX_PENDING as u64,
+        (word % MAX_PENDING as u64) as u32,
+    )
+}
+
 /// Loop detection's (window, tokens) after the stream's last call at `last`, given the
 /// count `before` it started.
 fn loop_window_after(before: (u64, u32), s: &Stream, last: SimTime) -> (u64, u32) {
@@ -268,8 +328,10 @@ fn loop_window_after(before: (u64, u32), s: &Stream, last: SimTime) -> (u64, u32
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
-    fn stream(first: u64, interval: u64, served: u64) -> Stream {
+    /// A stream whose next call is at `next`, with place `seq` among equal times.
+    fn stream_at(next: SimTime, seq: u64, interval: u64) -> Stream {
         Stream {
             app: AppRef {
                 local: 0,
@@ -278,12 +340,20 @@ mod tests {
             },
             kind: RequestKind::Refresh,
             interval: SimDuration(interval),
-            next: SimTime(first + interval * served),
-            seq: 0,
+            next,
+            seq,
             until: SimTime::NEVER,
             end: SimTime::NEVER,
+            first: next,
+            served: 0,
+        }
+    }
+
+    fn stream(first: u64, interval: u64, served: u64) -> Stream {
+        Stream {
             first: SimTime(first),
             served,
+            ..stream_at(SimTime(first + interval * served), 0, interval)
         }
     }
 
@@ -304,6 +374,71 @@ mod tests {
             }
             let last = SimTime(first + interval * (served - 1));
             assert_eq!(loop_window_after(before, &s, last), expected);
+        }
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        /// A stream enters with one of three intervals, its first call this far ahead.
+        Enter(usize, u64),
+        /// The due stream makes its call.
+        Call,
+        /// The k-th live stream leaves.
+        Leave(usize),
+        /// The event loop looks at the due stream and handles a queued event instead.
+        Peek,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            2 => (0usize..3, 0u64..400).prop_map(|(i, d)| Op::Enter(i, d)),
+            4 => Just(Op::Call),
+            1 => (0usize..16).prop_map(Op::Leave),
+            2 => Just(Op::Peek),
+        ]
+    }
+
+    proptest! {
+        /// The lines give the earliest (next call, place) of the live streams, as a
+        /// sorted shadow does, whatever the intervals, entries and departures.
+        #[test]
+        fn peek_matches_a_sorted_shadow(ops in proptest::collection::vec(op(), 0..200)) {
+            let intervals = [60, 100, 300];
+            let mut streams = Streams::default();
+            let mut live: Vec<(SimTime, u64, u32)> = Vec::new();
+            let (mut now, mut seq) = (0u64, 0u64);
+            for op in ops {
+                match op {
+                    Op::Enter(i, d) => {
+                        let s = stream_at(SimTime(now + d), seq, intervals[i]);
+                        let slot = streams.insert(s);
+                        live.push((s.next, seq, slot));
+                        seq += 1;
+                    }
+                    Op::Call => {
+                        let expected = live.iter().copied().min();
+                        prop_assert_eq!(streams.peek(), expected);
+                        let Some((at, _, slot)) = expected else { continue };
+                        now = at.0;
+                        let s = streams.slots[slot as usize].as_mut().expect("live");
+                        (s.next, s.seq) = (at + s.interval, seq);
+                        let (interval, next) = (s.interval, s.next);
+                        streams.advance(slot, interval, (next, seq));
+                        live.retain(|e| e.2 != slot);
+                        live.push((next, seq, slot));
+                        seq += 1;
+                    }
+                    Op::Peek => prop_assert_eq!(streams.peek(), live.iter().copied().min()),
+                    Op::Leave(k) => {
+                        if live.is_empty() {
+                            continue;
+                        }
+                        let (_, _, slot) = live.remove(k % live.len());
+                        streams.remove(slot);
+                    }
+                }
+            }
+            prop_assert_eq!(streams.peek(), live.iter().copied().min());
         }
     }
 }

@@ -4,8 +4,8 @@
 //! that write `summary.json` and `report.md`. Built on the worker thread, so the UI
 //! thread only draws.
 
+use crate::analytics::platform::platform_series;
 use crate::analytics::{Headline, RunTables, breakdown};
-use crate::engine::time::MS_PER_MINUTE;
 use crate::metrics::schema::users as uc;
 use crate::metrics::stats::Replications;
 use crate::metrics::{RunResult, Summary};
@@ -13,27 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub use crate::analytics::breakdown::{GroupRow, UserRow};
-
-/// Platform totals per minute (all units added up).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Series {
-    /// Requests offered.
-    pub offered: Vec<u64>,
-    /// Requests admitted by the primary.
-    pub admitted: Vec<u64>,
-    /// Shed with 429.
-    pub shed: Vec<u64>,
-    /// 5xx or hung.
-    pub failed: Vec<u64>,
-    /// Served by the backup service.
-    pub backup: Vec<u64>,
-    /// Capacity (requests per minute).
-    pub capacity: Vec<f64>,
-    /// Users in a session.
-    pub active: Vec<u64>,
-    /// Users with a blocked app.
-    pub blocked: Vec<u64>,
-}
+pub use crate::analytics::platform::Series;
 
 /// Everything the tabs show about one run.
 pub struct Digest {
@@ -72,7 +52,7 @@ impl Digest {
         let groups = breakdown::breakdowns(&tables)?;
         let rows = |dimension| breakdown::rows(&groups, dimension);
         let mut digest = Digest {
-            series: series(&run),
+            series: platform_series(&tables)?,
             segments: rows(uc::SEGMENT)?,
             profiles: rows(uc::PROFILE)?,
             worst: breakdown::most_affected(&tables, WORST_USERS)?,
@@ -86,38 +66,4 @@ impl Digest {
         digest.digested = started.elapsed();
         Ok(digest)
     }
-}
-
-fn series(run: &RunResult) -> Series {
-    let minutes = run.scenario.horizon.as_millis().div_ceil(MS_PER_MINUTE) as usize;
-    let mut s = Series {
-        offered: vec![0; minutes],
-        admitted: vec![0; minutes],
-        shed: vec![0; minutes],
-        failed: vec![0; minutes],
-        backup: vec![0; minutes],
-        capacity: vec![0.0; minutes],
-        active: vec![0; minutes],
-        blocked: vec![0; minutes],
-    };
-    let add =
-        |to: &mut [u64], from: &[u32]| to.iter_mut().zip(from).for_each(|(t, f)| *t += *f as u64);
-    for unit in &run.units {
-        let c = &unit.observer.minute;
-        add(&mut s.offered, &c.offered);
-        add(&mut s.admitted, &c.admitted);
-        add(&mut s.shed, &c.shed);
-        add(&mut s.failed, &c.failed);
-        add(&mut s.backup, &c.backup);
-        add(&mut s.active, &c.active_users);
-        add(&mut s.blocked, &c.blocked_users);
-        for (t, f) in s
-            .capacity
-            .iter_mut()
-            .zip(run.capacity_per_minute(unit.unit))
-        {
-            *t += f;
-        }
-    }
-    s
 }

@@ -1,6 +1,7 @@
 //! Replications 2..N of a TUI run, run the way `tokensim run --replications N` runs
-//! them: the first run's headline from its tables in memory, the others through [`crate::pipeline::replicate::replicate`] with the same derived
-//! seeds, so the Impact tab's means and CIs are the CLI's `summary.json` figures.
+//! them: the first run's headline from its tables in memory, the others through
+//! [`crate::pipeline::replicate::replicate`] with the same derived seeds, so the Impact
+//! tab's means and CIs are the CLI's `summary.json` figures.
 
 use super::msg::Replicate;
 use crate::analytics::headline::of_tables;
@@ -11,42 +12,16 @@ use crate::pipeline::replicate::{Plan, replicate};
 use crate::report::ReportError;
 use crate::scenario::memory::estimate;
 use crate::scenario::{Override, Scenario};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Runs replications 2..`how.n` of `first` on `threads`, reporting unit-days to
 /// `progress`, which stops them by returning false; returns every headline figure
-/// across the N replications. The scratch folder is removed after.
+/// across the N replications. Nothing is written: every headline comes from the
+/// replication's tables in memory.
 pub fn replications(
     first: &RunResult,
     how: &Replicate,
     threads: usize,
     progress: &(dyn Fn(u64) -> bool + Sync),
-) -> Result<Replications, ReportError> {
-    let scratch = scratch();
-    let result = in_folder(first, how, threads, progress, &scratch);
-    // A scratch folder left behind is litter, not an error worth reporting.
-    let _ = std::fs::remove_dir_all(&scratch);
-    result
-}
-
-/// A scratch folder of its own: the process id and a count, since tests run several
-/// workers in one process, each with its own generations.
-fn scratch() -> PathBuf {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    std::env::temp_dir().join(format!(
-        "tokensim-tui-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ))
-}
-
-fn in_folder(
-    first: &RunResult,
-    how: &Replicate,
-    threads: usize,
-    progress: &(dyn Fn(u64) -> bool + Sync),
-    scratch: &Path,
 ) -> Result<Replications, ReportError> {
     let headline = of_tables(&crate::analytics::RunTables::from_result(first)?)?;
     // The lever overrides, then the replication's seed: what `--set … --replications`
@@ -66,7 +41,7 @@ fn in_folder(
         plan,
         &load,
         concurrent(&first.scenario, threads),
-        &scratch.join(crate::metrics::schema::REPLICATIONS_DIR),
+        None,
         &|_, _, n| progress(n),
     )?;
     Ok(figures)

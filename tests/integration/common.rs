@@ -25,6 +25,21 @@ pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_tokensim"))
 }
 
+/// Runs the real binary in the repository root with `args`; it must succeed.
+pub fn tokensim(args: &[&str]) -> std::process::Output {
+    let o = std::process::Command::new(binary())
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
 /// A fresh, empty temporary folder for one test.
 pub fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("tokensim-test-{}-{name}", std::process::id()));

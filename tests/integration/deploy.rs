@@ -333,7 +333,6 @@ fn assert_same(merged: &BTreeMap<String, Vec<u8>>, plain: &BTreeMap<String, Vec<
 }
 
 #[test]
-#[ignore = "needs P's shard core (run --shard, merge of run shards; MILESTONE P2) with --shard-from-env on run"]
 fn indexed_job_shards_run_by_xargs_merge_to_the_unsharded_run() {
     let dir = common::temp_dir("deploy-k8s");
     let model_dir = dir.join("model");
@@ -363,7 +362,6 @@ fn indexed_job_shards_run_by_xargs_merge_to_the_unsharded_run() {
 }
 
 #[test]
-#[ignore = "needs P's shard core (run --shard, merge of run shards; MILESTONE P2) with --shard-from-env on run"]
 fn slurm_array_tasks_run_by_xargs_merge_to_the_unsharded_run() {
     let dir = common::temp_dir("deploy-slurm");
     let model = tiny_model(&dir);
@@ -421,7 +419,6 @@ fn refused(dir: &Path, says: &[&str]) {
 }
 
 #[test]
-#[ignore = "needs P's shard core (run --shard, merge of run shards; MILESTONE P2) with --shard-from-env on run"]
 fn missing_duplicated_and_foreign_shards_are_refused_writing_nothing() {
     let dir = common::temp_dir("deploy-refused");
     let model = tiny_model(&dir);

@@ -27,6 +27,7 @@ mod replication;
 mod report;
 mod revocation;
 mod sensitivity;
+mod shard;
 mod steady;
 mod sweep;
 mod sweep_shard;

@@ -7,17 +7,6 @@ use std::process::Command;
 use tokensim::analytics::RunTables;
 use tokensim::metrics::schema::tables::RunTable;
 
-fn tokensim(args: &[&str], out: &Path) -> String {
-    let o = Command::new(common::binary())
-        .args(args)
-        .arg(out)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&o.stderr).to_string();
-    assert!(o.status.success(), "{args:?}: {stderr}");
-    stderr
-}
-
 /// A small run with an outage and revocations, written by the real binary.
 fn run(name: &str, extra: &[&str]) -> std::path::PathBuf {
     let out = common::temp_dir(name).join("run");
@@ -32,14 +21,9 @@ fn run(name: &str, extra: &[&str]) -> std::path::PathBuf {
         "scenario.start=2026-03-13T07:00",
     ];
     args.extend_from_slice(extra);
-    args.push("--out");
-    let o = Command::new(common::binary())
-        .current_dir(common::root())
-        .args(&args)
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let path = out.to_str().unwrap();
+    args.extend(["--out", path]);
+    common::tokensim(&args);
     out
 }
 
@@ -83,13 +67,13 @@ fn reports_from_memory_parquet_and_csv_are_byte_identical() {
     // Re-rendered from the Parquet tables.
     let parquet = out.with_file_name("parquet");
     copy(&out, &parquet, |_| true);
-    tokensim(&["report"], &parquet);
+    common::tokensim(&["report", parquet.to_str().unwrap()]);
     assert_eq!(files(&parquet), written);
     assert_same(&out, &parquet, &written);
     // Re-rendered from the CSV tables only, as a folder of an older version.
     let csv = out.with_file_name("csv");
     copy(&out, &csv, |n| !n.ends_with(".parquet"));
-    tokensim(&["report"], &csv);
+    common::tokensim(&["report", csv.to_str().unwrap()]);
     let kept: Vec<String> = written
         .iter()
         .filter(|n| RunTable::ALL.iter().all(|t| **n != t.parquet()))
@@ -134,4 +118,27 @@ fn a_damaged_parquet_table_is_refused_naming_the_file() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success());
     assert!(stderr.contains("users.parquet"), "{stderr}");
+}
+
+/// The run's tables built unit by unit as units finish (`run`, sweeps, shards) are the
+/// tables built from the whole run's recorders (the TUI's export).
+#[test]
+fn tables_built_unit_by_unit_are_the_tables_of_the_whole_run() {
+    let sets = [
+        "scenario.users=240",
+        "scenario.scale_units=3",
+        "scenario.horizon=6h",
+        "scenario.start=2026-03-13T07:00",
+    ];
+    let text = std::fs::read_to_string(common::root().join("models/incident-response.toml"));
+    let scenario = common::model(&text.unwrap(), &sets);
+    let units = tokensim::pipeline::all_units(&scenario);
+    let by_unit = tokensim::pipeline::simulate_tables(&scenario, &units, 2, &|_| true).unwrap();
+    let run = tokensim::metrics::RunResult::simulate(scenario, 1, &|_| true).unwrap();
+    let whole = RunTables::from_result(&run).unwrap();
+    for t in RunTable::ALL {
+        let (a, b) = (by_unit.frame(t).unwrap(), whole.frame(t).unwrap());
+        assert!(a.height() > 0 && a.equals_missing(b), "{t:?}");
+        assert_eq!(a.schema(), b.schema(), "{t:?}");
+    }
 }

@@ -2,9 +2,9 @@
 //! paired comparisons with common random numbers, CI coverage of a closed form, and the
 //! TUI's replicated figures equal to the CLI's.
 
-use crate::common::{binary, model, root, temp_dir};
+use crate::common::{binary, model, root, temp_dir, tokensim};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use tokensim::engine::rng::replication_seed;
 use tokensim::metrics::RunResult;
 use tokensim::metrics::stats::Estimate;
@@ -12,20 +12,6 @@ use tokensim::metrics::stats::Replications;
 use tokensim::tui::msg::Replicate;
 use tokensim::tui::worker::Worker;
 use tokensim::tui::{Base, Msg, RunRequest};
-
-fn tokensim(args: &[&str]) -> Output {
-    let o = Command::new(binary())
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
-}
 
 fn small_run(dir: &Path, extra: &[&str]) {
     let mut args = vec![

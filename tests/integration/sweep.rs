@@ -108,7 +108,7 @@ fn sweep_of_many_variants_overflowed_a_worker_stack() {
         tokensim::scenario::load_default(&all)
     };
     let on_rayon = std::sync::atomic::AtomicBool::new(false);
-    let headlines = run_variants(&variants, &load, 2, &dir.join("runs"), &|_, _, _| {
+    let headlines = run_variants(&variants, &load, 2, Some(&dir.join("runs")), &|_, _, _| {
         on_rayon.fetch_or(
             rayon::current_thread_index().is_some(),
             std::sync::atomic::Ordering::Relaxed,

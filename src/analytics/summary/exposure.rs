@@ -68,6 +68,15 @@ pub fn stats(values: Vec<f64>) -> Result<ExposureStats> {
     const WHAT: &str = "the exposure percentiles";
     const V: &str = "minutes";
     let n = values.len() as u64;
+    if values.is_empty() {
+        // No rows, no statistics: what the expressions give for an empty column.
+        return Ok(ExposureStats {
+            events: 0,
+            p50_minutes: None,
+            p95_minutes: None,
+            max_minutes: None,
+        });
+    }
     let df = computing(
         WHAT,
         DataFrame::new(n as usize, vec![Column::new(V.into(), values)]),
