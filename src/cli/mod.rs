@@ -11,8 +11,9 @@ mod model_args;
 mod report;
 mod run;
 mod sensitivity;
-mod shard;
+pub(crate) mod shard;
 mod sweep;
+pub(crate) mod sweep_shard;
 mod trace;
 mod tui;
 mod validate;
@@ -69,9 +70,9 @@ pub enum Command {
     Tui(tui::TuiArgs),
     /// Re-render a run folder's analytics tables, charts and report.md from its tables.
     Report(report::ReportArgs),
-    /// Join the shards of a run (`run --shard I/N`) into the run's tables and report.
+    /// Join the shards of a run (`run --shard I/N`) into the run's tables and report,
+    /// or of a sweep (`sweep … --shard I/N`) into its sweep.csv, frontier and sweep.md.
     Merge(merge::MergeArgs),
-
     /// Run a grid of variants of a model and chart the trade-off frontier.
     #[command(after_help = sweep::HELP)]
     Sweep(sweep::SweepArgs),
@@ -98,10 +99,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Matrix(args) => matrix::matrix(args),
         Command::Tui(args) => tui::tui(args),
         Command::Report(args) => report::report(args),
-        Command::Merge(args) => merge::merge(args),
-
         Command::Sweep(args) => sweep::sweep(args),
         Command::Compare(args) => compare::compare(args),
+        Command::Merge(args) => merge::merge(args),
         Command::Import(args) => import::import(args),
         Command::Validate(args) => validate::validate(args),
         Command::Sensitivity(args) => sensitivity::sensitivity(args),

@@ -2,6 +2,8 @@
 
 use super::memory::MemoryGuard;
 use super::model_args::{ModelArgs, Replicate};
+use super::shard::ShardArgs;
+use super::sweep_shard::{self, Plan};
 use crate::analytics::headline::metric_index;
 use crate::pipeline::folder::Staged;
 use crate::pipeline::replicate::seeds;
@@ -28,6 +30,13 @@ Outputs (in --out, default reports/sweep-<scenario name>/):
 Every variant is validated before the first runs; the folder is written as a whole
 (swapped in at the end, like a run folder), so a killed sweep leaves the old one.
 
+Sharded (--shard I/N, or --shard-from-env --shards N on a Kubernetes Indexed Job or a
+Slurm array): the runs (variants × replications, variant-major) are dealt round-robin,
+run k to shard k mod N; shard I writes OUT/shard=I/runs/<id>/ and
+OUT/shard=I/sweep-manifest.json, as a whole. `tokensim merge OUT` checks that every
+shard is there once, of the same sweep, and writes sweep.csv, the frontier and sweep.md
+into OUT, byte-identical to the unsharded sweep's.
+
 Metrics for --x and --y: users, blocked_users, blocked_user_minutes, calls_failed,
 outage_users_blocked, outage_blocked_user_minutes, recovery_minutes, peak_load_ratio,
 blocked_p95_minutes, prompts_per_user_month, requests_429, backup_share,
@@ -53,6 +62,8 @@ pub struct SweepArgs {
     memory: MemoryGuard,
     #[command(flatten)]
     replicate: Replicate,
+    #[command(flatten)]
+    shard: ShardArgs,
     /// Output folder (default: reports/sweep-<scenario name>).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -74,13 +85,22 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     if args.replicate.target_precision.is_some() {
         anyhow::bail!("--target-precision is for run and compare; give sweep --replications N");
     }
+    let shard = args.shard.get()?;
     let base = args.model.load()?;
     let variants = sweep::grid(&args.vary)?;
     let load = |sets: &[crate::scenario::Override]| args.model.load_with(sets);
     // Every variant is valid, fits in memory and has somewhere to go before any runs.
-    let (largest, unit_days) = sweep::check_variants(&variants, &load)?;
+    let (mut largest, unit_days) = sweep::check_variants(&variants, &load)?;
     let n = args.replicate.replications as usize;
-    let runs = sweep::replicas(&variants, &seeds(base.seed, n))?;
+    let all = sweep::replicas(&variants, &seeds(base.seed, n))?;
+    let runs = sweep_shard::slice(&all, shard);
+    let mut total = unit_days * n as u64;
+    if shard.is_some() {
+        total = 0;
+        if !runs.is_empty() {
+            (largest, total) = sweep::check_variants(&runs, &load)?;
+        }
+    }
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -89,9 +109,10 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     let out = args
         .out
         .unwrap_or_else(|| PathBuf::from("reports").join(format!("sweep-{}", base.name)));
-    let staged = Staged::prepare(&out)
-        .with_context(|| format!("cannot write the sweep to {}", out.display()))?;
-    let bar = ProgressBar::new(unit_days * n as u64);
+    let folder = sweep_shard::folder(&out, shard);
+    let staged = Staged::prepare(&folder)
+        .with_context(|| format!("cannot write the sweep to {}", folder.display()))?;
+    let bar = ProgressBar::new(total);
     bar.set_style(
         ProgressStyle::with_template(
             "{spinner} sweeping {msg} [{bar:30}] {pos}/{len} unit-days, {elapsed} (eta {eta})",
@@ -99,8 +120,11 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         .expect("valid template")
         .progress_chars("=> "),
     );
-    bar.set_message(format!("{} variants × {n} replications", variants.len()));
-    let runs_dir = staged.path().join("runs");
+    bar.set_message(match shard {
+        Some(s) => format!("shard {s}: {} of {} runs", runs.len(), all.len()),
+        None => format!("{} variants × {n} replications", variants.len()),
+    });
+    let runs_dir = staged.path().join(sweep_shard::RUNS);
     let headlines =
         crate::pipeline::sweep::run_variants(&runs, &load, threads, Some(&runs_dir), &|_, _, k| {
             bar.inc(k);
@@ -108,25 +132,30 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         })
         .with_context(|| format!("the sweep into {} failed", out.display()))?;
     bar.finish_and_clear();
-    let y = args.y.unwrap_or_else(|| {
-        let has_exposure = headlines
-            .iter()
-            .any(|h| h.get("exposure_p95_minutes").ok().flatten().is_some());
-        if has_exposure {
-            "exposure_p95_minutes"
-        } else {
-            "prompts_per_user_month"
-        }
-        .into()
-    });
-    let per_variant: Vec<Vec<_>> = headlines.chunks(n).map(<[_]>::to_vec).collect();
-    sweep::write(
-        staged.path(),
-        &args.vary,
-        &variants,
-        &per_variant,
-        (&args.x, &y),
-    )?;
+    if let Some(shard) = shard {
+        let plan = Plan {
+            base: &base,
+            vary: &args.vary,
+            replications: args.replicate.replications,
+            x: &args.x,
+            y: args.y.as_deref(),
+        };
+        sweep_shard::write_manifest(staged.path(), &plan, shard, &runs)?;
+        staged
+            .commit()
+            .with_context(|| format!("cannot write the sweep to {}", folder.display()))?;
+        println!(
+            "shard {shard}: {} of {} runs in {}; `tokensim merge {}` when all {} shards are done",
+            runs.len(),
+            all.len(),
+            folder.display(),
+            out.display(),
+            shard.count
+        );
+        return Ok(());
+    }
+    let axes = (args.x.as_str(), args.y.as_deref());
+    sweep_shard::finish(staged.path(), &args.vary, &variants, &headlines, n, axes)?;
     staged
         .commit()
         .with_context(|| format!("cannot write the sweep to {}", out.display()))?;
