@@ -30,4 +30,6 @@ done
   --vary segment.1.app.1.profile=msal-python,guided --replications 5 \
   --out "$work/sweep" >/dev/null
 keep "$work/sweep" "$out/sweep-global-outage"
+# A variant's run folder holds its tables; its report is rendered on demand.
+"$bin" report "$work/sweep/runs/v04-r01" >/dev/null
 keep "$work/sweep/runs/v04-r01" "$out/sweep-global-outage/runs/v04-r01"
