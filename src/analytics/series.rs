@@ -160,14 +160,16 @@ pub const TABLES: [&str; 4] = [
 /// Reads the run folder `dir`, writes the analytics tables into it (CSV and Parquet)
 /// and returns what a report draws.
 pub fn analyze(dir: &Path) -> Result<ReportData> {
-    analyze_tables(RunTables::load(dir)?, dir)
+    let tables = RunTables::load(dir)?;
+    let summary = super::summary::summarize(&tables)?;
+    analyze_tables(tables, summary, dir)
 }
 
-/// Analyses a run's tables (in memory, or read from `dir`), writes the analytics tables
-/// into the run folder `dir` (CSV and Parquet) and returns what a report draws; the
-/// replication bands come from `dir`'s `replications/`.
-pub fn analyze_tables(tables: RunTables, dir: &Path) -> Result<ReportData> {
-    let summary = super::summary::summarize(&tables)?;
+/// Analyses a run's tables (in memory, or read from `dir`) with the `summary` already
+/// computed from them (not computed again), writes the analytics tables into the run
+/// folder `dir` (CSV and Parquet) and returns what a report draws; the replication
+/// bands come from `dir`'s `replications/`.
+pub fn analyze_tables(tables: RunTables, summary: Summary, dir: &Path) -> Result<ReportData> {
     let mut b = breakdowns(&tables)?;
     let mut p = percentiles(&tables)?;
     let mut r = recovery(&tables)?;

@@ -47,7 +47,7 @@ impl Finished {
         )?;
         // The summary may have gained its replications since the tables were built.
         self.tables.summary = Some(SummaryView::of(&self.summary));
-        report::render_tables(self.tables, dir)?;
+        report::render_tables(self.tables, self.summary.clone(), dir)?;
         Ok(self.summary)
     }
 }

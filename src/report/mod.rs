@@ -91,13 +91,20 @@ fn save<C: style::Chart>(chart: &C, dir: &Path, stem: &str) -> Result<(), Report
 /// Analyses the run folder `dir`, writes its analytics tables, charts and `report.md`,
 /// and returns the path of `report.md`.
 pub fn render(dir: &Path) -> Result<PathBuf, ReportError> {
-    render_tables(analytics::RunTables::load(dir)?, dir)
+    let tables = analytics::RunTables::load(dir)?;
+    let summary = analytics::summary::summarize(&tables)?;
+    render_tables(tables, summary, dir)
 }
 
-/// Analyses a run's tables (already in memory) and writes their analytics tables,
-/// charts and `report.md` into the run folder `dir`; returns the path of `report.md`.
-pub fn render_tables(tables: analytics::RunTables, dir: &Path) -> Result<PathBuf, ReportError> {
-    let data = analytics::series::analyze_tables(tables, dir)?;
+/// Analyses a run's tables (already in memory, with their `summary`) and writes their
+/// analytics tables, charts and `report.md` into the run folder `dir`; returns the path
+/// of `report.md`.
+pub fn render_tables(
+    tables: analytics::RunTables,
+    summary: crate::metrics::Summary,
+    dir: &Path,
+) -> Result<PathBuf, ReportError> {
+    let data = analytics::series::analyze_tables(tables, summary, dir)?;
     remove_leftovers(dir, data.loads.len(), data.bands.len()).map_err(|source| {
         ReportError::Write {
             file: dir.to_path_buf(),
