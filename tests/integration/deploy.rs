@@ -371,16 +371,7 @@ fn slurm_array_tasks_run_by_xargs_merge_to_the_unsharded_run() {
     let array = "SLURM_ARRAY_TASK_MIN=0 SLURM_ARRAY_TASK_STEP=1 SLURM_ARRAY_TASK_COUNT=4";
     xargs(&[3, 1, 0, 2], "SLURM_ARRAY_TASK_ID", array, &command);
     let run = shared.join("tiny");
-    let merge = std::process::Command::new(common::binary())
-        .arg("merge")
-        .arg(&run)
-        .output()
-        .unwrap();
-    assert!(
-        merge.status.success(),
-        "{}",
-        String::from_utf8_lossy(&merge.stderr)
-    );
+    common::tokensim(&["merge", run.to_str().unwrap()]);
     assert_same(&files(&run), &unsharded(&model, &dir.join("plain")));
 }
 
