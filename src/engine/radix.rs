@@ -3,176 +3,226 @@
 //! A discrete-event simulation never schedules before the event it is processing, so
 //! the queue only needs to be a *monotone* priority queue: every key pushed is at least
 //! the last one taken (the caller checks that). A radix heap exploits that: an entry
-//! sits in the bucket of the highest hex digit in which its time differs from the last
+//! sits in the bucket of the highest digit in which its time differs from the last
 //! minimum found and of its value in that digit, a push is an append, and an entry
-//! moves to a lower bucket at most once per digit. Digits of four bits rather than
-//! single bits halve the moves (the default scenario: 3.8 per event instead of 6.9),
-//! which were most of the queue's instructions. Buckets keep push order, so
-//! entries of equal time leave in increasing `word` order (the caller's sequence
-//! numbers), which keeps runs reproducible.
+//! moves to a lower bucket at most once per digit. Digits are twelve bits wide (level
+//! 0 spans 4 s of milliseconds, level 1 4.6 h), so most events, scheduled seconds to
+//! an hour ahead, move once; occupancy bit sets find the next bucket with three
+//! `trailing_zeros`. Level-0 buckets hold one time each and are taken from the front in
+//! place, and a lone entry is taken straight from its bucket (the default scenario: 1.2
+//! moves per event; four-bit digits and a bucket for the minimum's time took 3.8).
+//! Buckets keep push order, so entries of equal time leave in increasing `word` order
+//! (the caller's sequence numbers), which keeps runs reproducible.
 
 use super::time::SimTime;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// Bits of one digit of a time.
-const DIGIT_BITS: u32 = 4;
+/// Bits of one digit of a time: level 0 spans 4 s, level 1 4.6 h, in milliseconds.
+const DIGIT_BITS: u32 = 12;
 
 /// Values of one digit.
 const DIGITS: usize = 1 << DIGIT_BITS;
 
-/// Digits of a time.
-const LEVELS: usize = (u64::BITS / DIGIT_BITS) as usize;
+/// Occupancy words of one level.
+const WORDS: usize = DIGITS / 64;
 
-/// Bucket 0 holds entries at the last minimum's time; bucket `1 + level × DIGITS + d`
-/// those whose time first differs from it in digit `level` and has `d` there. Every
-/// entry of a bucket is earlier than every entry of a higher one.
-const BUCKETS: usize = 1 + LEVELS * DIGITS;
+/// Digits of a time (the top one partial), rounded up to a power of two so that an
+/// index masked to the tables' size needs no bounds check.
+const LEVELS: usize = u64::BITS.div_ceil(DIGIT_BITS).next_power_of_two() as usize;
 
-/// Words of the occupancy bit set (one bit per bucket above 0).
-const OCCUPANCY_WORDS: usize = (BUCKETS - 1).div_ceil(64);
+/// Bucket `level × DIGITS + d` holds entries whose time first differs from the last
+/// minimum's in digit `level` (level 0 also: not at all) and has `d` there. Every entry
+/// of a bucket is earlier than every entry of a higher one.
+const BUCKETS: usize = LEVELS * DIGITS;
+
+/// Level of a difference from `last` by its leading zeros: its highest set bit's digit.
+const LEVEL_BY_ZEROS: [u8; 65] = {
+    let mut table = [0; 65];
+    let mut zeros = 0;
+    while zeros < 64 {
+        table[zeros] = ((u64::BITS - 1 - zeros as u32) / DIGIT_BITS) as u8;
+        zeros += 1;
+    }
+    table
+};
+
+/// An entry: its time, and the caller's word (ties leave in increasing word order).
+type Entry = (SimTime, u64);
 
 /// Monotone min-queue of `(time, word)`, ordered by time then by push order (which is
 /// `word` order: the caller pushes increasing words).
 pub(super) struct RadixHeap {
-    buckets: Vec<Vec<(SimTime, u64)>>,
-    /// Each bucket's earliest entry (first pushed among equal times), once a peek has
-    /// looked it up. A peek reads it instead of moving the heap on, so a caller that
-    /// stops at the minimum (a steady caller's call comes first) may still push earlier
-    /// entries; the refill that empties the bucket then needs no second scan.
-    mins: Vec<Option<(SimTime, u64)>>,
-    /// Bit `b - 1` set: bucket `b` (1 to `BUCKETS - 1`) holds entries.
-    occupied: [u64; OCCUPANCY_WORDS],
-    /// Entries of bucket 0 before this index were already taken.
-    head: usize,
-    /// Time of the last minimum taken; no bucketed entry is earlier.
+    buckets: Box<[Vec<Entry>; BUCKETS]>,
+    /// Index of the next entry of each level-0 bucket: those buckets hold one time each,
+    /// so they are taken from the front without moving.
+    heads: Box<[u32; DIGITS]>,
+    /// Each non-empty bucket's earliest entry (first pushed among equal times), kept up
+    /// to date as entries arrive (read above level 0 only: level 0 has its heads). A peek
+    /// reads it instead of moving the heap on, so a caller that stops at the minimum (a
+    /// steady caller's call comes first) may still push earlier entries.
+    mins: Box<[Entry; BUCKETS]>,
+    /// Bit `d % 64` of `occupied[level][d / 64]`: bucket `level × DIGITS + d` holds
+    /// entries.
+    occupied: Box<[[u64; WORDS]; LEVELS]>,
+    /// Bit `w` of `words[level]`: `occupied[level][w]` is not zero.
+    words: [u64; LEVELS],
+    /// Bit `level` set: `words[level]` is not zero.
+    levels: u32,
+    /// Time of the last minimum a bucket was spread from; no bucketed entry is earlier.
     last: SimTime,
     /// Entries pushed before `last` (only after the caller took cancelled entries ahead
-    /// of its clock); rare, so a binary heap.
-    early: BinaryHeap<Reverse<(SimTime, u64)>>,
-    /// What the last peek found, until the next pop: the simulation peeks before every
-    /// steady caller's call, mostly with nothing pushed or taken in between.
-    top: Option<(SimTime, u64)>,
+    /// of its clock); rare, so a binary heap. They are earlier than every bucketed entry.
+    early: BinaryHeap<Reverse<Entry>>,
+    /// The earliest bucketed entry and its bucket, from the last `pop_if` that did not
+    /// take it until something earlier arrives: the event loop asks before each steady
+    /// caller's call, mostly with nothing pushed or taken in between.
+    top: Option<(Entry, usize)>,
 }
 
 impl RadixHeap {
     pub(super) fn new() -> Self {
         RadixHeap {
-            buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
-            mins: vec![None; BUCKETS],
-            occupied: [0; OCCUPANCY_WORDS],
-            head: 0,
+            buckets: boxed_array(Vec::new()),
+            heads: boxed_array(0),
+            mins: boxed_array((SimTime::ZERO, 0)),
+            occupied: boxed_array([0; WORDS]),
+            words: [0; LEVELS],
+            levels: 0,
             last: SimTime::ZERO,
             early: BinaryHeap::new(),
             top: None,
         }
     }
 
-    fn bucket(&self, at: SimTime) -> usize {
-        let differ = at.0 ^ self.last.0;
-        if differ == 0 {
-            return 0;
-        }
-        let level = (u64::BITS - 1 - differ.leading_zeros()) / DIGIT_BITS;
-        let digit = (at.0 >> (level * DIGIT_BITS)) as usize & (DIGITS - 1);
-        1 + level as usize * DIGITS + digit
+    /// The level and digit of the bucket of a time at or after `last`.
+    #[inline(always)]
+    fn bucket(&self, at: SimTime) -> (usize, usize) {
+        // `| 1`: a time equal to `last` goes to level 0 like one differing in bit 0.
+        let differ = (at.0 ^ self.last.0) | 1;
+        let level = LEVEL_BY_ZEROS[differ.leading_zeros() as usize] as usize & (LEVELS - 1);
+        let digit = (at.0 >> (level as u32 * DIGIT_BITS)) as usize & (DIGITS - 1);
+        (level, digit)
     }
 
-    fn file(&mut self, entry: (SimTime, u64)) -> usize {
-        let b = self.bucket(entry.0);
-        self.buckets[b].push(entry);
-        if b > 0 {
-            self.occupied[(b - 1) / 64] |= 1 << ((b - 1) % 64);
+    /// Puts an entry at or after `last` in its bucket.
+    #[inline(always)]
+    fn file(&mut self, entry: Entry) {
+        let (level, digit) = self.bucket(entry.0);
+        let b = level * DIGITS + digit;
+        let (word, bit) = (digit / 64, 1u64 << (digit % 64));
+        let occupied = &mut self.occupied[level][word];
+        if *occupied & bit == 0 {
+            *occupied |= bit;
+            self.words[level] |= 1 << word;
+            self.levels |= 1 << level;
+            // Also at level 0, where it is not read: cheaper than a branch.
+            self.mins[b] = entry;
+        } else if entry.0 < self.mins[b].0 {
+            self.mins[b] = entry;
         }
-        b
+        self.buckets[b].push(entry);
+    }
+
+    /// Marks bucket `b` empty.
+    fn vacate(&mut self, b: usize) {
+        let (level, word) = (b / DIGITS, b % DIGITS / 64);
+        self.occupied[level][word] &= !(1 << (b % 64));
+        if self.occupied[level][word] == 0 {
+            self.words[level] &= !(1 << word);
+            if self.words[level] == 0 {
+                self.levels &= !(1 << level);
+            }
+        }
     }
 
     /// Adds an entry.
     pub(super) fn push(&mut self, at: SimTime, word: u64) {
-        if let Some(top) = &mut self.top
-            && at < top.0
-        {
-            *top = (at, word);
+        if self.top.is_some_and(|(top, _)| at < top.0) {
+            self.top = None;
         }
         if at < self.last {
             self.early.push(Reverse((at, word)));
-            return;
+        } else {
+            self.file((at, word));
         }
-        let b = self.file((at, word));
-        if let Some(m) = &mut self.mins[b]
-            && at < m.0
-        {
-            *m = (at, word);
+    }
+
+    /// The lowest non-empty bucket.
+    fn first_occupied(&self) -> Option<usize> {
+        if self.levels == 0 {
+            return None;
+        }
+        let level = self.levels.trailing_zeros() as usize & (LEVELS - 1);
+        let word = self.words[level].trailing_zeros() as usize & (WORDS - 1);
+        let bit = self.occupied[level][word].trailing_zeros() as usize;
+        Some(level * DIGITS + word * 64 + bit)
+    }
+
+    /// The earliest entry of non-empty bucket `b`.
+    fn min_of(&self, b: usize) -> Entry {
+        if b < DIGITS {
+            self.buckets[b][self.heads[b] as usize]
+        } else {
+            self.mins[b]
         }
     }
 
     /// The earliest entry (first pushed among equal times), without removing it.
-    pub(super) fn peek(&mut self) -> Option<(SimTime, u64)> {
-        if self.top.is_some() {
-            return self.top;
-        }
-        let bucketed = self.peek_bucketed();
-        self.top = match (bucketed, self.early.peek()) {
-            (Some(b), Some(&Reverse(e))) => Some(b.min(e)),
-            (b, e) => b.or(e.map(|&Reverse(e)| e)),
-        };
-        self.top
-    }
-
-    /// Removes the entry [`RadixHeap::peek`] returns.
-    pub(super) fn pop(&mut self) -> Option<(SimTime, u64)> {
-        self.top = None;
-        if let Some(&Reverse(e)) = self.early.peek()
-            && self.peek_bucketed().is_none_or(|b| e < b)
-        {
-            self.early.pop();
-            return Some(e);
-        }
-        if self.head == self.buckets[0].len() {
-            self.first_occupied()?;
-            self.refill();
-        }
-        self.head += 1;
-        Some(self.buckets[0][self.head - 1])
-    }
-
-    fn peek_bucketed(&mut self) -> Option<(SimTime, u64)> {
-        match self.buckets[0].get(self.head) {
-            Some(&entry) => Some(entry),
+    pub(super) fn peek(&self) -> Option<Entry> {
+        match self.early.peek() {
+            Some(&Reverse(e)) => Some(e),
             None => self.first_occupied().map(|b| self.min_of(b)),
         }
     }
 
-    /// The earliest entry of non-empty bucket `b`, looked up once.
-    fn min_of(&mut self, b: usize) -> (SimTime, u64) {
-        if let Some(m) = self.mins[b] {
-            return m;
+    /// Removes and returns the earliest entry if `due` accepts it.
+    pub(super) fn pop_if(&mut self, due: impl FnOnce(Entry) -> bool) -> Option<Entry> {
+        if let Some(&Reverse(e)) = self.early.peek() {
+            return due(e).then(|| self.early.pop().expect("just peeked").0);
         }
-        // `min_by_key` keeps the first of equal times: the first pushed.
-        let m = self.buckets[b]
-            .iter()
-            .copied()
-            .min_by_key(|e| e.0)
-            .expect("a non-empty bucket");
-        self.mins[b] = Some(m);
-        m
+        let (min, mut b) = match self.top {
+            Some(top) => top,
+            None => {
+                let b = self.first_occupied()?;
+                let top = (self.min_of(b), b);
+                self.top = Some(top);
+                top
+            }
+        };
+        if !due(min) {
+            return None;
+        }
+        self.top = None;
+        if b >= DIGITS {
+            if self.buckets[b].len() == 1 {
+                // Spreading a lone entry would only move it to level 0 to take it.
+                let entry = self.buckets[b].pop().expect("a non-empty bucket");
+                self.last = entry.0;
+                self.vacate(b);
+                return Some(entry);
+            }
+            self.refill(b);
+            // The minimum went to the level-0 bucket of its own time.
+            b = self.last.0 as usize & (DIGITS - 1);
+        }
+        let head = self.heads[b] as usize;
+        let entry = self.buckets[b][head];
+        if head + 1 == self.buckets[b].len() {
+            self.buckets[b].clear();
+            self.heads[b] = 0;
+            self.vacate(b);
+        } else {
+            self.heads[b] += 1;
+        }
+        Some(entry)
     }
 
-    /// The lowest non-empty bucket above 0.
-    fn first_occupied(&self) -> Option<usize> {
-        let (i, word) = self.occupied.iter().enumerate().find(|(_, w)| **w != 0)?;
-        Some(i * 64 + word.trailing_zeros() as usize + 1)
-    }
-
-    /// Empties bucket 0, advances `last` to the earliest bucketed time and spreads the
-    /// first non-empty bucket over the lower ones.
-    fn refill(&mut self) {
-        self.buckets[0].clear();
-        self.head = 0;
-        let b = self.first_occupied().expect("a bucketed entry to take");
-        self.last = self.min_of(b).0;
-        self.mins[b] = None;
-        self.occupied[(b - 1) / 64] &= !(1 << ((b - 1) % 64));
+    /// Advances `last` to the minimum of bucket `b`, the lowest non-empty one (above
+    /// level 0, so level 0 is empty), and spreads the bucket over the lower ones.
+    fn refill(&mut self, b: usize) {
+        self.last = self.mins[b].0;
+        self.vacate(b);
         let mut source = std::mem::take(&mut self.buckets[b]);
         for &entry in &source {
             self.file(entry);
@@ -181,4 +231,13 @@ impl RadixHeap {
         source.clear();
         self.buckets[b] = source;
     }
+}
+
+/// A boxed array of `N` copies of `value`, built on the heap (the bucket tables are too
+/// large for a thread's stack).
+fn boxed_array<T: Clone, const N: usize>(value: T) -> Box<[T; N]> {
+    vec![value; N]
+        .into_boxed_slice()
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("a vector of length N"))
 }
