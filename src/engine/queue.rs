@@ -136,6 +136,8 @@ impl<E> EventQueue<E> {
         seq
     }
 
+    /// Inlined into the event loop: most calls find the cached minimum not due.
+    #[inline(always)]
     fn pop_where(&mut self, due: impl Fn(SimTime, u64) -> bool) -> Option<(SimTime, E)> {
         while let Some((at, word)) = self.heap.pop_if(|(at, word)| due(at, split(word).0)) {
             let (seq, slot) = split(word);

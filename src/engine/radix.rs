@@ -176,31 +176,50 @@ impl RadixHeap {
         }
     }
 
-    /// Removes and returns the earliest entry if `due` accepts it.
+    /// Removes and returns the earliest entry if `due` accepts it. Inlined: the event
+    /// loop asks before every steady caller's call, and mostly the cached minimum is
+    /// not due.
+    #[inline]
     pub(super) fn pop_if(&mut self, due: impl FnOnce(Entry) -> bool) -> Option<Entry> {
-        if let Some(&Reverse(e)) = self.early.peek() {
-            return due(e).then(|| self.early.pop().expect("just peeked").0);
+        if !self.early.is_empty() {
+            return self.pop_early_if(due);
         }
-        let (min, mut b) = match self.top {
+        let (min, b) = match self.top {
             Some(top) => top,
-            None => {
-                let b = self.first_occupied()?;
-                let top = (self.min_of(b), b);
-                self.top = Some(top);
-                top
-            }
+            None => self.find_top()?,
         };
         if !due(min) {
             return None;
         }
         self.top = None;
+        Some(self.take(b))
+    }
+
+    #[inline(never)]
+    fn pop_early_if(&mut self, due: impl FnOnce(Entry) -> bool) -> Option<Entry> {
+        let &Reverse(e) = self.early.peek()?;
+        due(e).then(|| self.early.pop().expect("just peeked").0)
+    }
+
+    /// Looks up the earliest bucketed entry and its bucket, and caches them.
+    #[inline(never)]
+    fn find_top(&mut self) -> Option<(Entry, usize)> {
+        let b = self.first_occupied()?;
+        let top = (self.min_of(b), b);
+        self.top = Some(top);
+        Some(top)
+    }
+
+    /// Removes the earliest entry of `b`, the lowest non-empty bucket.
+    #[inline(never)]
+    fn take(&mut self, mut b: usize) -> Entry {
         if b >= DIGITS {
             if self.buckets[b].len() == 1 {
                 // Spreading a lone entry would only move it to level 0 to take it.
                 let entry = self.buckets[b].pop().expect("a non-empty bucket");
                 self.last = entry.0;
                 self.vacate(b);
-                return Some(entry);
+                return entry;
             }
             self.refill(b);
             // The minimum went to the level-0 bucket of its own time.
@@ -215,7 +234,7 @@ impl RadixHeap {
         } else {
             self.heads[b] += 1;
         }
-        Some(entry)
+        entry
     }
 
     /// Advances `last` to the minimum of bucket `b`, the lowest non-empty one (above

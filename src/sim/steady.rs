@@ -139,7 +139,7 @@ impl Streams {
     }
 
     /// Queues a stream's next call in its line, in order.
-    #[inline]
+    #[inline(always)]
     fn enqueue(&mut self, line: u32, entry: (SimTime, u64)) {
         if let Some(first) = &mut self.first
             && entry < *first
