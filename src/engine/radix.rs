@@ -136,16 +136,22 @@ impl RadixHeap {
         }
     }
 
-    /// Adds an entry.
+    /// Adds an entry. Inlined into the queue's `schedule`, the rare early case not.
+    #[inline]
     pub(super) fn push(&mut self, at: SimTime, word: u64) {
         if self.top.is_some_and(|(top, _)| at < top.0) {
             self.top = None;
         }
         if at < self.last {
-            self.early.push(Reverse((at, word)));
+            self.push_early((at, word));
         } else {
             self.file((at, word));
         }
+    }
+
+    #[inline(never)]
+    fn push_early(&mut self, entry: Entry) {
+        self.early.push(Reverse(entry));
     }
 
     /// The lowest non-empty bucket.
