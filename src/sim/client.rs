@@ -154,7 +154,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                 _ => spec.persistent_cache,
             },
             last_primary_auth: self.apps[a].last_primary_auth,
-            guest: self.scenario.segments[self.apps[a].segment as usize].guest,
+            guest: self.segment_of(self.apps[a].user).guest,
             revoked_since: self.apps[a]
                 .revocation
                 .revoked_at

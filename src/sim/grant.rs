@@ -24,7 +24,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         by_backup: bool,
         obs: &mut O,
     ) -> Result<(), PromptCause> {
-        let policy = *self.policy();
+        let policy = self.policy();
         let resilience = by_backup || self.endpoint.in_outage(t);
         let spec = self.spec(a);
         let (spa, browser, caches) = (
@@ -116,7 +116,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         }
         let lifetime = scenario
             .cae
-            .lifetime(cae_session, &policy, &mut self.apps[a].rng);
+            .lifetime(cae_session, policy, &mut self.apps[a].rng);
         let refresh_on = self.endpoint.refresh_in(lifetime).map(|r| {
             let jitter = self.spec(a).profile.refresh_jitter().as_millis();
             let shift = self.apps[a].rng.range_inclusive(0, 2 * jitter) as i64 - jitter as i64;
