@@ -242,7 +242,8 @@ impl PlatformUnit {
     }
 
     /// Answers a request arriving at `t`. `backup_eligible` is the client's session
-    /// eligibility for the backup service (see [`super::backup`]).
+    /// eligibility for the backup service (see [`super::backup`]), read only when
+    /// [`PlatformUnit::backup_may_serve`].
     pub fn handle(&mut self, t: SimTime, kind: RequestKind, backup_eligible: bool) -> Reply {
         let failing = self.failing_outage(t).cloned();
         let primary = match failing.as_ref().map(|o| o.kind) {
@@ -282,7 +283,7 @@ impl PlatformUnit {
         let Some(outage) = failing else {
             return primary;
         };
-        if primary.answer == Answer::Ok || !self.backup_serves(t, &outage, kind, backup_eligible) {
+        if primary.answer == Answer::Ok || !backup_eligible || !self.backup_serves(t, &outage, kind) {
             return primary;
         }
         let rate = self.config.capacity * self.config.backup.capacity_share;
@@ -311,16 +312,17 @@ impl PlatformUnit {
         }
     }
 
-    fn backup_serves(
-        &self,
-        t: SimTime,
-        outage: &Outage,
-        kind: RequestKind,
-        eligible: bool,
-    ) -> bool {
+    /// Whether the backup service answers a request of `kind` at `t` from an eligible
+    /// session when the primary fails it: the only case in which eligibility matters,
+    /// so clients check their session against the rules only then.
+    pub fn backup_may_serve(&self, t: SimTime, kind: RequestKind) -> bool {
+        self.failing_outage(t)
+            .is_some_and(|outage| self.backup_serves(t, outage, kind))
+    }
+
+    fn backup_serves(&self, t: SimTime, outage: &Outage, kind: RequestKind) -> bool {
         let b = &self.config.backup;
         b.enabled
-            && eligible
             && matches!(kind, RequestKind::Refresh | RequestKind::ClientCredentials)
             && t >= outage.start + b.switchover
     }

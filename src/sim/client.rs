@@ -178,7 +178,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                 obs.prompt(t, self.app_ref(a), cause);
             }
         }
-        let eligible = self.backup_eligible(a, t, kind);
+        let eligible = self.endpoint.backup_may_serve(t, kind) && self.backup_eligible(a, t, kind);
         let reply = self.endpoint.handle(t, kind, eligible);
         obs.offered(t, self.app_ref(a), kind, &reply);
         self.apps[a].attempts += 1;
