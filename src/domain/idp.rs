@@ -58,9 +58,8 @@ pub struct PlatformConfig {
 impl PlatformConfig {
     /// The `refresh_in` the platform sends with a token of this lifetime, if any.
     pub fn refresh_in(&self, lifetime: SimDuration) -> Option<SimDuration> {
-        (lifetime >= self.refresh_in_min_lifetime && self.refresh_in_share > 0.0).then_some(
-            SimDuration((lifetime.0 as f64 * self.refresh_in_share) as u64),
-        )
+        (lifetime >= self.refresh_in_min_lifetime && self.refresh_in_share > 0.0)
+            .then(|| SimDuration((lifetime.0 as f64 * self.refresh_in_share) as u64))
     }
 }
 
@@ -245,8 +244,9 @@ impl PlatformUnit {
     /// eligibility for the backup service (see [`super::backup`]), read only when
     /// [`PlatformUnit::backup_may_serve`].
     pub fn handle(&mut self, t: SimTime, kind: RequestKind, backup_eligible: bool) -> Reply {
-        let failing = self.failing_outage(t).cloned();
-        let primary = match failing.as_ref().map(|o| o.kind) {
+        // Kind and start only: cloning the outage would copy its name per request.
+        let failing = self.failing_outage(t).map(|o| (o.kind, o.start));
+        let primary = match failing.map(|(kind, _)| kind) {
             Some(OutageKind::Full { hang, retry_after }) => {
                 Some(Self::full_failure(hang, retry_after))
             }
@@ -256,7 +256,7 @@ impl PlatformUnit {
             Some(fail) => fail,
             None => {
                 let admitted = self.admit(t);
-                match (admitted, failing.as_ref().map(|o| o.kind)) {
+                match (admitted, failing.map(|(kind, _)| kind)) {
                     (Err(shed), _) => shed,
                     (Ok(wait), Some(OutageKind::Degraded { success, latency })) => {
                         let answer = if self.rng.chance(success) {
@@ -280,10 +280,10 @@ impl PlatformUnit {
                 }
             }
         };
-        let Some(outage) = failing else {
+        let Some((_, start)) = failing else {
             return primary;
         };
-        if primary.answer == Answer::Ok || !backup_eligible || !self.backup_serves(t, &outage, kind) {
+        if primary.answer == Answer::Ok || !backup_eligible || !self.backup_serves(t, start, kind) {
             return primary;
         }
         let rate = self.config.capacity * self.config.backup.capacity_share;
@@ -317,14 +317,15 @@ impl PlatformUnit {
     /// so clients check their session against the rules only then.
     pub fn backup_may_serve(&self, t: SimTime, kind: RequestKind) -> bool {
         self.failing_outage(t)
-            .is_some_and(|outage| self.backup_serves(t, outage, kind))
+            .is_some_and(|outage| self.backup_serves(t, outage.start, kind))
     }
 
-    fn backup_serves(&self, t: SimTime, outage: &Outage, kind: RequestKind) -> bool {
+    /// See [`PlatformUnit::backup_may_serve`], for a failing outage that began at `start`.
+    fn backup_serves(&self, t: SimTime, start: SimTime, kind: RequestKind) -> bool {
         let b = &self.config.backup;
         b.enabled
             && matches!(kind, RequestKind::Refresh | RequestKind::ClientCredentials)
-            && t >= outage.start + b.switchover
+            && t >= start + b.switchover
     }
 
     /// Capacity check: `Ok(queueing delay)` or the shed reply.

@@ -33,7 +33,6 @@ impl<E: Endpoint> Simulation<'_, E> {
             spec.profile.caches(),
         );
         let scenario = self.scenario;
-        let segment = &scenario.segments[self.users[self.apps[a].user].segment as usize];
         let (claims, cae_session) = (self.apps[a].revocation.claims, self.apps[a].revocation.cae);
         let loop_limit = self.endpoint.loop_limit();
         let fixed_expiry = |from: SimTime| spa.then_some(from + SPA_REFRESH_LIFETIME);
@@ -92,6 +91,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                     .issue(cookie.authentication().refresh_token(t, fixed_expiry(t)));
             }
             RequestKind::Interactive => {
+                let segment = self.segment_of(self.apps[a].user);
                 let app = &mut self.apps[a];
                 // A sign-in starts a clean loop-detection count.
                 app.loop_window = NO_LOOP_WINDOW;

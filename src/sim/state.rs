@@ -174,6 +174,8 @@ pub(super) struct AppState<'a> {
     /// The app's spec in the scenario, read several times per token request (one load
     /// instead of segment and slot lookups).
     pub spec: &'a AppSpec,
+    /// Global id of the user (kept here: every report on the app names it).
+    pub user_id: u32,
     /// Index of the app within its segment.
     pub slot: u16,
     /// Cached access token.

@@ -233,7 +233,7 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
         let app = &self.apps[a];
         AppRef {
             local: a.0,
-            user: self.users[app.user].id,
+            user: app.user_id,
             slot: app.slot,
         }
     }
@@ -291,6 +291,7 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
             self.apps.push(AppState {
                 user: local,
                 spec,
+                user_id: seed.id,
                 slot: slot as u16,
                 access,
                 rt,
