@@ -150,6 +150,9 @@ impl Bucket {
 pub struct PlatformUnit {
     config: PlatformConfig,
     outages: Vec<Outage>,
+    /// Starts of the signing-key incidents in order (clients check their cached token
+    /// against them on every call; most runs have none).
+    key_incidents: Vec<SimTime>,
     primary: Bucket,
     backup: Bucket,
     busy_until: SimTime,
@@ -159,7 +162,14 @@ pub struct PlatformUnit {
 impl PlatformUnit {
     /// A unit hit by `outages` (already filtered to this unit).
     pub fn new(config: PlatformConfig, outages: Vec<Outage>, seed: u64, unit: u32) -> Self {
+        let mut key_incidents: Vec<SimTime> = outages
+            .iter()
+            .filter(|o| o.kind == OutageKind::SigningKey)
+            .map(|o| o.start)
+            .collect();
+        key_incidents.sort_unstable();
         PlatformUnit {
+            key_incidents,
             primary: Bucket::new(config.capacity),
             backup: Bucket::new(config.capacity * config.backup.capacity_share),
             config,
@@ -196,20 +206,14 @@ impl PlatformUnit {
 
     /// Resources reject access tokens issued before this instant (signing-key incidents).
     pub fn tokens_rejected_before(&self, t: SimTime) -> Option<SimTime> {
-        self.outages
-            .iter()
-            .filter(|o| o.kind == OutageKind::SigningKey && o.start <= t)
-            .map(|o| o.start)
-            .max()
+        let started = self.key_incidents.partition_point(|&s| s <= t);
+        started.checked_sub(1).map(|last| self.key_incidents[last])
     }
 
     /// Signing-key incidents starting after `t`: the first moment a cached token may be rejected.
     pub fn next_key_incident_after(&self, t: SimTime) -> Option<SimTime> {
-        self.outages
-            .iter()
-            .filter(|o| o.kind == OutageKind::SigningKey && o.start > t)
-            .map(|o| o.start)
-            .min()
+        let started = self.key_incidents.partition_point(|&s| s <= t);
+        self.key_incidents.get(started).copied()
     }
 
     /// From `t`, until when requests are answered by capacity alone: the start of the
@@ -450,6 +454,28 @@ mod tests {
         assert!(!not_eligible.by_backup);
         let interactive = unit.handle(SimTime(180_000), RequestKind::Interactive, true);
         assert!(!interactive.by_backup, "backup never serves new sign-ins");
+    }
+
+    /// Incidents listed out of order: each instant sees the latest one started (from its
+    /// start on) and the next one to start (strictly later).
+    #[test]
+    fn key_incidents_in_any_order_give_the_latest_started_and_the_next() {
+        let key = |start| Outage {
+            kind: OutageKind::SigningKey,
+            ..full(start, 10)
+        };
+        let outages = vec![key(5_000), full(0, 1), key(2_000)];
+        let unit = PlatformUnit::new(config(1.0, Overload::Shed), outages, 1, 0);
+        let seen = |t| {
+            (
+                unit.tokens_rejected_before(SimTime(t)),
+                unit.next_key_incident_after(SimTime(t)),
+            )
+        };
+        assert_eq!(seen(1_999), (None, Some(SimTime(2_000))));
+        assert_eq!(seen(2_000), (Some(SimTime(2_000)), Some(SimTime(5_000))));
+        assert_eq!(seen(5_000), (Some(SimTime(5_000)), None));
+        assert_eq!(seen(90_000), (Some(SimTime(5_000)), None));
     }
 
     #[test]
