@@ -58,8 +58,13 @@ pub struct PlatformConfig {
 impl PlatformConfig {
     /// The `refresh_in` the platform sends with a token of this lifetime, if any.
     pub fn refresh_in(&self, lifetime: SimDuration) -> Option<SimDuration> {
-        (lifetime >= self.refresh_in_min_lifetime && self.refresh_in_share > 0.0)
-            .then(|| SimDuration((lifetime.0 as f64 * self.refresh_in_share) as u64))
+        if lifetime >= self.refresh_in_min_lifetime && self.refresh_in_share > 0.0 {
+            Some(SimDuration(
+                (lifetime.0 as f64 * self.refresh_in_share) as u64,
+            ))
+        } else {
+            None
+        }
     }
 }
 
