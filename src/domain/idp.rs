@@ -196,17 +196,12 @@ impl PlatformUnit {
 
     /// Capacity in requests per second at `t`, after capacity-loss outages.
     pub fn capacity_at(&self, t: SimTime) -> f64 {
-        self.active(t)
-            .filter_map(|o| match o.kind {
-                OutageKind::Capacity { factor } => Some(factor),
-                _ => None,
-            })
-            .fold(self.config.capacity, |c, f| c * f)
+        self.in_force(t).1
     }
 
     /// The failing outage in force at `t`, if any (resilience defaults apply then).
     pub fn failing_outage(&self, t: SimTime) -> Option<&Outage> {
-        self.active(t).find(|o| o.kind.fails_requests())
+        self.in_force(t).0
     }
 
     /// Resources reject access tokens issued before this instant (signing-key incidents).
@@ -241,12 +236,22 @@ impl PlatformUnit {
         match self.config.overload {
             // A failed take only refills the bucket up to `t`: the same take again fails.
             Overload::Shed => self.primary.take(t, self.capacity_at(t)),
-            Overload::Queue => self.busy_until <= t && self.admit(t).is_ok(),
+            Overload::Queue => self.busy_until <= t && self.admit(t, self.capacity_at(t)).is_ok(),
         }
     }
 
-    fn active(&self, t: SimTime) -> impl Iterator<Item = &Outage> {
-        self.outages.iter().filter(move |o| o.active_at(t))
+    /// The outages in force at `t`, in one pass (a request needs both): the first
+    /// failing one, and the capacity left by capacity-loss ones (in outage order).
+    fn in_force(&self, t: SimTime) -> (Option<&Outage>, f64) {
+        let (mut failing, mut capacity) = (None, self.config.capacity);
+        for o in self.outages.iter().filter(|o| o.active_at(t)) {
+            match o.kind {
+                OutageKind::Capacity { factor } => capacity *= factor,
+                kind if kind.fails_requests() => failing = failing.or(Some(o)),
+                _ => {}
+            }
+        }
+        (failing, capacity)
     }
 
     /// Answers a request arriving at `t`. `backup_eligible` is the client's session
@@ -254,7 +259,8 @@ impl PlatformUnit {
     /// [`PlatformUnit::backup_may_serve`].
     pub fn handle(&mut self, t: SimTime, kind: RequestKind, backup_eligible: bool) -> Reply {
         // Kind and start only: cloning the outage would copy its name per request.
-        let failing = self.failing_outage(t).map(|o| (o.kind, o.start));
+        let (failing, rate) = self.in_force(t);
+        let failing = failing.map(|o| (o.kind, o.start));
         let primary = match failing.map(|(kind, _)| kind) {
             Some(OutageKind::Full { hang, retry_after }) => {
                 Some(Self::full_failure(hang, retry_after))
@@ -264,7 +270,7 @@ impl PlatformUnit {
         let primary = match primary {
             Some(fail) => fail,
             None => {
-                let admitted = self.admit(t);
+                let admitted = self.admit(t, rate);
                 match (admitted, failing.map(|(kind, _)| kind)) {
                     (Err(shed), _) => shed,
                     (Ok(wait), Some(OutageKind::Degraded { success, latency })) => {
@@ -337,9 +343,8 @@ impl PlatformUnit {
             && t >= start + b.switchover
     }
 
-    /// Capacity check: `Ok(queueing delay)` or the shed reply.
-    fn admit(&mut self, t: SimTime) -> Result<SimDuration, Reply> {
-        let rate = self.capacity_at(t);
+    /// Capacity check at `rate` (the capacity at `t`): `Ok(queueing delay)` or the shed reply.
+    fn admit(&mut self, t: SimTime, rate: f64) -> Result<SimDuration, Reply> {
         match self.config.overload {
             Overload::Shed => {
                 if self.primary.take(t, rate) {
