@@ -58,9 +58,13 @@ pub struct PlatformConfig {
 impl PlatformConfig {
     /// The `refresh_in` the platform sends with a token of this lifetime, if any.
     pub fn refresh_in(&self, lifetime: SimDuration) -> Option<SimDuration> {
-        (lifetime >= self.refresh_in_min_lifetime && self.refresh_in_share > 0.0).then_some(
-            SimDuration((lifetime.0 as f64 * self.refresh_in_share) as u64),
-        )
+        if lifetime >= self.refresh_in_min_lifetime && self.refresh_in_share > 0.0 {
+            Some(SimDuration(
+                (lifetime.0 as f64 * self.refresh_in_share) as u64,
+            ))
+        } else {
+            None
+        }
     }
 }
 
@@ -151,6 +155,9 @@ impl Bucket {
 pub struct PlatformUnit {
     config: PlatformConfig,
     outages: Vec<Outage>,
+    /// Starts of the signing-key incidents in order (clients check their cached token
+    /// against them on every call; most runs have none).
+    key_incidents: Vec<SimTime>,
     primary: Bucket,
     backup: Bucket,
     busy_until: SimTime,
@@ -160,7 +167,14 @@ pub struct PlatformUnit {
 impl PlatformUnit {
     /// A unit hit by `outages` (already filtered to this unit).
     pub fn new(config: PlatformConfig, outages: Vec<Outage>, seed: u64, unit: u32) -> Self {
+        let mut key_incidents: Vec<SimTime> = outages
+            .iter()
+            .filter(|o| o.kind == OutageKind::SigningKey)
+            .map(|o| o.start)
+            .collect();
+        key_incidents.sort_unstable();
         PlatformUnit {
+            key_incidents,
             primary: Bucket::new(config.capacity),
             backup: Bucket::new(config.capacity * config.backup.capacity_share),
             config,
@@ -182,35 +196,24 @@ impl PlatformUnit {
 
     /// Capacity in requests per second at `t`, after capacity-loss outages.
     pub fn capacity_at(&self, t: SimTime) -> f64 {
-        self.active(t)
-            .filter_map(|o| match o.kind {
-                OutageKind::Capacity { factor } => Some(factor),
-                _ => None,
-            })
-            .fold(self.config.capacity, |c, f| c * f)
+        self.in_force(t).1
     }
 
     /// The failing outage in force at `t`, if any (resilience defaults apply then).
     pub fn failing_outage(&self, t: SimTime) -> Option<&Outage> {
-        self.active(t).find(|o| o.kind.fails_requests())
+        self.in_force(t).0
     }
 
     /// Resources reject access tokens issued before this instant (signing-key incidents).
     pub fn tokens_rejected_before(&self, t: SimTime) -> Option<SimTime> {
-        self.outages
-            .iter()
-            .filter(|o| o.kind == OutageKind::SigningKey && o.start <= t)
-            .map(|o| o.start)
-            .max()
+        let started = self.key_incidents.partition_point(|&s| s <= t);
+        started.checked_sub(1).map(|last| self.key_incidents[last])
     }
 
     /// Signing-key incidents starting after `t`: the first moment a cached token may be rejected.
     pub fn next_key_incident_after(&self, t: SimTime) -> Option<SimTime> {
-        self.outages
-            .iter()
-            .filter(|o| o.kind == OutageKind::SigningKey && o.start > t)
-            .map(|o| o.start)
-            .min()
+        let started = self.key_incidents.partition_point(|&s| s <= t);
+        self.key_incidents.get(started).copied()
     }
 
     /// From `t`, until when requests are answered by capacity alone: the start of the
@@ -233,19 +236,32 @@ impl PlatformUnit {
         match self.config.overload {
             // A failed take only refills the bucket up to `t`: the same take again fails.
             Overload::Shed => self.primary.take(t, self.capacity_at(t)),
-            Overload::Queue => self.busy_until <= t && self.admit(t).is_ok(),
+            Overload::Queue => self.busy_until <= t && self.admit(t, self.capacity_at(t)).is_ok(),
         }
     }
 
-    fn active(&self, t: SimTime) -> impl Iterator<Item = &Outage> {
-        self.outages.iter().filter(move |o| o.active_at(t))
+    /// The outages in force at `t`, in one pass (a request needs both): the first
+    /// failing one, and the capacity left by capacity-loss ones (in outage order).
+    fn in_force(&self, t: SimTime) -> (Option<&Outage>, f64) {
+        let (mut failing, mut capacity) = (None, self.config.capacity);
+        for o in self.outages.iter().filter(|o| o.active_at(t)) {
+            match o.kind {
+                OutageKind::Capacity { factor } => capacity *= factor,
+                kind if kind.fails_requests() => failing = failing.or(Some(o)),
+                _ => {}
+            }
+        }
+        (failing, capacity)
     }
 
     /// Answers a request arriving at `t`. `backup_eligible` is the client's session
-    /// eligibility for the backup service (see [`super::backup`]).
+    /// eligibility for the backup service (see [`super::backup`]), read only when
+    /// [`PlatformUnit::backup_may_serve`].
     pub fn handle(&mut self, t: SimTime, kind: RequestKind, backup_eligible: bool) -> Reply {
-        let failing = self.failing_outage(t).cloned();
-        let primary = match failing.as_ref().map(|o| o.kind) {
+        // Kind and start only: cloning the outage would copy its name per request.
+        let (failing, rate) = self.in_force(t);
+        let failing = failing.map(|o| (o.kind, o.start));
+        let primary = match failing.map(|(kind, _)| kind) {
             Some(OutageKind::Full { hang, retry_after }) => {
                 Some(Self::full_failure(hang, retry_after))
             }
@@ -254,8 +270,8 @@ impl PlatformUnit {
         let primary = match primary {
             Some(fail) => fail,
             None => {
-                let admitted = self.admit(t);
-                match (admitted, failing.as_ref().map(|o| o.kind)) {
+                let admitted = self.admit(t, rate);
+                match (admitted, failing.map(|(kind, _)| kind)) {
                     (Err(shed), _) => shed,
                     (Ok(wait), Some(OutageKind::Degraded { success, latency })) => {
                         let answer = if self.rng.chance(success) {
@@ -279,10 +295,10 @@ impl PlatformUnit {
                 }
             }
         };
-        let Some(outage) = failing else {
+        let Some((_, start)) = failing else {
             return primary;
         };
-        if primary.answer == Answer::Ok || !self.backup_serves(t, &outage, kind, backup_eligible) {
+        if primary.answer == Answer::Ok || !backup_eligible || !self.backup_serves(t, start, kind) {
             return primary;
         }
         let rate = self.config.capacity * self.config.backup.capacity_share;
@@ -311,23 +327,24 @@ impl PlatformUnit {
         }
     }
 
-    fn backup_serves(
-        &self,
-        t: SimTime,
-        outage: &Outage,
-        kind: RequestKind,
-        eligible: bool,
-    ) -> bool {
-        let b = &self.config.backup;
-        b.enabled
-            && eligible
-            && matches!(kind, RequestKind::Refresh | RequestKind::ClientCredentials)
-            && t >= outage.start + b.switchover
+    /// Whether the backup service answers a request of `kind` at `t` from an eligible
+    /// session when the primary fails it: the only case in which eligibility matters,
+    /// so clients check their session against the rules only then.
+    pub fn backup_may_serve(&self, t: SimTime, kind: RequestKind) -> bool {
+        self.failing_outage(t)
+            .is_some_and(|outage| self.backup_serves(t, outage.start, kind))
     }
 
-    /// Capacity check: `Ok(queueing delay)` or the shed reply.
-    fn admit(&mut self, t: SimTime) -> Result<SimDuration, Reply> {
-        let rate = self.capacity_at(t);
+    /// See [`PlatformUnit::backup_may_serve`], for a failing outage that began at `start`.
+    fn backup_serves(&self, t: SimTime, start: SimTime, kind: RequestKind) -> bool {
+        let b = &self.config.backup;
+        b.enabled
+            && matches!(kind, RequestKind::Refresh | RequestKind::ClientCredentials)
+            && t >= start + b.switchover
+    }
+
+    /// Capacity check at `rate` (the capacity at `t`): `Ok(queueing delay)` or the shed reply.
+    fn admit(&mut self, t: SimTime, rate: f64) -> Result<SimDuration, Reply> {
         match self.config.overload {
             Overload::Shed => {
                 if self.primary.take(t, rate) {
@@ -447,6 +464,28 @@ mod tests {
         assert!(!not_eligible.by_backup);
         let interactive = unit.handle(SimTime(180_000), RequestKind::Interactive, true);
         assert!(!interactive.by_backup, "backup never serves new sign-ins");
+    }
+
+    /// Incidents listed out of order: each instant sees the latest one started (from its
+    /// start on) and the next one to start (strictly later).
+    #[test]
+    fn key_incidents_in_any_order_give_the_latest_started_and_the_next() {
+        let key = |start| Outage {
+            kind: OutageKind::SigningKey,
+            ..full(start, 10)
+        };
+        let outages = vec![key(5_000), full(0, 1), key(2_000)];
+        let unit = PlatformUnit::new(config(1.0, Overload::Shed), outages, 1, 0);
+        let seen = |t| {
+            (
+                unit.tokens_rejected_before(SimTime(t)),
+                unit.next_key_incident_after(SimTime(t)),
+            )
+        };
+        assert_eq!(seen(1_999), (None, Some(SimTime(2_000))));
+        assert_eq!(seen(2_000), (Some(SimTime(2_000)), Some(SimTime(5_000))));
+        assert_eq!(seen(5_000), (Some(SimTime(5_000)), None));
+        assert_eq!(seen(90_000), (Some(SimTime(5_000)), None));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use super::world::Simulation;
 use crate::domain::SessionKind;
 use crate::domain::backup::{SessionFacts, eligibility};
 use crate::domain::idp::{Answer, RequestKind};
+use crate::domain::token::AccessToken;
 use crate::domain::{PromptCause, RefreshMode};
 use crate::engine::{SimDuration, SimTime};
 use crate::policy::Failure;
@@ -55,11 +56,16 @@ impl<E: Endpoint> Simulation<'_, E> {
 
     /// Whether the cached access token is served at `t`.
     fn token_usable(&self, a: AppIx, t: SimTime) -> bool {
-        let rejected_before = self.endpoint.tokens_rejected_before(t);
-        self.apps[a].access.is_some_and(|at| {
-            at.usable_at(t, self.policy().expiry_margin)
-                && rejected_before.is_none_or(|k| at.issued >= k)
-        })
+        self.apps[a].access.is_some_and(|at| self.servable(&at, t))
+    }
+
+    /// Whether the cache serves `at` at `t` and the resources accept it.
+    fn servable(&self, at: &AccessToken, t: SimTime) -> bool {
+        at.usable_at(t, self.policy().expiry_margin)
+            && self
+                .endpoint
+                .tokens_rejected_before(t)
+                .is_none_or(|k| at.issued >= k)
     }
 
     fn refresh_due(&self, a: AppIx, t: SimTime) -> bool {
@@ -80,10 +86,11 @@ impl<E: Endpoint> Simulation<'_, E> {
 
     /// One app call at `t`.
     pub(super) fn call<O: Observer>(&mut self, a: AppIx, t: SimTime, obs: &mut O) {
-        self.apps[a].call_started = t;
-        self.apps[a].attempts = 0;
-        let caches = self.spec(a).profile.caches();
-        let usable = caches && self.token_usable(a, t);
+        let app = &mut self.apps[a];
+        app.call_started = t;
+        app.attempts = 0;
+        let spec = app.spec;
+        let usable = spec.profile.caches() && self.token_usable(a, t);
         if usable && !self.refresh_due(a, t) {
             self.served(a, t, CallResult::Cached, obs);
             return self.schedule_next(a, t, obs);
@@ -95,13 +102,12 @@ impl<E: Endpoint> Simulation<'_, E> {
             // without a usable token the app moves on in the chain at once.
             if let Failure::InvalidGrant(cause) = replay
                 && !usable
-                && !self.spec(a).client.is_service()
+                && !spec.client.is_service()
             {
                 self.needs_interaction(a, RequestKind::Refresh, cause);
                 return self.send(a, t, false, obs);
             }
-            let background =
-                usable && self.spec(a).profile.refresh_mode() == RefreshMode::Background;
+            let background = usable && spec.profile.refresh_mode() == RefreshMode::Background;
             let old_token = usable && (background || self.reaction(a, replay, false).old_token);
             if old_token {
                 self.served(a, t, CallResult::Old, obs);
@@ -110,7 +116,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             }
             return self.schedule_next(a, t, obs);
         }
-        if usable && self.spec(a).profile.refresh_mode() == RefreshMode::Background {
+        if usable && spec.profile.refresh_mode() == RefreshMode::Background {
             self.served(a, t, CallResult::Old, obs);
             return self.send(a, t, true, obs);
         }
@@ -154,7 +160,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                 _ => spec.persistent_cache,
             },
             last_primary_auth: self.apps[a].last_primary_auth,
-            guest: self.scenario.segments[self.apps[a].segment as usize].guest,
+            guest: self.segment_of(self.apps[a].user).guest,
             revoked_since: self.apps[a]
                 .revocation
                 .revoked_at
@@ -178,7 +184,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                 obs.prompt(t, self.app_ref(a), cause);
             }
         }
-        let eligible = self.backup_eligible(a, t, kind);
+        let eligible = self.endpoint.backup_may_serve(t, kind) && self.backup_eligible(a, t, kind);
         let reply = self.endpoint.handle(t, kind, eligible);
         obs.offered(t, self.app_ref(a), kind, &reply);
         self.apps[a].attempts += 1;
@@ -196,13 +202,12 @@ impl<E: Endpoint> Simulation<'_, E> {
             Answer::InvalidGrant(cause) => (Err(Failure::InvalidGrant(cause)), reply.delay),
         };
         // prompt=none runs in a hidden iframe that MSAL abandons after 10 s.
+        let timeout = self.spec(a).timeout;
         let limit = match kind {
-            RequestKind::PromptNone => Some(
-                self.spec(a)
-                    .timeout
-                    .map_or(IFRAME_TIMEOUT, |t| t.min(IFRAME_TIMEOUT)),
-            ),
-            _ => self.spec(a).timeout,
+            RequestKind::PromptNone => {
+                Some(timeout.map_or(IFRAME_TIMEOUT, |t| t.min(IFRAME_TIMEOUT)))
+            }
+            _ => timeout,
         };
         if let Some(limit) = limit.filter(|limit| after > *limit) {
             result = Err(Failure::Timeout);
@@ -356,10 +361,11 @@ impl<E: Endpoint> Simulation<'_, E> {
     }
 
     fn served<O: Observer>(&mut self, a: AppIx, t: SimTime, how: CallResult, obs: &mut O) {
-        if self.apps[a].revocation.cae == CaeSession::Blocked {
+        let app = &self.apps[a];
+        if app.revocation.cae == CaeSession::Blocked {
             return self.failed(a, t, obs); // strict location: the resource rejects the call
         }
-        if self.users[self.apps[a].user].active {
+        if self.users[app.user].active {
             obs.call(t, self.app_ref(a), how);
             self.unblock(a, t, obs);
         }
@@ -394,10 +400,17 @@ impl<E: Endpoint> Simulation<'_, E> {
         }
     }
 
+    /// Closes the app's blocked interval at `t`, if one is open. Inlined: every served
+    /// call asks, and almost none is blocked.
+    #[inline]
     pub(super) fn unblock<O: Observer>(&mut self, a: AppIx, t: SimTime, obs: &mut O) {
-        let Some(from) = self.apps[a].blocked_since.take() else {
-            return;
-        };
+        if let Some(from) = self.apps[a].blocked_since.take() {
+            self.close_blocked(a, from, t, obs);
+        }
+    }
+
+    #[cold]
+    fn close_blocked<O: Observer>(&mut self, a: AppIx, from: SimTime, t: SimTime, obs: &mut O) {
         obs.app_blocked(self.app_ref(a), from, t);
         let user = &mut self.users[self.apps[a].user];
         user.blocked_apps -= 1;
@@ -408,15 +421,17 @@ impl<E: Endpoint> Simulation<'_, E> {
 
     /// Wakes the app at the first call whose outcome can differ from the current one.
     fn schedule_next<O: Observer>(&mut self, a: AppIx, t: SimTime, obs: &mut O) {
-        let user = &self.users[self.apps[a].user];
+        let app = &self.apps[a];
+        let user = &self.users[app.user];
         if !user.active {
             return;
         }
         let end = user.session_end.min(self.horizon);
-        let interval = self.spec(a).call_interval;
+        let spec = app.spec;
+        let interval = spec.call_interval;
         let grid = |x: SimTime| self.next_call_at(a, x);
         let after = t + SimDuration(1);
-        let (boundary, throttled) = if self.trace || !self.spec(a).profile.caches() {
+        let (boundary, throttled) = if self.trace || !spec.profile.caches() {
             (after, false)
         } else {
             self.stable_until(a, t, after)
@@ -447,11 +462,12 @@ impl<E: Endpoint> Simulation<'_, E> {
         if let Some(schedule) = &self.calls {
             return schedule.next_at(x);
         }
-        let start = self.apps[a].first_call;
+        let app = &self.apps[a];
+        let start = app.first_call;
         if x <= start {
             return start;
         }
-        let interval = self.spec(a).call_interval;
+        let interval = app.spec.call_interval;
         let k = (x.as_millis() - start.as_millis()).div_ceil(interval.as_millis());
         start + interval * k
     }
@@ -459,20 +475,17 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// Until when every call gets the same result as a call at `t`, and whether those
     /// calls are answered from the throttle cache.
     fn stable_until(&self, a: AppIx, t: SimTime, after: SimTime) -> (SimTime, bool) {
-        let throttle_end = self
-            .throttled(a, t)
-            .and(self.apps[a].throttle)
-            .map(|th| th.until);
-        if !self.token_usable(a, t) {
+        let app = &self.apps[a];
+        let throttle_end = self.throttled(a, t).and(app.throttle).map(|th| th.until);
+        let Some(at) = app.access.filter(|at| self.servable(at, t)) else {
             return (throttle_end.unwrap_or(after), throttle_end.is_some());
-        }
-        let at = self.apps[a].access.expect("usable token");
+        };
         let mut until = at.usable_until(self.policy().expiry_margin);
         let mut throttled = false;
         if let Some(next_key) = self.endpoint.next_rejection_after(t) {
             until = until.min(next_key);
         }
-        if self.spec(a).profile.refresh_mode() != RefreshMode::Never
+        if app.spec.profile.refresh_mode() != RefreshMode::Never
             && let Some(r) = at.refresh_on
         {
             if t > r {

@@ -8,6 +8,9 @@ use crate::engine::{SimDuration, SimTime};
 pub trait Endpoint {
     /// Answers a request arriving at `t`.
     fn handle(&mut self, t: SimTime, kind: RequestKind, backup_eligible: bool) -> Reply;
+    /// Whether the backup service would answer an eligible session's request of `kind`
+    /// at `t` if the primary failed it (the client checks eligibility only then).
+    fn backup_may_serve(&self, t: SimTime, kind: RequestKind) -> bool;
     /// Whether resilience defaults are in force at `t` (a failing outage).
     fn in_outage(&self, t: SimTime) -> bool;
     /// `refresh_in` sent with an access token of this lifetime.
@@ -31,6 +34,9 @@ pub trait Endpoint {
 impl Endpoint for PlatformUnit {
     fn handle(&mut self, t: SimTime, kind: RequestKind, backup_eligible: bool) -> Reply {
         PlatformUnit::handle(self, t, kind, backup_eligible)
+    }
+    fn backup_may_serve(&self, t: SimTime, kind: RequestKind) -> bool {
+        PlatformUnit::backup_may_serve(self, t, kind)
     }
     fn in_outage(&self, t: SimTime) -> bool {
         self.failing_outage(t).is_some()

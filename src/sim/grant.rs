@@ -24,7 +24,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         by_backup: bool,
         obs: &mut O,
     ) -> Result<(), PromptCause> {
-        let policy = *self.policy();
+        let policy = self.policy();
         let resilience = by_backup || self.endpoint.in_outage(t);
         let spec = self.spec(a);
         let (spa, browser, caches) = (
@@ -33,7 +33,6 @@ impl<E: Endpoint> Simulation<'_, E> {
             spec.profile.caches(),
         );
         let scenario = self.scenario;
-        let segment = &scenario.segments[self.users[self.apps[a].user].segment as usize];
         let (claims, cae_session) = (self.apps[a].revocation.claims, self.apps[a].revocation.cae);
         let loop_limit = self.endpoint.loop_limit();
         let fixed_expiry = |from: SimTime| spa.then_some(from + SPA_REFRESH_LIFETIME);
@@ -92,6 +91,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                     .issue(cookie.authentication().refresh_token(t, fixed_expiry(t)));
             }
             RequestKind::Interactive => {
+                let segment = self.segment_of(self.apps[a].user);
                 let app = &mut self.apps[a];
                 // A sign-in starts a clean loop-detection count.
                 app.loop_window = NO_LOOP_WINDOW;
@@ -116,7 +116,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         }
         let lifetime = scenario
             .cae
-            .lifetime(cae_session, &policy, &mut self.apps[a].rng);
+            .lifetime(cae_session, policy, &mut self.apps[a].rng);
         let refresh_on = self.endpoint.refresh_in(lifetime).map(|r| {
             let jitter = self.spec(a).profile.refresh_jitter().as_millis();
             let shift = self.apps[a].rng.range_inclusive(0, 2 * jitter) as i64 - jitter as i64;

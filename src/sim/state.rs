@@ -4,7 +4,7 @@
 use super::revocation::AppEvents;
 use crate::domain::idp::RequestKind;
 use crate::domain::token::AccessToken;
-use crate::domain::{PromptCause, Session};
+use crate::domain::{AppSpec, PromptCause, Session};
 use crate::engine::{EventKey, Rng, SimDuration, SimTime};
 use crate::policy::Failure;
 
@@ -24,13 +24,13 @@ pub(super) struct SessionIx(pub u32);
 /// index cannot pick a user or a session.
 macro_rules! indexed_by {
     ($ix:ident, $item:ty) => {
-        impl std::ops::Index<$ix> for Vec<$item> {
+        impl<'a> std::ops::Index<$ix> for Vec<$item> {
             type Output = $item;
             fn index(&self, i: $ix) -> &$item {
                 &self[i.0 as usize]
             }
         }
-        impl std::ops::IndexMut<$ix> for Vec<$item> {
+        impl<'a> std::ops::IndexMut<$ix> for Vec<$item> {
             fn index_mut(&mut self, i: $ix) -> &mut $item {
                 &mut self[i.0 as usize]
             }
@@ -38,7 +38,7 @@ macro_rules! indexed_by {
     };
 }
 indexed_by!(UserIx, UserState);
-indexed_by!(AppIx, AppState);
+indexed_by!(AppIx, AppState<'a>);
 indexed_by!(SessionIx, Session);
 
 /// A user of the unit.
@@ -168,11 +168,14 @@ impl Need {
 }
 
 /// An app of a user.
-pub(super) struct AppState {
+pub(super) struct AppState<'a> {
     /// Local index of the user.
     pub user: UserIx,
-    /// Segment of the user (kept here so finding the app's spec skips the user).
-    pub segment: u16,
+    /// The app's spec in the scenario, read several times per token request (one load
+    /// instead of segment and slot lookups).
+    pub spec: &'a AppSpec,
+    /// Global id of the user (kept here: every report on the app names it).
+    pub user_id: u32,
     /// Index of the app within its segment.
     pub slot: u16,
     /// Cached access token.

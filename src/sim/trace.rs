@@ -100,6 +100,9 @@ impl Endpoint for ScriptedEndpoint<'_> {
             admitted: true,
         }
     }
+    fn backup_may_serve(&self, _t: SimTime, _kind: RequestKind) -> bool {
+        false
+    }
     fn in_outage(&self, _t: SimTime) -> bool {
         false
     }

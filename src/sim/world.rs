@@ -145,7 +145,7 @@ pub struct Simulation<'a, E> {
     pub(super) endpoint: E,
     pub(super) queue: EventQueue<Event>,
     pub(super) users: Vec<UserState>,
-    pub(super) apps: Vec<AppState>,
+    pub(super) apps: Vec<AppState<'a>>,
     /// Refresh tokens and cookies, each redeemed by one app or shared on a device.
     pub(super) sessions: Vec<Session>,
     pub(super) horizon: SimTime,
@@ -233,14 +233,14 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
         let app = &self.apps[a];
         AppRef {
             local: a.0,
-            user: self.users[app.user].id,
+            user: app.user_id,
             slot: app.slot,
         }
     }
 
-    pub(super) fn spec(&self, a: AppIx) -> &AppSpec {
-        let app = &self.apps[a];
-        &self.scenario.segments[app.segment as usize].apps[app.slot as usize]
+    /// Borrowed from the scenario, like [`Simulation::segment_of`].
+    pub(super) fn spec(&self, a: AppIx) -> &'a AppSpec {
+        self.apps[a].spec
     }
 
     /// Borrowed from the scenario, not the simulation, so the hot paths can hold it
@@ -250,8 +250,9 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
         &scenario.segments[self.users[u].segment as usize]
     }
 
-    pub(super) fn policy(&self) -> &TokenPolicy {
-        &self.scenario.policy
+    pub(super) fn policy(&self) -> &'a TokenPolicy {
+        let scenario: &'a Scenario = self.scenario;
+        &scenario.policy
     }
 
     fn add_user(&mut self, seed: UserSeed) {
@@ -289,7 +290,8 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
             }
             self.apps.push(AppState {
                 user: local,
-                segment: seed.segment,
+                spec,
+                user_id: seed.id,
                 slot: slot as u16,
                 access,
                 rt,
