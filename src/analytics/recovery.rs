@@ -36,30 +36,27 @@ pub fn outage_minutes(tables: &RunTables) -> Vec<(String, i64, i64, Vec<u32>)> {
 
 /// The rule over `frame` (`key`, `minute`, `blocked_users` columns: one series per key):
 /// per key its baseline before minute `start`, its peak from `start` on, and its
-/// recovery minutes after minute `end`.
+/// recovery minutes after minute `end`; in one aggregation, so no row of `frame` is
+/// joined to its key's baseline.
 pub fn rule(frame: LazyFrame, key: &str, start: i64, end: i64) -> LazyFrame {
     let blocked = || num(ts::BLOCKED_USERS);
-    let levels = frame.clone().group_by([col(key)]).agg([
+    let baseline = || {
         blocked()
             .filter(between(start - 60, start))
             .max()
             .fill_null(lit(0.0))
-            .alias(BASELINE),
+    };
+    let back = col(ts::MINUTE)
+        .gt_eq(lit(end))
+        .and(blocked().lt_eq(baseline()));
+    frame.group_by([col(key)]).agg([
+        baseline().alias(BASELINE),
         blocked()
             .filter(col(ts::MINUTE).gt_eq(lit(start)))
             .max()
             .alias(PEAK),
-    ]);
-    let recovered = frame
-        .left_join(levels.clone(), col(key), col(key))
-        .filter(
-            col(ts::MINUTE)
-                .gt_eq(lit(end))
-                .and(blocked().lt_eq(col(BASELINE))),
-        )
-        .group_by([col(key)])
-        .agg([(col(ts::MINUTE).min() - lit(end)).alias(RECOVERY)]);
-    levels.left_join(recovered, col(key), col(key))
+        (col(ts::MINUTE).filter(back).min() - lit(end)).alias(RECOVERY),
+    ])
 }
 
 /// One row per outage and unit hit: outage, unit, baseline, peak, recovery minutes.
