@@ -16,6 +16,7 @@ use crate::scenario::Scenario;
 use crate::scenario::population::segment_of;
 use crate::sim::{Outcome, UnitRun};
 use polars::prelude::*;
+use polars::series::IsSorted;
 
 /// Not one of the run's users (in [`RunColumns`]' first rows).
 const ABSENT: u32 = u32::MAX;
@@ -136,6 +137,7 @@ impl RunColumns {
             .into_iter()
             .zip(ts::ALL.iter().filter(|n| **n != ts::TIME))
             .map(|(v, n)| int(n, v))
+            .map(|c| sorted_if(c, ts::UNIT))
             .collect();
         let timeseries = frame(RunTable::Timeseries, series)?;
         let names = uc::all();
@@ -159,7 +161,10 @@ impl RunColumns {
                     .into_column()
             })
             .collect();
-        let mut columns = vec![int(ids[0], self.user), int(ids[1], self.unit)];
+        let mut columns = vec![
+            sorted_if(int(ids[0], self.user), uc::USER),
+            int(ids[1], self.unit),
+        ];
         columns.extend(texts);
         for v in self.mins {
             columns.push(Float64Chunked::from_vec(next().into(), v).into_column());
@@ -185,6 +190,16 @@ impl RunColumns {
 /// A column that takes ownership of `v` (no copy).
 fn int(name: &str, v: Vec<i32>) -> Column {
     Int32Chunked::from_vec(name.into(), v).into_column()
+}
+
+/// `c`, flagged ascending if it is the column `name` (the users table's ids and the time
+/// series' units are ascending by construction): polars then groups by it in runs of
+/// equal values, without hashing or an index list per group.
+fn sorted_if(mut c: Column, name: &str) -> Column {
+    if c.name().as_str() == name {
+        c.set_sorted_flag(IsSorted::Ascending);
+    }
+    c
 }
 
 /// Capacity (requests per minute) of `unit` in each of the horizon's `minutes`, rounded.
