@@ -212,3 +212,56 @@ fn capacity_per_minute(s: &Scenario, unit: u32, minutes: usize) -> Vec<u64> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::RunColumns;
+    use crate::metrics::RunResult;
+    use crate::scenario::{Override, load_default};
+    use polars::prelude::*;
+
+    fn run() -> RunResult {
+        let sets: Vec<Override> = [
+            "scenario.users=90",
+            "scenario.scale_units=3",
+            "scenario.horizon=12h",
+            "scenario.start=2026-03-09T03:00",
+        ]
+        .iter()
+        .map(|s| s.parse().expect("an override"))
+        .collect();
+        let scenario = load_default(&sets).expect("the default model");
+        RunResult::simulate(scenario, 1, &|_| true).expect("the run")
+    }
+
+    #[test]
+    fn units_finishing_in_any_order_fill_the_same_tables() {
+        let run = run();
+        let whole = RunColumns::of(&run).unwrap();
+        let mut reversed = RunColumns::new(&run.scenario, &[0, 1, 2]);
+        for unit in run.units.iter().rev() {
+            reversed.add(&run.scenario, unit);
+        }
+        for (a, b) in whole.iter().zip(reversed.frames(&run.scenario).unwrap()) {
+            assert!(a.height() > 0 && a.equals_missing(&b));
+        }
+    }
+
+    #[test]
+    fn a_subset_of_units_gets_the_rows_of_its_users_in_order() {
+        let run = run();
+        let [users, ..] = RunColumns::of(&run).unwrap();
+        let mut part = RunColumns::new(&run.scenario, &[0, 2]);
+        for unit in run.units.iter().filter(|u| u.unit != 1) {
+            part.add(&run.scenario, unit);
+        }
+        let [part_users, part_series, _] = part.frames(&run.scenario).unwrap();
+        let want = users
+            .lazy()
+            .filter(col("unit").neq(lit(1)))
+            .collect()
+            .unwrap();
+        assert!(want.height() > 0 && want.equals_missing(&part_users));
+        assert_eq!(part_series.height(), 2 * 720);
+    }
+}
