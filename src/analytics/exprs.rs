@@ -60,11 +60,61 @@ pub fn is_cae(column: &str) -> Expr {
     text.clone().eq(lit("true")).or(text.eq(lit("1")))
 }
 
-/// The row belongs to one of the scale units `units` (a `unit` column).
+/// The row belongs to one of the scale units `units` (a `unit` column): one range test
+/// per run of consecutive units, so an outage of every unit costs two comparisons a row
+/// and keeps every row without a copy (a test per unit cost one per unit and row).
 pub fn in_units(units: &[u32]) -> Expr {
-    units
-        .iter()
-        .map(|u| col(crate::metrics::schema::timeseries::UNIT).eq(lit(*u as i64)))
+    let mut sorted = units.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for u in sorted {
+        match runs.last_mut() {
+            Some((_, last)) if *last + 1 == u => *last = u,
+            _ => runs.push((u, u)),
+        }
+    }
+    let unit = || col(crate::metrics::schema::timeseries::UNIT);
+    runs.into_iter()
+        .map(|(first, last)| {
+            unit()
+                .gt_eq(lit(first as i64))
+                .and(unit().lt_eq(lit(last as i64)))
+        })
         .reduce(Expr::or)
         .unwrap_or(lit(false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_units;
+    use polars::prelude::*;
+
+    #[test]
+    fn in_units_keeps_exactly_the_rows_of_the_units() {
+        let units: Vec<i32> = (0..12).chain([3, 7, 11]).collect();
+        let df = df!("unit" => &units).unwrap();
+        for pick in [
+            vec![],
+            vec![5],
+            vec![0, 1, 2, 3],
+            vec![9, 2, 3, 4, 11, 2],
+            vec![11],
+        ] {
+            let kept = df.clone().lazy().filter(in_units(&pick)).collect().unwrap();
+            let want: Vec<i32> = units
+                .iter()
+                .copied()
+                .filter(|u| pick.contains(&(*u as u32)))
+                .collect();
+            let got: Vec<i32> = kept
+                .column("unit")
+                .unwrap()
+                .i32()
+                .unwrap()
+                .into_no_null_iter()
+                .collect();
+            assert_eq!(got, want, "{pick:?}");
+        }
+    }
 }

@@ -3,7 +3,6 @@
 //! blocked in the hour before the incident started; `null` if never within the horizon.
 //! `recovery.csv` applies it to each unit hit, the summary to all units hit together.
 
-use super::exprs::num;
 use super::{Result, RunTables, computing};
 use crate::engine::SimTime;
 use crate::engine::time::MS_PER_MINUTE;
@@ -36,30 +35,28 @@ pub fn outage_minutes(tables: &RunTables) -> Vec<(String, i64, i64, Vec<u32>)> {
 
 /// The rule over `frame` (`key`, `minute`, `blocked_users` columns: one series per key):
 /// per key its baseline before minute `start`, its peak from `start` on, and its
-/// recovery minutes after minute `end`.
+/// recovery minutes after minute `end`; in one aggregation, so no row of `frame` is
+/// joined to its key's baseline, over the counts as they are (only the baseline
+/// becomes `f64`: no float copy of every minute).
 pub fn rule(frame: LazyFrame, key: &str, start: i64, end: i64) -> LazyFrame {
-    let blocked = || num(ts::BLOCKED_USERS);
-    let levels = frame.clone().group_by([col(key)]).agg([
+    let blocked = || col(ts::BLOCKED_USERS);
+    let baseline = || {
         blocked()
             .filter(between(start - 60, start))
             .max()
-            .fill_null(lit(0.0))
-            .alias(BASELINE),
+            .fill_null(lit(0))
+    };
+    let back = col(ts::MINUTE)
+        .gt_eq(lit(end))
+        .and(blocked().lt_eq(baseline()));
+    frame.group_by([col(key)]).agg([
+        baseline().cast(DataType::Float64).alias(BASELINE),
         blocked()
             .filter(col(ts::MINUTE).gt_eq(lit(start)))
             .max()
             .alias(PEAK),
-    ]);
-    let recovered = frame
-        .left_join(levels.clone(), col(key), col(key))
-        .filter(
-            col(ts::MINUTE)
-                .gt_eq(lit(end))
-                .and(blocked().lt_eq(col(BASELINE))),
-        )
-        .group_by([col(key)])
-        .agg([(col(ts::MINUTE).min() - lit(end)).alias(RECOVERY)]);
-    levels.left_join(recovered, col(key), col(key))
+        (col(ts::MINUTE).filter(back).min() - lit(end)).alias(RECOVERY),
+    ])
 }
 
 /// One row per outage and unit hit: outage, unit, baseline, peak, recovery minutes.

@@ -1,13 +1,12 @@
-//! The tables of a run's parts (its units as they finish, or its shards) joined into
-//! the tables of the whole run, in the order the run writes them, so the joined tables
-//! are byte-identical whatever the parts.
+//! The tables of a run's parts (its shards, or the small tables of its units as they
+//! finish) joined into the tables of the whole run, in the order the run writes them,
+//! so the joined tables are byte-identical whatever the parts.
 
 use super::{Result, RunTables, computing};
 use crate::metrics::schema::tables::RunTable;
 use crate::metrics::schema::{
     revocations as rc, segments as sc, timeseries as ts, units as un, users as uc,
 };
-use crate::metrics::{RunResult, frames, unit_tallies};
 use crate::scenario::Scenario;
 use polars::prelude::*;
 
@@ -55,18 +54,6 @@ impl RunTables {
             self.units,
         ]
     }
-}
-
-/// The part of one finished unit (`run` holds that unit alone): its tables, but for the
-/// segment time series, which the pipeline sums over the units as they finish.
-pub fn unit_part(run: &RunResult) -> Result<Tables> {
-    Ok([
-        computing("the users table", frames::users(run))?,
-        computing("the time series", frames::timeseries(run))?,
-        DataFrame::empty_with_schema(&RunTable::Segments.schema()),
-        computing("the revocations table", frames::revocations(run))?,
-        computing("the units table", unit_tallies::units_frame(run))?,
-    ])
 }
 
 /// Joins the parts' frames of `table` (in unit order) into the run's.

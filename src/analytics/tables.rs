@@ -2,6 +2,7 @@
 //! memory from a finished run, or read back from a run folder.
 
 use super::{AnalyticsError, Result, computing, read, verify};
+use crate::metrics::columns::RunColumns;
 use crate::metrics::schema::{self, tables::RunTable};
 use crate::metrics::summary::Summary;
 use crate::metrics::{RunResult, frames, unit_tallies};
@@ -53,12 +54,14 @@ impl RunTables {
     /// The tables of a finished run, built in memory (nothing is read or written).
     pub fn from_result(run: &RunResult) -> Result<RunTables> {
         let revocations = computing("the revocations table", frames::revocations(run))?;
+        let [users, timeseries, segments] =
+            computing("the users and time series", RunColumns::of(run))?;
         Ok(RunTables {
             scenario: run.scenario.clone(),
             summary: None,
-            users: computing("the users table", frames::users(run))?,
-            timeseries: computing("the time series", frames::timeseries(run))?,
-            segments: computing("the segment time series", frames::segments(run))?,
+            users,
+            timeseries,
+            segments,
             revocations: (revocations.height() > 0).then_some(revocations),
             units: computing("the units table", unit_tallies::units_frame(run))?,
         })

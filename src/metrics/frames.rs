@@ -1,17 +1,16 @@
 //! The recorders' columns turned into the run's canonical tables, once, in memory:
 //! rows are collected straight into one `Vec` per column (as cryo does) and each
-//! table becomes a [`DataFrame`] with the types of [`RunTable::schema`].
+//! table becomes a [`DataFrame`] with the types of [`RunTable::schema`]; the big
+//! tables are filled in place by [`super::columns`], the `revocations` table here.
 
 use super::recorder::Recorder;
 use super::result::RunResult;
 use super::schema::tables::RunTable;
-use super::schema::{revocations as rc, segments as sc, timeseries as ts, users as uc};
-use crate::domain::PromptCause;
+use super::schema::{revocations as rc, segments as sc};
 use crate::domain::exposure::{Attacker, Fate, Window};
 use crate::engine::time::MS_PER_MINUTE;
 use crate::scenario::Scenario;
 use crate::scenario::population::{segment_of, unit_of};
-use crate::sim::{Outcome, UnitRun};
 use polars::prelude::*;
 
 /// Milliseconds as minutes in exact hundredths (half a hundredth rounds up), from the
@@ -28,12 +27,12 @@ pub fn hundredths(ms: u64) -> u64 {
 
 /// A count or id as the tables' `Int32`; none comes near 2³¹ (a request a second for a
 /// year is 3 × 10⁷), and one that did would be capped, never wrapped.
-fn count(v: impl TryInto<i32>) -> i32 {
+pub(super) fn count(v: impl TryInto<i32>) -> i32 {
     v.try_into().unwrap_or(i32::MAX)
 }
 
 /// A frame from named columns, checked against the canonical schema of `table`.
-fn frame(table: RunTable, columns: Vec<Column>) -> PolarsResult<DataFrame> {
+pub(super) fn frame(table: RunTable, columns: Vec<Column>) -> PolarsResult<DataFrame> {
     let df = DataFrame::new_infer_height(columns)?;
     let want = table.schema();
     let found = df.schema();
@@ -43,120 +42,6 @@ fn frame(table: RunTable, columns: Vec<Column>) -> PolarsResult<DataFrame> {
         ));
     }
     Ok(df)
-}
-
-/// `users`: one row per user and app, ordered by user, then app.
-pub fn users(run: &RunResult) -> PolarsResult<DataFrame> {
-    let s = &run.scenario;
-    let mut order: Vec<(u32, u16, usize, usize)> = Vec::new();
-    for (ui, unit) in run.units.iter().enumerate() {
-        for (k, row) in unit.rows.iter().enumerate() {
-            order.push((row.user, row.slot, ui, k));
-        }
-    }
-    order.sort_unstable();
-    let n = order.len();
-    let mut ids: [Vec<i32>; 2] = Default::default();
-    let mut text: [Vec<&str>; 5] = Default::default();
-    let mut mins: [Vec<f64>; 3] = Default::default();
-    let mut calls_failed = Vec::with_capacity(n);
-    let mut requests = vec![Vec::with_capacity(n); Outcome::ALL.len()];
-    let mut prompts = vec![Vec::with_capacity(n); PromptCause::ALL.len()];
-    let mut total = Vec::with_capacity(n);
-    for (user, slot, ui, k) in order {
-        let unit: &UnitRun<Recorder> = &run.units[ui];
-        let rec = &unit.observer;
-        let segment = &s.segments[unit.rows[k].segment as usize];
-        let app = &segment.apps[slot as usize];
-        let local = rec.local_user(user);
-        ids[0].push(count(user));
-        ids[1].push(count(unit_of(s, user)));
-        for (column, value) in text.iter_mut().zip([
-            segment.name.as_str(),
-            app.name.as_str(),
-            app.profile.label(),
-            app.client.label(),
-            segment.sign_in.label(),
-        ]) {
-            column.push(value);
-        }
-        for (column, ms) in mins.iter_mut().zip([
-            rec.wanted_ms[local],
-            rec.blocked_ms[k],
-            rec.blocked_ms_of_user[local],
-        ]) {
-            column.push(minutes(ms));
-        }
-        calls_failed.push(count(rec.calls_failed[k]));
-        for (column, v) in requests.iter_mut().zip(&rec.requests[k]) {
-            column.push(count(*v));
-        }
-        for (column, v) in prompts.iter_mut().zip(&rec.prompts[k]) {
-            column.push(count(*v));
-        }
-        total.push(count(rec.prompts[k].iter().map(|&p| p as u64).sum::<u64>()));
-    }
-    let names = uc::all();
-    let mut columns: Vec<Column> = Vec::with_capacity(names.len());
-    let mut name = names.iter().map(|n| PlSmallStr::from(n.as_str()));
-    let mut next = || name.next().expect("one name per column");
-    for v in ids {
-        columns.push(Column::new(next(), v));
-    }
-    for v in text {
-        columns.push(Column::new(next(), v));
-    }
-    for v in mins {
-        columns.push(Column::new(next(), v));
-    }
-    columns.push(Column::new(next(), calls_failed));
-    for v in requests.into_iter().chain(prompts) {
-        columns.push(Column::new(next(), v));
-    }
-    columns.push(Column::new(next(), total));
-    frame(RunTable::Users, columns)
-}
-
-/// `timeseries`: one row per unit and minute, unit-major (without the calendar time,
-/// which the writer adds).
-pub fn timeseries(run: &RunResult) -> PolarsResult<DataFrame> {
-    let mut c: [Vec<i32>; 10] = Default::default();
-    for unit in &run.units {
-        let m = &unit.observer.minute;
-        let capacity = run.capacity_per_minute(unit.unit);
-        for (minute, capacity) in capacity.iter().enumerate() {
-            let row = [
-                minute as u32,
-                unit.unit,
-                m.offered[minute],
-                m.admitted[minute],
-                m.shed[minute],
-                m.failed[minute],
-                m.backup[minute],
-            ];
-            for (column, v) in c.iter_mut().zip(row) {
-                column.push(count(v));
-            }
-            c[7].push(capacity.round().min(i32::MAX as f64) as i32);
-            c[8].push(count(m.active_users[minute]));
-            c[9].push(count(m.blocked_users[minute]));
-        }
-    }
-    let names = ts::ALL.iter().filter(|n| **n != ts::TIME);
-    let columns = names
-        .zip(c)
-        .map(|(n, v)| Column::new((*n).into(), v))
-        .collect();
-    frame(RunTable::Timeseries, columns)
-}
-
-/// `segment_timeseries`: blocked users per minute and segment, summed over the units.
-pub fn segments(run: &RunResult) -> PolarsResult<DataFrame> {
-    let mut counts = SegmentCounts::new(&run.scenario);
-    for unit in &run.units {
-        counts.add(&unit.observer);
-    }
-    counts.frame(&run.scenario)
 }
 
 /// Blocked users per segment and minute, summed over the units added so far: what

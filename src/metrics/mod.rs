@@ -3,6 +3,7 @@
 //! writers (Parquet and CSV) for the run's output files.
 
 pub mod atomic;
+pub mod columns;
 pub mod exposure;
 pub mod frames;
 pub mod impact;

@@ -1,10 +1,8 @@
 //! A finished run: every unit's recorder in unit order (the pipeline simulates it,
-//! [`super::frames`] turns it into tables).
+//! [`super::columns`] and [`super::frames`] turn it into tables).
 
 use super::frames::hundredths;
 use super::recorder::Recorder;
-use crate::engine::SimTime;
-use crate::engine::time::MS_PER_MINUTE;
 use crate::scenario::Scenario;
 use crate::sim::{RevocationRecord, UnitRun};
 
@@ -20,15 +18,6 @@ impl RunResult {
     /// Events processed over all units.
     pub fn events(&self) -> u64 {
         self.units.iter().map(|u| u.events).sum()
-    }
-
-    /// Per-minute capacity (requests per minute) of `unit`.
-    pub fn capacity_per_minute(&self, unit: u32) -> Vec<f64> {
-        let platform = self.scenario.platform_unit(unit);
-        let minutes = self.scenario.horizon.as_millis().div_ceil(MS_PER_MINUTE);
-        (0..minutes)
-            .map(|m| platform.capacity_at(SimTime(m * MS_PER_MINUTE)) * 60.0)
-            .collect()
     }
 
     /// Every unit's revocation records, ordered by the time the table shows (hundredths

@@ -33,13 +33,15 @@ pub fn write(
     start: chrono::NaiveDateTime,
     formats: Formats,
 ) -> std::io::Result<()> {
-    let parts = parts(table, df, start).map_err(std::io::Error::other)?;
+    let parts = Parts::new(table, df, start).map_err(std::io::Error::other)?;
+    let first = parts.get(0).map_err(std::io::Error::other)?;
     atomic::write_with(&dir.join(table.parquet()), |w| {
         let mut out = ParquetWriter::new(w)
-            .batched(parts[0].schema())
+            .batched(first.schema())
             .map_err(std::io::Error::other)?;
-        for part in &parts {
-            out.write_batch(part).map_err(std::io::Error::other)?;
+        for k in 0..parts.len() {
+            let part = parts.get(k).map_err(std::io::Error::other)?;
+            out.write_batch(&part).map_err(std::io::Error::other)?;
         }
         out.finish().map(|_| ()).map_err(std::io::Error::other)
     })?;
@@ -51,8 +53,9 @@ pub fn write(
                 .with_float_precision(Some(2))
                 .batched(&schema)
                 .map_err(std::io::Error::other)?;
-            for part in &parts {
-                out.write_batch(part).map_err(std::io::Error::other)?;
+            for k in 0..parts.len() {
+                let part = parts.get(k).map_err(std::io::Error::other)?;
+                out.write_batch(&part).map_err(std::io::Error::other)?;
             }
             out.finish().map_err(std::io::Error::other)
         })?;
@@ -71,48 +74,98 @@ fn one_chunk(mut df: DataFrame) -> DataFrame {
 /// Rows the Parquet writer puts in one row group (polars' default).
 const ROW_GROUP: usize = 512 * 512;
 
-/// The frame cut into the pieces written one after the other (Parquet row groups):
-/// the time series one unit at a time with its `time` column added, so the text column
-/// never exists for the whole table; other tables in row groups of [`ROW_GROUP`].
-/// Never empty: an empty table is one empty part.
-fn parts(
-    table: RunTable,
-    df: &DataFrame,
-    start: chrono::NaiveDateTime,
-) -> PolarsResult<Vec<DataFrame>> {
-    if table != RunTable::Timeseries {
-        let n = df.height().div_ceil(ROW_GROUP).max(1);
-        return Ok((0..n)
-            .map(|k| one_chunk(df.slice((k * ROW_GROUP) as i64, ROW_GROUP)))
-            .collect());
-    }
-    let minutes = df.column(ts::MINUTE)?.i32()?;
-    let mut parts = Vec::new();
-    let mut from = 0;
-    while from < df.height() {
+/// The frame cut into the pieces written one after the other (Parquet row groups),
+/// each made when it is written, so only one exists at a time: the time series one
+/// unit at a time with its `time` column added (the text column never exists for the
+/// whole table), other tables in row groups of [`ROW_GROUP`]. Never empty: an empty
+/// table is one empty part.
+struct Parts<'a> {
+    df: &'a DataFrame,
+    /// First row and length of each part.
+    bounds: Vec<(usize, usize)>,
+    /// The time series' `time` text of minutes `0..`, formatted once for all units.
+    times: Option<Times>,
+}
+
+impl<'a> Parts<'a> {
+    fn new(table: RunTable, df: &'a DataFrame, start: chrono::NaiveDateTime) -> PolarsResult<Self> {
+        let rows = df.height();
+        if table != RunTable::Timeseries {
+            let bounds = (0..rows.div_ceil(ROW_GROUP).max(1))
+                .map(|k| {
+                    (
+                        k * ROW_GROUP,
+                        ROW_GROUP.min(rows.saturating_sub(k * ROW_GROUP)),
+                    )
+                })
+                .collect();
+            return Ok(Parts {
+                df,
+                bounds,
+                times: None,
+            });
+        }
+        let minutes = df.column(ts::MINUTE)?.i32()?;
         // A unit's rows run from minute 0 up; the next unit starts at minute 0 again.
-        let len = (from + 1..df.height())
-            .find(|&i| minutes.get(i) == Some(0))
-            .map_or(df.height() - from, |i| i - from);
-        let mut part = one_chunk(df.slice(from as i64, len));
-        let time: Vec<String> = part
-            .column(ts::MINUTE)?
-            .i32()?
-            .into_no_null_iter()
-            .map(|m| {
-                (start + chrono::Duration::minutes(m.into()))
-                    .format("%Y-%m-%dT%H:%M")
-                    .to_string()
-            })
-            .collect();
-        part.insert_column(1, Column::new(ts::TIME.into(), time))?;
-        parts.push(part);
-        from += len;
+        let mut starts: Vec<usize> = (1..rows).filter(|&i| minutes.get(i) == Some(0)).collect();
+        starts.insert(0, 0);
+        starts.push(rows);
+        let bounds = starts.windows(2).map(|w| (w[0], w[1] - w[0])).collect();
+        let known = minutes
+            .max()
+            .map_or(0, |m| (m.max(-1) + 1) as usize)
+            .min(rows);
+        Ok(Parts {
+            df,
+            bounds,
+            times: Some(Times::new(start, known)),
+        })
     }
-    if parts.is_empty() {
-        let mut empty = df.clone();
-        empty.insert_column(1, Column::new(ts::TIME.into(), Vec::<String>::new()))?;
-        parts.push(empty);
+
+    fn len(&self) -> usize {
+        self.bounds.len()
     }
-    Ok(parts)
+
+    /// Part `k`, as one chunk per column.
+    fn get(&self, k: usize) -> PolarsResult<DataFrame> {
+        let (from, len) = self.bounds[k];
+        let mut part = one_chunk(self.df.slice(from as i64, len));
+        if let Some(times) = &self.times {
+            let minutes = part.column(ts::MINUTE)?.i32()?;
+            let mut text = StringChunkedBuilder::new(ts::TIME.into(), part.height());
+            for m in minutes.into_no_null_iter() {
+                text.append_value(times.of(m));
+            }
+            part.insert_column(1, text.finish().into_column())?;
+        }
+        Ok(part)
+    }
+}
+
+/// The calendar time of each minute as the time series shows it.
+struct Times {
+    start: chrono::NaiveDateTime,
+    /// Minutes `0..n`, formatted.
+    known: Vec<String>,
+}
+
+impl Times {
+    fn new(start: chrono::NaiveDateTime, n: usize) -> Times {
+        let known = (0..n as i64).map(|m| format_minute(start, m)).collect();
+        Times { start, known }
+    }
+
+    /// Minute `m`'s text: formatted once, or now for a minute outside `0..n`.
+    fn of(&self, m: i32) -> std::borrow::Cow<'_, str> {
+        match usize::try_from(m).ok().and_then(|i| self.known.get(i)) {
+            Some(t) => t.as_str().into(),
+            None => format_minute(self.start, m.into()).into(),
+        }
+    }
+}
+
+fn format_minute(start: chrono::NaiveDateTime, m: i64) -> String {
+    (start + chrono::Duration::minutes(m))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
 }

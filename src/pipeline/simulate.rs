@@ -2,10 +2,11 @@
 //! its own observer, merged in unit order.
 
 use super::pool;
-use crate::analytics::shards::{Tables, unit_part};
+use crate::analytics::shards::concat;
 use crate::analytics::{RunTables, computing};
-use crate::metrics::frames::SegmentCounts;
-use crate::metrics::{Recorder, RunResult};
+use crate::metrics::columns::RunColumns;
+use crate::metrics::schema::tables::RunTable;
+use crate::metrics::{Recorder, RunResult, frames, unit_tallies};
 use crate::report::ReportError;
 use crate::scenario::Scenario;
 use crate::sim::{AppRow, Observer, RunError, UnitRun, run_unit};
@@ -36,33 +37,46 @@ where
 }
 
 /// Simulates `units` (ascending) of `scenario` on `threads` threads and returns their
-/// tables: each unit's recorder becomes the unit's rows as soon as the unit finishes and
-/// is dropped, so memory holds the tables and one recorder per thread, never every
-/// unit's recorder. `progress` gets 1 per unit-day and returns `false` to cancel.
+/// tables: each unit's recorder is copied into the run's columns as soon as the unit
+/// finishes ([`RunColumns`]) and dropped, so memory holds the tables and one recorder
+/// per thread, never every unit's recorder. `progress` gets 1 per unit-day and returns
+/// `false` to cancel.
 pub fn simulate_tables(
     scenario: &Scenario,
     units: &[u32],
     threads: usize,
     progress: &(dyn Fn(u64) -> bool + Sync),
 ) -> Result<RunTables, ReportError> {
-    let segments = Mutex::new(SegmentCounts::new(scenario));
-    let parts = pool::map(units.len(), threads, |i| -> Result<Tables, ReportError> {
+    let columns = Mutex::new(RunColumns::new(scenario, units));
+    let parts = pool::map(units.len(), threads, |i| -> Result<_, ReportError> {
         let make = |unit, rows: &[AppRow]| Recorder::new(scenario, unit, rows);
         let unit = run_unit(scenario, units[i], make, progress)?;
-        segments
+        columns
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .add(&unit.observer);
+            .add(scenario, &unit);
         let one = RunResult {
             scenario: scenario.clone(),
             units: vec![unit],
         };
-        Ok(unit_part(&one)?)
+        let revocations = computing("the revocations table", frames::revocations(&one))?;
+        let units = computing("the units table", unit_tallies::units_frame(&one))?;
+        Ok((revocations, units))
     })?;
-    let mut tables = RunTables::concat(scenario.clone(), parts)?;
-    let segments = segments.into_inner().unwrap_or_else(|p| p.into_inner());
-    tables.segments = computing("the segment time series", segments.frame(scenario))?;
-    Ok(tables)
+    let columns = columns.into_inner().unwrap_or_else(|p| p.into_inner());
+    let [users, timeseries, segments] =
+        computing("the users and time series", columns.frames(scenario))?;
+    let (revocations, units): (Vec<_>, Vec<_>) = parts.into_iter().unzip();
+    let revocations = concat(RunTable::Revocations, revocations)?;
+    Ok(RunTables {
+        scenario: scenario.clone(),
+        summary: None,
+        users,
+        timeseries,
+        segments,
+        revocations: (revocations.height() > 0).then_some(revocations),
+        units: concat(RunTable::Units, units)?,
+    })
 }
 
 impl RunResult {
