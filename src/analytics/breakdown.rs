@@ -4,6 +4,7 @@
 
 use super::exprs::{self, num};
 use super::{Result, RunTables, computing};
+use crate::metrics::labels::Labels;
 pub use crate::metrics::schema::breakdowns::*;
 use crate::metrics::schema::users as uc;
 use polars::prelude::*;
@@ -38,6 +39,7 @@ pub fn per_user(tables: &RunTables) -> LazyFrame {
 /// blocked apps (app dimensions), prompts and prompts per user-month. Collected once.
 pub fn breakdowns(tables: &RunTables) -> Result<DataFrame> {
     let months = tables.months();
+    let labels = Labels::of(&tables.scenario);
     let users = per_user(tables);
     let mut frames: Vec<LazyFrame> = USER_DIMENSIONS
         .iter()
@@ -55,6 +57,7 @@ pub fn breakdowns(tables: &RunTables) -> Result<DataFrame> {
                 ],
                 blocked,
                 months,
+                &labels,
             )
         })
         .collect();
@@ -75,6 +78,7 @@ pub fn breakdowns(tables: &RunTables) -> Result<DataFrame> {
             ],
             blocked,
             months,
+            &labels,
         )
     }));
     let all = computing("the breakdowns", concat(frames, UnionArgs::default()))?;
@@ -85,17 +89,22 @@ pub fn breakdowns(tables: &RunTables) -> Result<DataFrame> {
 pub const BLOCKED_PERCENTILES: [(&str, f64); 2] = [(BLOCKED_P50, 0.5), (BLOCKED_P95, 0.95)];
 
 /// Groups `frame` by `dim` with the shared columns `counts` (users, apps, blocked users,
-/// blocked minutes, prompts), then percentiles of `blocked`; sorted by the value.
-fn group(frame: LazyFrame, dim: &str, counts: [Expr; 5], blocked: Expr, months: f64) -> LazyFrame {
+/// blocked minutes, prompts), then percentiles of `blocked`; sorted by the value (a
+/// text column's codes sort as its names, which `labels` gives the result rows).
+fn group(
+    frame: LazyFrame,
+    dim: &str,
+    counts: [Expr; 5],
+    blocked: Expr,
+    months: f64,
+    labels: &Labels,
+) -> LazyFrame {
     let mut aggs: Vec<Expr> = counts.into_iter().collect();
     for (name, q) in BLOCKED_PERCENTILES {
         aggs.push(exprs::quantile(blocked.clone(), q).alias(name));
     }
     aggs.push(blocked.max().alias(BLOCKED_MAX));
-    let mut columns = vec![
-        lit(dim).alias(DIMENSION),
-        col(dim).cast(DataType::String).alias(VALUE),
-    ];
+    let mut columns = vec![lit(dim).alias(DIMENSION), labels.name(dim).alias(VALUE)];
     columns.extend([USERS, APPS, BLOCKED_USERS].map(|c| col(c).cast(DataType::Int64)));
     columns.extend(
         [BLOCKED_MINUTES]
@@ -209,6 +218,7 @@ pub fn most_affected(tables: &RunTables, n: usize) -> Result<Vec<UserRow>> {
             SortMultipleOptions::default().with_order_descending_multi([true, true, false]),
         )
         .limit(n as IdxSize)
+        .with_column(Labels::of(&tables.scenario).name(uc::SEGMENT))
         .collect();
     let t = Cells(computing("the most affected users", users)?);
     (0..t.0.height())

@@ -1,15 +1,18 @@
 //! A run folder's canonical tables read back: the Parquet file when there is one, else
 //! the CSV (folders of older versions), with the columns checked by name and cast to
-//! [`RunTable::schema`], so a folder analyses exactly like the frames it was written
-//! from.
+//! [`RunTable::schema`] (the users' text turned into the model's codes), so a folder
+//! analyses exactly like the frames it was written from.
 
 use super::{AnalyticsError, Result, verify};
+use crate::metrics::labels::Labels;
 use crate::metrics::schema::tables::RunTable;
+use crate::scenario::Scenario;
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
 
-/// Reads `table` of the run folder `dir`; returns it with the file it came from.
-pub fn table(dir: &Path, table: RunTable) -> Result<(DataFrame, PathBuf)> {
+/// Reads `table` of the run folder `dir` of a run of `s`; returns it with the file it
+/// came from.
+pub fn table(dir: &Path, table: RunTable, s: &Scenario) -> Result<(DataFrame, PathBuf)> {
     let parquet = dir.join(table.parquet());
     let csv = dir.join(table.csv());
     let (df, file) = if parquet.exists() {
@@ -24,7 +27,13 @@ pub fn table(dir: &Path, table: RunTable) -> Result<(DataFrame, PathBuf)> {
     if table != RunTable::Revocations && table != RunTable::Units {
         verify::complete(&file, &df)?;
     }
-    Ok((df, file))
+    if table != RunTable::Users {
+        return Ok((df, file));
+    }
+    match Labels::of(s).encode(df) {
+        Ok(df) => Ok((df, file)),
+        Err(message) => Err(AnalyticsError::Mismatch { file, message }),
+    }
 }
 
 fn names(schema: &Schema) -> Vec<String> {
@@ -44,7 +53,7 @@ fn read_parquet(path: &Path, table: RunTable) -> Result<DataFrame> {
     let found = reader.schema().map_err(failed)?;
     let found: Vec<&str> = found.iter_names().map(|n| n.as_str()).collect();
     verify::columns(path, &found, &names(&table.file_schema()))?;
-    let schema = table.schema();
+    let schema = table.read_schema();
     let df = reader
         .with_columns(Some(names(&schema)))
         .finish()
@@ -62,7 +71,7 @@ fn read_parquet(path: &Path, table: RunTable) -> Result<DataFrame> {
 fn read_csv_table(path: &Path, table: RunTable) -> Result<DataFrame> {
     let all = table.file_schema();
     verify::header(path, &names(&all))?;
-    let wanted: Arc<[PlSmallStr]> = table.schema().iter_names().cloned().collect();
+    let wanted: Arc<[PlSmallStr]> = table.read_schema().iter_names().cloned().collect();
     let options = CsvReadOptions::default()
         .with_schema(Some(Arc::new(all)))
         .with_columns(Some(wanted));

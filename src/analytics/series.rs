@@ -12,6 +12,7 @@ use super::tables::RunTables;
 use super::{Result, Table, computing};
 use crate::domain::PromptCause;
 use crate::metrics::Summary;
+use crate::metrics::labels::Labels;
 use crate::metrics::schema::{self, segments as sc, timeseries as ts, users as uc};
 use crate::scenario::Scenario;
 use polars::prelude::*;
@@ -329,7 +330,8 @@ fn prompts_by_segment(tables: &RunTables) -> Result<Named> {
         .clone()
         .lazy()
         .group_by_stable([col(uc::SEGMENT)])
-        .agg(aggs);
+        .agg(aggs)
+        .with_column(Labels::of(&tables.scenario).name(uc::SEGMENT));
     let df = computing("the prompts by segment", df.collect())?;
     let names = computing(
         "the prompts by segment",

@@ -17,7 +17,8 @@ pub struct RunTables {
     pub scenario: Scenario,
     /// What `summary.json` holds beyond the tables (none for a run in memory).
     pub summary: Option<SummaryView>,
-    /// `users`: one row per user and app.
+    /// `users`: one row per user and app, its text columns as codes
+    /// ([`crate::metrics::labels`]).
     pub users: DataFrame,
     /// `timeseries`: one row per minute and unit.
     pub timeseries: DataFrame,
@@ -81,11 +82,11 @@ impl RunTables {
         if let Some(s) = &summary {
             scenario.source = s.source.clone();
         }
-        let (units, units_file) = units_table(dir)?;
-        let (users, users_file) = read::table(dir, RunTable::Users)?;
-        let (timeseries, timeseries_file) = read::table(dir, RunTable::Timeseries)?;
-        let (segments, segments_file) = read::table(dir, RunTable::Segments)?;
-        let (revocations, revocations_file) = read::table(dir, RunTable::Revocations)?;
+        let (units, units_file) = units_table(dir, &scenario)?;
+        let (users, users_file) = read::table(dir, RunTable::Users, &scenario)?;
+        let (timeseries, timeseries_file) = read::table(dir, RunTable::Timeseries, &scenario)?;
+        let (segments, segments_file) = read::table(dir, RunTable::Segments, &scenario)?;
+        let (revocations, revocations_file) = read::table(dir, RunTable::Revocations, &scenario)?;
         let tables = RunTables {
             users,
             timeseries,
@@ -193,7 +194,7 @@ fn read_summary(dir: &Path) -> Result<Option<SummaryView>> {
 }
 
 /// The `units` table; a folder without it was written by a tokensim older than it.
-fn units_table(dir: &Path) -> Result<(DataFrame, PathBuf)> {
+fn units_table(dir: &Path, s: &Scenario) -> Result<(DataFrame, PathBuf)> {
     let table = RunTable::Units;
     if !dir.join(table.parquet()).exists() && !dir.join(table.csv()).exists() {
         return Err(AnalyticsError::OldFolder {
@@ -202,7 +203,7 @@ fn units_table(dir: &Path) -> Result<(DataFrame, PathBuf)> {
             dir: dir.to_path_buf(),
         });
     }
-    read::table(dir, table)
+    read::table(dir, table, s)
 }
 
 fn required(dir: &Path, name: &str) -> Result<PathBuf> {

@@ -32,7 +32,7 @@ impl RunTables {
                     &empty
                 }
             };
-            store::write(dir, table, df, self.scenario.start, formats)?;
+            store::write(dir, table, df, &self.scenario, formats)?;
         }
         Ok(())
     }

@@ -5,6 +5,7 @@
 //! holds the run's tables once, never per-unit frames next to their concatenation.
 
 use super::frames::{SegmentCounts, count, frame, minutes};
+use super::labels::Labels;
 use super::recorder::Recorder;
 use super::result::RunResult;
 use super::schema::tables::RunTable;
@@ -129,8 +130,9 @@ impl RunColumns {
     }
 
     /// The `users`, `timeseries` and `segment_timeseries` frames, from the columns
-    /// without copying them (the text columns are made from the ids, one at a time).
-    pub fn frames<'s>(self, s: &'s Scenario) -> PolarsResult<[DataFrame; 3]> {
+    /// without copying them (the text columns' codes are made from the ids, one at a
+    /// time).
+    pub fn frames(self, s: &Scenario) -> PolarsResult<[DataFrame; 3]> {
         let segments = self.segments.frame(s)?;
         let series = self
             .series
@@ -144,28 +146,23 @@ impl RunColumns {
         let mut name = names.iter().map(String::as_str);
         let mut next = || name.next().expect("one name per column");
         let ids = [next(), next()];
+        let labels = Labels::of(s);
+        // The five codes of each segment's apps, by app slot.
+        let codes: Vec<Vec<[i32; 5]>> = s
+            .segments
+            .iter()
+            .map(|seg| seg.apps.iter().map(|app| labels.codes(seg, app)).collect())
+            .collect();
         let (user, slot) = (&self.user, &self.slot);
-        let seg = |i: usize| &s.segments[segment_of(s, user[i] as u32) as usize];
-        let app = |i: usize| &seg(i).apps[slot[i] as usize];
-        let labels: [&dyn Fn(usize) -> &'s str; 5] = [
-            &|i| seg(i).name.as_str(),
-            &|i| app(i).name.as_str(),
-            &|i| app(i).profile.label(),
-            &|i| app(i).client.label(),
-            &|i| seg(i).sign_in.label(),
-        ];
-        let texts: Vec<Column> = labels
-            .into_iter()
-            .map(|label| {
-                StringChunked::from_iter_values(next().into(), (0..user.len()).map(label))
-                    .into_column()
-            })
+        let code_of = |i: usize| codes[segment_of(s, user[i] as u32) as usize][slot[i] as usize];
+        let text_codes: Vec<Column> = (0..uc::TEXT.len())
+            .map(|k| int(next(), (0..user.len()).map(|i| code_of(i)[k]).collect()))
             .collect();
         let mut columns = vec![
             sorted_if(int(ids[0], self.user), uc::USER),
             int(ids[1], self.unit),
         ];
-        columns.extend(texts);
+        columns.extend(text_codes);
         for v in self.mins {
             columns.push(Float64Chunked::from_vec(next().into(), v).into_column());
         }

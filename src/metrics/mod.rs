@@ -7,6 +7,7 @@ pub mod columns;
 pub mod exposure;
 pub mod frames;
 pub mod impact;
+pub mod labels;
 pub mod recorder;
 pub mod result;
 pub mod schema;

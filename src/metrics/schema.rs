@@ -47,6 +47,8 @@ pub mod users {
     pub const PROMPTS_PREFIX: &str = "prompts_";
     /// All prompts.
     pub const PROMPTS_TOTAL: &str = "prompts_total";
+    /// The text columns, held in memory as codes ([`crate::metrics::labels`]).
+    pub const TEXT: [&str; 5] = [SEGMENT, APP, PROFILE, CLIENT, SIGN_IN];
 
     /// All columns in file order.
     pub fn all() -> Vec<String> {
@@ -431,8 +433,20 @@ pub mod tables {
 
         /// The columns held in memory: the file's, but the time series' calendar
         /// `time`, which the writer derives from `minute` (a text column of a row per
-        /// minute and unit would be the largest column of a big run).
+        /// minute and unit would be the largest column of a big run), and the users'
+        /// text columns as `Int32` codes ([`crate::metrics::labels`]).
         pub fn schema(self) -> Schema {
+            let mut schema = self.read_schema();
+            if self == RunTable::Users {
+                for name in uc::TEXT {
+                    schema.set_dtype(name, DataType::Int32);
+                }
+            }
+            schema
+        }
+
+        /// The columns read from a file: those held in memory, with the file's types.
+        pub fn read_schema(self) -> Schema {
             let mut schema = self.file_schema();
             if self == RunTable::Timeseries {
                 schema.shift_remove(ts::TIME);

@@ -3,8 +3,10 @@
 //! [`atomic::write_with`], so a killed writer leaves no half-written table.
 
 use super::atomic;
+use super::labels::Labels;
 use super::schema::tables::RunTable;
 use super::schema::timeseries as ts;
+use crate::scenario::Scenario;
 use polars::prelude::*;
 use std::path::Path;
 
@@ -22,18 +24,18 @@ impl Default for Formats {
     }
 }
 
-/// Writes `df` (a frame of `table`'s canonical schema) into `dir` in `formats`.
-/// `start` is the calendar start, from which the time series' `time` column is made.
-/// Each row group is written from one chunk, so a table joined from parts writes the
+/// Writes `df` (a frame of `table`'s canonical schema) into `dir` in `formats`, for a
+/// run of `s`: its calendar start makes the time series' `time` column, its names the
+/// users' text columns from their codes. Each row group is written from one chunk, so a table joined from parts writes the
 /// same bytes as the table of one run.
 pub fn write(
     dir: &Path,
     table: RunTable,
     df: &DataFrame,
-    start: chrono::NaiveDateTime,
+    s: &Scenario,
     formats: Formats,
 ) -> std::io::Result<()> {
-    let parts = Parts::new(table, df, start).map_err(std::io::Error::other)?;
+    let parts = Parts::new(table, df, s).map_err(std::io::Error::other)?;
     let first = parts.get(0).map_err(std::io::Error::other)?;
     atomic::write_with(&dir.join(table.parquet()), |w| {
         let mut out = ParquetWriter::new(w)
@@ -77,18 +79,20 @@ const ROW_GROUP: usize = 512 * 512;
 /// The frame cut into the pieces written one after the other (Parquet row groups),
 /// each made when it is written, so only one exists at a time: the time series one
 /// unit at a time with its `time` column added (the text column never exists for the
-/// whole table), other tables in row groups of [`ROW_GROUP`]. Never empty: an empty
-/// table is one empty part.
+/// whole table), other tables in row groups of [`ROW_GROUP`] (the users' with their
+/// codes as text). Never empty: an empty table is one empty part.
 struct Parts<'a> {
     df: &'a DataFrame,
     /// First row and length of each part.
     bounds: Vec<(usize, usize)>,
     /// The time series' `time` text of minutes `0..`, formatted once for all units.
     times: Option<Times>,
+    /// The names of the users table's codes.
+    labels: Option<Labels>,
 }
 
 impl<'a> Parts<'a> {
-    fn new(table: RunTable, df: &'a DataFrame, start: chrono::NaiveDateTime) -> PolarsResult<Self> {
+    fn new(table: RunTable, df: &'a DataFrame, s: &Scenario) -> PolarsResult<Self> {
         let rows = df.height();
         if table != RunTable::Timeseries {
             let bounds = (0..rows.div_ceil(ROW_GROUP).max(1))
@@ -103,6 +107,7 @@ impl<'a> Parts<'a> {
                 df,
                 bounds,
                 times: None,
+                labels: (table == RunTable::Users).then(|| Labels::of(s)),
             });
         }
         let minutes = df.column(ts::MINUTE)?.i32()?;
@@ -118,7 +123,8 @@ impl<'a> Parts<'a> {
         Ok(Parts {
             df,
             bounds,
-            times: Some(Times::new(start, known)),
+            times: Some(Times::new(s.start, known)),
+            labels: None,
         })
     }
 
@@ -138,7 +144,10 @@ impl<'a> Parts<'a> {
             }
             part.insert_column(1, text.finish().into_column())?;
         }
-        Ok(part)
+        match &self.labels {
+            Some(labels) => labels.decode(part),
+            None => Ok(part),
+        }
     }
 }
 

@@ -148,7 +148,7 @@ pub fn merge_tables(dir: &Path) -> Result<RunTables, ShardError> {
     for &k in &order {
         let mut frames = Vec::new();
         for table in RunTable::ALL {
-            let (df, file) = read::table(&dirs[k], table)?;
+            let (df, file) = read::table(&dirs[k], table, &scenario)?;
             let want = manifests[k].rows.get(table.stem()).copied().unwrap_or(0);
             crate::analytics::verify::rows(&file, df.height(), want, "its manifest.json")?;
             frames.push(df);
