@@ -5,12 +5,14 @@
 //! the last one taken (the caller checks that). A radix heap exploits that: an entry
 //! sits in the bucket of the highest digit in which its time differs from the last
 //! minimum found and of its value in that digit, a push is an append, and an entry
-//! moves to a lower bucket at most once per digit. Digits are twelve bits wide (level
-//! 0 spans 4 s of milliseconds, level 1 4.6 h), so most events, scheduled seconds to
-//! an hour ahead, move once; occupancy bit sets find the next bucket with three
-//! `trailing_zeros`. Level-0 buckets hold one time each and are taken from the front in
-//! place, and a lone entry is taken straight from its bucket (the default scenario: 1.2
-//! moves per event; four-bit digits and a bucket for the minimum's time took 3.8).
+//! moves to a lower bucket at most once per digit. Digits are six bits wide (level 0
+//! spans 64 ms, level 1 4 s, level 2 4.4 min, level 3 4.7 h) and occupancy bit sets
+//! find the next bucket with `trailing_zeros`. Level-0 buckets hold one time each and
+//! are taken from the front in place, and a lone entry is taken straight from its
+//! bucket. Twelve-bit digits moved entries less (1.2 moves per event on the default
+//! scenario against 3.8 for four bits) but their 32,768 bucket headers left the
+//! first-level caches: 13 M fewer instructions, 17 % fewer events a second; six bits
+//! keep the tables at 1,024 buckets.
 //! Buckets keep push order, so entries of equal time leave in increasing `word` order
 //! (the caller's sequence numbers), which keeps runs reproducible.
 
@@ -18,8 +20,8 @@ use super::time::SimTime;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// Bits of one digit of a time: level 0 spans 4 s, level 1 4.6 h, in milliseconds.
-const DIGIT_BITS: u32 = 12;
+/// Bits of one digit of a time in milliseconds (see the module comment for why six).
+const DIGIT_BITS: u32 = 6;
 
 /// Values of one digit.
 const DIGITS: usize = 1 << DIGIT_BITS;
