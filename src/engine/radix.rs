@@ -11,7 +11,7 @@
 //! are taken from the front in place, and a lone entry is taken straight from its
 //! bucket. Twelve-bit digits moved entries less (1.2 moves per event on the default
 //! scenario against 3.8 for four bits) but their 32,768 bucket headers left the
-//! first-level caches: 13 M fewer instructions, 17 % fewer events a second; six bits
+//! first-level caches: 1 % fewer instructions, 17 % fewer events a second; six bits
 //! keep the tables at 1,024 buckets.
 //! Buckets keep push order, so entries of equal time leave in increasing `word` order
 //! (the caller's sequence numbers), which keeps runs reproducible.
