@@ -120,6 +120,35 @@ fn a_damaged_parquet_table_is_refused_naming_the_file() {
     assert!(stderr.contains("users.parquet"), "{stderr}");
 }
 
+/// The users table holds its names as codes of the model's names: a folder whose
+/// `users.csv` names a segment the model lacks is refused, naming the file and the name,
+/// instead of being coded as some other segment.
+#[test]
+fn a_segment_the_model_lacks_is_refused_naming_the_file_and_the_name() {
+    let out = run("pipeline-unknown-segment", &[]);
+    std::fs::remove_file(out.join(RunTable::Users.parquet())).unwrap();
+    let csv = out.join(RunTable::Users.csv());
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let column = header.iter().position(|&c| c == "segment").unwrap();
+    let mut cells: Vec<String> = lines[1].split(',').map(String::from).collect();
+    cells[column] = "no-such-segment".into();
+    lines[1] = cells.join(",");
+    std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
+    let o = Command::new(common::binary())
+        .arg("report")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "an unknown segment was accepted");
+    assert!(
+        stderr.contains("users.csv") && stderr.contains("no-such-segment"),
+        "{stderr}"
+    );
+}
+
 /// The run's tables built unit by unit as units finish (`run`, sweeps, shards) are the
 /// tables built from the whole run's recorders (the TUI's export).
 #[test]
