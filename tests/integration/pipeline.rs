@@ -104,19 +104,25 @@ fn no_csv_writes_the_tables_as_parquet_only() {
     assert!(written.contains(&"report.md".to_string()));
 }
 
+/// `tokensim report` on a folder it must refuse: its output, for the error text.
+fn report_refusal(out: &Path) -> std::process::Output {
+    let o = Command::new(common::binary())
+        .arg("report")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "the folder was accepted");
+    o
+}
+
 #[test]
 fn a_damaged_parquet_table_is_refused_naming_the_file() {
     let out = run("pipeline-damaged", &["--no-csv"]);
     let users = out.join(RunTable::Users.parquet());
     let bytes = std::fs::read(&users).unwrap();
     std::fs::write(&users, &bytes[..bytes.len() / 2]).unwrap();
-    let o = Command::new(common::binary())
-        .arg("report")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let o = report_refusal(&out);
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success());
     assert!(stderr.contains("users.parquet"), "{stderr}");
 }
 
@@ -136,13 +142,8 @@ fn a_segment_the_model_lacks_is_refused_naming_the_file_and_the_name() {
     cells[column] = "no-such-segment".into();
     lines[1] = cells.join(",");
     std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
-    let o = Command::new(common::binary())
-        .arg("report")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let o = report_refusal(&out);
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success(), "an unknown segment was accepted");
     assert!(
         stderr.contains("users.csv") && stderr.contains("no-such-segment"),
         "{stderr}"
