@@ -1,6 +1,7 @@
 //! The trade-off frontier of a sweep: one point per variant on two headline metrics,
 //! the Pareto-optimal variants (lower is better on both axes) marked and labelled.
 
+use super::labels::{self, Label, Rect};
 use super::style::{
     AXIS, Chart, FONT, LABEL, colour, err, frame, legend, note, titled, top, y_title,
 };
@@ -159,11 +160,40 @@ impl Chart for FrontierChart<'_> {
                 None => labelled.push(((p.1, p.2), self.labels[p.0].clone())),
             }
         }
+        let style = TextStyle::from((FONT, LABEL - 2).into_font()).color(&BLACK);
+        let px = |at: (f64, f64)| chart.backend_coord(&at);
+        let mut data: Vec<Rect> = known
+            .iter()
+            .map(|p| Rect::around(px((p.1, p.2)), 8))
+            .collect();
+        for p in &known {
+            if let Some([x0, x1, y0, y1]) = self.errors.and_then(|e| e[p.0]) {
+                data.push(Rect::spanning(px((x0, p.2)), px((x1, p.2))));
+                data.push(Rect::spanning(px((p.1, y0)), px((p.1, y1))));
+            }
+        }
+        let (xs, ys) = chart.plotting_area().get_pixel_range();
+        let plot = Rect(xs.start, ys.start, xs.end, ys.end);
+        let boxes: Vec<Label> = labelled
+            .iter()
+            .map(|(at, text)| {
+                let (w, h) = area.estimate_text_size(text, &style).map_err(err)?;
+                Ok(Label {
+                    anchor: px(*at),
+                    size: (w as i32, h as i32),
+                })
+            })
+            .collect::<Result<_, String>>()?;
+        let offsets = labels::place(&boxes, &data, plot);
         chart
-            .draw_series(labelled.into_iter().map(|(at, text)| {
-                EmptyElement::at(at)
-                    + Text::new(text, (10, -22), (FONT, LABEL - 2).into_font().color(&BLACK))
-            }))
+            .draw_series(
+                labelled
+                    .into_iter()
+                    .zip(offsets)
+                    .map(|((at, text), offset)| {
+                        EmptyElement::at(at) + Text::new(text, offset, style.clone())
+                    }),
+            )
             .map_err(err)?;
         legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         y_title(&area, self.y_desc)?;

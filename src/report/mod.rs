@@ -6,6 +6,7 @@
 pub mod charts;
 pub mod exposure;
 pub mod frontier;
+mod labels;
 pub mod markdown;
 pub mod prompts;
 pub mod sensitivity;
