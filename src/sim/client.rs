@@ -362,7 +362,7 @@ impl<E: Endpoint> Simulation<'_, E> {
 
     fn served<O: Observer>(&mut self, a: AppIx, t: SimTime, how: CallResult, obs: &mut O) {
         let app = &self.apps[a];
-        if app.revocation.cae == CaeSession::Blocked {
+        if app.cae == CaeSession::Blocked {
             return self.failed(a, t, obs); // strict location: the resource rejects the call
         }
         if self.users[app.user].active {

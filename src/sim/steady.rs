@@ -226,9 +226,9 @@ impl<E: Endpoint> Simulation<'_, E> {
         // Strict location: the resource rejects every call of a blocked CAE session,
         // which only the full model's `served` knows.
         if app.need != Need::Silent
-            || app.revocation.claims.is_some()
+            || app.claims.is_some()
             || app.wake.is_some()
-            || app.revocation.cae == CaeSession::Blocked
+            || app.cae == CaeSession::Blocked
         {
             return false;
         }

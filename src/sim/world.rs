@@ -310,7 +310,9 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
                 steady: None,
                 last_primary_auth: segment.signed_in_at_start.then_some(SimTime::ZERO),
                 loop_window: super::steady::NO_LOOP_WINDOW,
-                revocation: AppEvents::new(cae),
+                cae,
+                claims: None,
+                revocation: AppEvents::default(),
                 rng,
             });
         }
