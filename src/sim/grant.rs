@@ -53,7 +53,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                 redeem(&self.sessions[rt_id])?;
                 let app = &mut self.apps[a];
                 if !by_backup && loop_limit > 0 {
-                    let window = t.as_millis() / LOOP_WINDOW.as_millis();
+                    let window = (t.as_millis() / LOOP_WINDOW.as_millis()) as u32;
                     app.loop_window = match app.loop_window {
                         (w, n) if w == window => (w, n + 1),
                         _ => (window, 1),

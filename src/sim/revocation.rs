@@ -274,7 +274,8 @@ impl<E: Endpoint> Simulation<'_, E> {
         let app = &self.apps[a];
         let active = self.users[app.user].active;
         // A pending retry or request, or a throttle window, already decides the next wake.
-        if active && matches!(app.step, Step::Idle) && app.throttle.is_none_or(|th| th.until <= t) {
+        if active && matches!(app.step, Step::Idle) && app.throttle().is_none_or(|th| th.until <= t)
+        {
             let next = self.next_call_at(a, t);
             if next < self.users[app.user].session_end.min(self.horizon) {
                 self.set_wake(a, next);

@@ -103,15 +103,17 @@ pub(super) struct InFlight {
 
 /// What the app's current call is waiting for. A request on the wire and a retry timer
 /// never overlap: the timer is set once the answer is in, and the retry leaves it.
+/// `background` says whether the request or retry continues a background refresh (it
+/// stays one: the caller has its token). Two bytes, in the app's hot lines; what an
+/// awaited request will be answered is kept apart ([`AppState::on_wire`]).
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) enum Step {
     /// Nothing: the pending wake, if any, is for the next call.
     #[default]
     Idle,
     /// An answer that takes time (queueing, latency, a hang, the client's timeout).
-    Awaiting(InFlight),
-    /// A retry timer is what the pending wake is for; `background` says whether the retry
-    /// continues a background refresh (it stays one: the caller has its token).
+    Awaiting { background: bool },
+    /// A retry timer is what the pending wake is for.
     Retrying { background: bool },
 }
 
@@ -120,8 +122,7 @@ impl Step {
     pub fn holds_caller(self) -> bool {
         match self {
             Step::Idle => false,
-            Step::Awaiting(f) => !f.background,
-            Step::Retrying { background } => !background,
+            Step::Awaiting { background } | Step::Retrying { background } => !background,
         }
     }
 }
@@ -174,21 +175,18 @@ impl Need {
 
 /// An app of a user. A token request touches almost every field, and the apps of a
 /// unit are several times the L2 cache, so the layout is fixed (`repr(C)`): the fields
-/// a request reads or writes fill the first four cache lines (aligned), the rest —
-/// browser sessions, the steady slot, the session phase, event times — follow, so a
-/// request loads four lines instead of the six a compiler-chosen order spreads it over.
+/// a request reads or writes fill the first three cache lines (aligned), the rest —
+/// browser sessions, the steady slot, the session phase, event times, what a delayed
+/// answer or the throttle cache holds — follow, so a request loads three lines instead
+/// of the six a compiler-chosen order spreads it over.
 #[repr(C, align(64))]
 pub(super) struct AppState<'a> {
     /// The pending wake-up.
     pub wake: Option<EventKey>,
     /// Cached access token.
     pub access: Option<AccessToken>,
-    /// What the current call waits for: an answer, a retry timer, or nothing.
-    pub step: Step,
     /// Client stream: lifetimes, jitter, backoff.
     pub rng: Rng,
-    /// Throttle cache.
-    pub throttle: Option<Throttle>,
     /// The app's spec in the scenario, read several times per token request (one load
     /// instead of segment and slot lookups).
     pub spec: &'a AppSpec,
@@ -198,12 +196,16 @@ pub(super) struct AppState<'a> {
     pub first_call: SimTime,
     /// Previous backoff delay.
     pub prev_delay: SimDuration,
+    /// End of the throttle cache's window ([`AppState::throttle`]); `ZERO`: no entry (a
+    /// window ending at the start is over at every call).
+    pub throttle_until: SimTime,
     /// Blocked since.
     pub blocked_since: Option<SimTime>,
     /// Last successful authentication at the primary (backup eligibility).
     pub last_primary_auth: Option<SimTime>,
-    /// Loop detection: 5-minute window index and tokens issued in it.
-    pub loop_window: (u64, u32),
+    /// Loop detection: 5-minute window index and tokens issued in it (a horizon is at
+    /// most 400 days: 115,200 windows).
+    pub loop_window: (u32, u32),
     /// Local index of the user.
     pub user: UserIx,
     /// Requests made in the current call.
@@ -211,8 +213,6 @@ pub(super) struct AppState<'a> {
     /// The session whose refresh token the app redeems: its own, its device's PRT or
     /// its family's (an index into the unit's sessions).
     pub rt: SessionIx,
-    /// Global id of the user (kept here: every report on the app names it).
-    pub user_id: u32,
     /// Where the silent chain stands: silent, or interaction required.
     pub need: Need,
     /// The app's CAE session kind.
@@ -221,6 +221,8 @@ pub(super) struct AppState<'a> {
     pub slot: u16,
     /// A claims challenge the next request must satisfy.
     pub claims: Option<EventKind>,
+    /// What the current call waits for: an answer, a retry timer, or nothing.
+    pub step: Step,
     // Cold: read by browser apps, at session start and end, and by events.
     /// The session whose cookie `prompt=none` uses: its own or its browser's.
     pub browser: SessionIx,
@@ -233,6 +235,33 @@ pub(super) struct AppState<'a> {
     pub phase: SimDuration,
     /// When events last revoked its tokens and last handed it a token.
     pub revocation: AppEvents,
+    /// While `step` is [`Step::Awaiting`]: the request's kind and the answer it gets.
+    pub on_wire: Option<(RequestKind, Result<bool, Failure>)>,
+    /// The failure the throttle cache replays inside its window.
+    pub throttle_replay: Option<Failure>,
+}
+
+impl AppState<'_> {
+    /// The throttle-cache entry, if one is set (its replay is read only then).
+    pub fn throttle(&self) -> Option<Throttle> {
+        (self.throttle_until != SimTime::ZERO).then(|| Throttle {
+            until: self.throttle_until,
+            replay: self
+                .throttle_replay
+                .expect("a throttle window has its replay"),
+        })
+    }
+
+    /// Sets the throttle-cache entry.
+    pub fn set_throttle(&mut self, entry: Throttle) {
+        self.throttle_until = entry.until;
+        self.throttle_replay = Some(entry.replay);
+    }
+
+    /// Drops the throttle-cache entry (touching the hot window end only).
+    pub fn clear_throttle(&mut self) {
+        self.throttle_until = SimTime::ZERO;
+    }
 }
 
 #[cfg(test)]
@@ -250,14 +279,14 @@ mod tests {
         assert_eq!(Need::Silent.prompt(), None);
     }
 
-    /// The fields a token request touches (in `repr(C)` order, up to `claims`) fit
-    /// the first four cache lines of an aligned app: one grown or added among them
-    /// pushes the last out and fails here.
+    /// The fields a token request touches (in `repr(C)` order, up to `step`) fit the
+    /// first three cache lines of an aligned app: one grown or added among them pushes
+    /// the last out and fails here.
     #[test]
-    fn a_token_request_touches_four_cache_lines_of_its_app() {
+    fn a_token_request_touches_three_cache_lines_of_its_app() {
         use std::mem::{align_of, offset_of, size_of};
-        let hot_end = offset_of!(AppState, claims) + size_of::<Option<EventKind>>();
-        assert!(hot_end <= 4 * 64, "hot fields end at byte {hot_end}");
+        let hot_end = offset_of!(AppState, step) + size_of::<Step>();
+        assert!(hot_end <= 3 * 64, "hot fields end at byte {hot_end}");
         assert_eq!(align_of::<AppState>(), 64);
         assert!(offset_of!(AppState, browser) >= hot_end);
     }
@@ -274,13 +303,8 @@ mod tests {
     /// Only a foreground request or retry keeps the caller waiting.
     #[test]
     fn a_background_refresh_never_holds_the_caller() {
-        let flight = |background| InFlight {
-            kind: RequestKind::Refresh,
-            background,
-            result: Ok(false),
-        };
-        assert!(Step::Awaiting(flight(false)).holds_caller());
-        assert!(!Step::Awaiting(flight(true)).holds_caller());
+        assert!(Step::Awaiting { background: false }.holds_caller());
+        assert!(!Step::Awaiting { background: true }.holds_caller());
         assert!(Step::Retrying { background: false }.holds_caller());
         assert!(!Step::Retrying { background: true }.holds_caller());
         assert!(!Step::Idle.holds_caller());
