@@ -86,20 +86,23 @@ pub enum SessionKind {
 }
 
 /// Credentials one or more apps redeem: a refresh token, a session cookie or both.
+/// A refresh reads the token, the kind and the renewal: they come first in one aligned
+/// cache line (`repr(C)`); the cookie, read by browser sign-ins only, follows.
 #[derive(Debug, Clone, Copy)]
+#[repr(C, align(64))]
 pub struct Session {
     /// Refresh token (the PRT for [`SessionKind::Prt`]).
     pub refresh: Option<RefreshToken>,
-    /// Session cookie.
-    pub cookie: Option<SessionCookie>,
+    /// A PRT's last renewal: its 14 days run from here. The refresh token's own
+    /// `last_used` still slides at every use, for MaxInactiveTime.
+    pub renewed: SimTime,
     /// Who shares it.
     pub kind: SessionKind,
     /// An interactive sign-in for it is under way: further apps that need one join it
     /// (the person sees one prompt).
     pub signing_in: bool,
-    /// A PRT's last renewal: its 14 days run from here. The refresh token's own
-    /// `last_used` still slides at every use, for MaxInactiveTime.
-    pub renewed: SimTime,
+    /// Session cookie.
+    pub cookie: Option<SessionCookie>,
 }
 
 impl Session {
@@ -168,6 +171,15 @@ mod tests {
         };
         s.issue(auth.refresh_token(t, None));
         s
+    }
+
+    /// What a refresh reads of its session (up to `signing_in`) fits the first cache
+    /// line of an aligned session.
+    #[test]
+    fn a_refresh_reads_one_cache_line_of_its_session() {
+        use std::mem::{align_of, offset_of, size_of};
+        assert!(offset_of!(Session, signing_in) + size_of::<bool>() <= 64);
+        assert_eq!(align_of::<Session>(), 64);
     }
 
     /// Regression: `mobile-broker` counted as supported although Learn names iOS/iPadOS

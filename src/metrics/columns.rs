@@ -95,7 +95,7 @@ impl RunColumns {
             }
             let total = rec.prompts[k].iter().map(|&p| p as u64).sum::<u64>();
             let values = std::iter::once(rec.calls_failed[k])
-                .chain(rec.requests[k].iter().copied())
+                .chain(rec.requests.iter().map(|column| column[k]))
                 .chain(rec.prompts[k].iter().map(|&p| p as u64))
                 .chain([total]);
             for (column, v) in self.counts.iter_mut().zip(values) {

@@ -38,7 +38,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             return;
         }
         match self.apps[a].step {
-            Step::Awaiting(_) => {}
+            Step::Awaiting { .. } => {}
             Step::Retrying { background } => {
                 self.apps[a].step = Step::Idle;
                 self.send(a, t, background, obs);
@@ -48,9 +48,19 @@ impl<E: Endpoint> Simulation<'_, E> {
     }
 
     pub(super) fn on_reply<O: Observer>(&mut self, a: AppIx, t: SimTime, obs: &mut O) {
-        if let Step::Awaiting(f) = self.apps[a].step {
-            self.apps[a].step = Step::Idle;
-            self.complete(a, t, f, obs);
+        if let Step::Awaiting { background } = self.apps[a].step {
+            let app = &mut self.apps[a];
+            app.step = Step::Idle;
+            let (kind, result) = app
+                .on_wire
+                .take()
+                .expect("an awaited request is on the wire");
+            let flight = InFlight {
+                kind,
+                background,
+                result,
+            };
+            self.complete(a, t, flight, obs);
         }
     }
 
@@ -81,7 +91,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         if app.need != Need::Silent {
             return None;
         }
-        app.throttle.filter(|th| t < th.until).map(|th| th.replay)
+        app.throttle().filter(|th| t < th.until).map(|th| th.replay)
     }
 
     /// One app call at `t`.
@@ -224,7 +234,9 @@ impl<E: Endpoint> Simulation<'_, E> {
         if after == SimDuration::ZERO {
             self.complete(a, t, flight, obs);
         } else {
-            self.apps[a].step = Step::Awaiting(flight);
+            let app = &mut self.apps[a];
+            app.step = Step::Awaiting { background };
+            app.on_wire = Some((kind, flight.result));
             self.queue.schedule(t + after, Event::Reply(a.0));
         }
     }
@@ -253,7 +265,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         // msal-python keys throttle entries by the request, refresh token included, so
         // after a success none matches the app's next request (the other libraries find
         // the new token in their cache first).
-        app.throttle = None;
+        app.clear_throttle();
         if !by_backup {
             app.last_primary_auth = Some(t);
         }
@@ -299,7 +311,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         let usable = self.spec(a).profile.caches() && self.token_usable(a, started);
         let reaction = self.reaction(a, f, flight.background);
         if let Some(d) = reaction.throttle {
-            self.apps[a].throttle = Some(Throttle {
+            self.apps[a].set_throttle(Throttle {
                 until: t + d,
                 replay: f,
             });
@@ -362,7 +374,7 @@ impl<E: Endpoint> Simulation<'_, E> {
 
     fn served<O: Observer>(&mut self, a: AppIx, t: SimTime, how: CallResult, obs: &mut O) {
         let app = &self.apps[a];
-        if app.revocation.cae == CaeSession::Blocked {
+        if app.cae == CaeSession::Blocked {
             return self.failed(a, t, obs); // strict location: the resource rejects the call
         }
         if self.users[app.user].active {
@@ -476,7 +488,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// calls are answered from the throttle cache.
     fn stable_until(&self, a: AppIx, t: SimTime, after: SimTime) -> (SimTime, bool) {
         let app = &self.apps[a];
-        let throttle_end = self.throttled(a, t).and(app.throttle).map(|th| th.until);
+        let throttle_end = self.throttled(a, t).and(app.throttle()).map(|th| th.until);
         let Some(at) = app.access.filter(|at| self.servable(at, t)) else {
             return (throttle_end.unwrap_or(after), throttle_end.is_some());
         };

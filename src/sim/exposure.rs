@@ -33,7 +33,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             handed_out_entity(user, app.slot, issued),
             Purpose::Client,
         );
-        let lifetime = s.cae.lifetime(app.revocation.cae, &s.policy, &mut rng);
+        let lifetime = s.cae.lifetime(app.cae, &s.policy, &mut rng);
         Some(AccessToken::issue(issued, lifetime, None))
     }
 
@@ -53,7 +53,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         let access = self
             .last_handed_out(a, t)
             .map_or(SimDuration::ZERO, |tok| cap(tok.expires));
-        let session = self.apps[a].revocation.cae;
+        let session = self.apps[a].cae;
         let longest = match session {
             CaeSession::Off => policy.at_max,
             CaeSession::Fallback => s.cae.fallback_lifetime,

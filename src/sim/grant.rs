@@ -33,10 +33,10 @@ impl<E: Endpoint> Simulation<'_, E> {
             spec.profile.caches(),
         );
         let scenario = self.scenario;
-        let (claims, cae_session) = (self.apps[a].revocation.claims, self.apps[a].revocation.cae);
+        let (claims, cae_session) = (self.apps[a].claims, self.apps[a].cae);
         let loop_limit = self.endpoint.loop_limit();
         let fixed_expiry = |from: SimTime| spa.then_some(from + SPA_REFRESH_LIFETIME);
-        let (rt_id, browser_id) = (self.apps[a].rt, self.apps[a].browser);
+        let rt_id = self.apps[a].rt;
         let redeem = |session: &Session| {
             let rt = session
                 .refresh
@@ -53,7 +53,7 @@ impl<E: Endpoint> Simulation<'_, E> {
                 redeem(&self.sessions[rt_id])?;
                 let app = &mut self.apps[a];
                 if !by_backup && loop_limit > 0 {
-                    let window = t.as_millis() / LOOP_WINDOW.as_millis();
+                    let window = (t.as_millis() / LOOP_WINDOW.as_millis()) as u32;
                     app.loop_window = match app.loop_window {
                         (w, n) if w == window => (w, n + 1),
                         _ => (window, 1),
@@ -66,6 +66,8 @@ impl<E: Endpoint> Simulation<'_, E> {
             }
             RequestKind::ClientCredentials => {}
             RequestKind::PromptNone => {
+                // The browser session is read only by the sign-ins that use it (a cold field).
+                let browser_id = self.apps[a].browser;
                 // On a brokered device the browser's SSO comes from the PRT while it is
                 // valid (and gives the browser a session); otherwise from its cookie.
                 let prt = self.apps[a]
@@ -103,13 +105,14 @@ impl<E: Endpoint> Simulation<'_, E> {
                 };
                 self.sessions[rt_id].issue(auth.refresh_token(t, fixed_expiry(t)));
                 if browser {
+                    let browser_id = self.apps[a].browser;
                     self.sessions[browser_id].cookie = Some(auth.cookie(t));
                 }
                 self.release_sharers(a, t, obs);
             }
         }
         self.apps[a].need = Need::Silent;
-        self.apps[a].revocation.claims = None;
+        self.apps[a].claims = None;
         if !caches {
             self.apps[a].revocation.handed_out = Some(t);
             return Ok(());

@@ -14,7 +14,7 @@ use crate::domain::events::EventKind;
 use crate::domain::exposure::Fate;
 use crate::domain::token::{TokenClass, TokenClasses};
 use crate::engine::{Purpose, Rng, SimDuration, SimTime};
-use crate::policy::cae::{self, CaeSession};
+use crate::policy::cae;
 
 /// Event state of a unit, beside the users and apps it belongs to.
 #[derive(Default)]
@@ -25,13 +25,10 @@ pub(super) struct UnitEvents {
     marks: Vec<(u32, SimTime, EventKind)>,
 }
 
-/// Event state of one app (kept in the app's state, beside its tokens).
-#[derive(Debug, Clone, Copy)]
+/// When events last touched one app (kept in the app's state, after its hot fields:
+/// only events and outages read them).
+#[derive(Debug, Clone, Copy, Default)]
 pub(super) struct AppEvents {
-    /// The app's CAE session kind.
-    pub cae: CaeSession,
-    /// A claims challenge the next request must satisfy.
-    pub claims: Option<EventKind>,
     /// When an event last revoked one of its tokens (backup eligibility).
     pub revoked_at: Option<SimTime>,
     /// Apps without a cache: when the last token was handed out (exposure counts it).
@@ -43,18 +40,6 @@ impl UnitEvents {
     pub fn add_user(&mut self, seed: u64, unit: u32, user: u32) {
         self.users
             .push(Rng::stream(seed, unit as u64, user as u64, Purpose::Events));
-    }
-}
-
-impl AppEvents {
-    /// A fresh app of this CAE session kind.
-    pub fn new(cae: CaeSession) -> Self {
-        AppEvents {
-            cae,
-            claims: None,
-            revoked_at: None,
-            handed_out: None,
-        }
     }
 }
 
@@ -207,8 +192,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             if !revoked.is_empty() {
                 self.apps[a].revocation.revoked_at = Some(t);
             }
-            let enforced =
-                self.apps[a].revocation.cae.enforced() && cae::enforces(kind, self.spec(a));
+            let enforced = self.apps[a].cae.enforced() && cae::enforces(kind, self.spec(a));
             let cut_off = enforced.then_some(t + delay);
             if let Some(cut_off) = cut_off {
                 let mark = self.unit_events.marks.len() as u32;
@@ -286,11 +270,12 @@ impl<E: Endpoint> Simulation<'_, E> {
             return;
         }
         self.apps[a].access = None;
-        self.apps[a].revocation.claims = Some(kind);
+        self.apps[a].claims = Some(kind);
         let app = &self.apps[a];
         let active = self.users[app.user].active;
         // A pending retry or request, or a throttle window, already decides the next wake.
-        if active && matches!(app.step, Step::Idle) && app.throttle.is_none_or(|th| th.until <= t) {
+        if active && matches!(app.step, Step::Idle) && app.throttle().is_none_or(|th| th.until <= t)
+        {
             let next = self.next_call_at(a, t);
             if next < self.users[app.user].session_end.min(self.horizon) {
                 self.set_wake(a, next);

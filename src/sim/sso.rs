@@ -39,7 +39,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             }
             served += 1;
             let other = &mut self.apps[b];
-            if !matches!(other.step, Step::Awaiting(_)) {
+            if !matches!(other.step, Step::Awaiting { .. }) {
                 other.need = Need::Silent;
             }
         }

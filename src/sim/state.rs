@@ -2,11 +2,13 @@
 //! indexed by its own newtype.
 
 use super::revocation::AppEvents;
+use crate::domain::events::EventKind;
 use crate::domain::idp::RequestKind;
 use crate::domain::token::AccessToken;
 use crate::domain::{AppSpec, PromptCause, Session};
 use crate::engine::{EventKey, Rng, SimDuration, SimTime};
 use crate::policy::Failure;
+use crate::policy::cae::CaeSession;
 
 /// Index of a user among the unit's users.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,34 +43,37 @@ indexed_by!(UserIx, UserState);
 indexed_by!(AppIx, AppState<'a>);
 indexed_by!(SessionIx, Session);
 
-/// A user of the unit.
+/// A user of the unit. Every wake-up of one of its apps reads whether it is active and
+/// when its session ends: those fields and the blocked count fill the first 32 bytes
+/// (`repr(C)`, aligned), so that read is one cache line; the activity draws follow.
+#[repr(C, align(32))]
 pub(super) struct UserState {
+    /// End of the current session.
+    pub session_end: SimTime,
+    /// Since when at least one app has been blocked.
+    pub blocked_since: SimTime,
     /// Global id.
     pub id: u32,
-    /// Segment index.
-    pub segment: u16,
     /// First app index in the unit's app array.
     pub first_app: AppIx,
     /// Number of apps.
     pub n_apps: u16,
-    /// Currently in a session.
-    pub active: bool,
-    /// Start of the current (or last) session.
-    pub session_start: SimTime,
-    /// End of the current session.
-    pub session_end: SimTime,
-    /// Start of the next session, already drawn (Poisson pattern).
-    pub next_arrival: SimTime,
+    /// Segment index.
+    pub segment: u16,
     /// Apps currently blocked.
     pub blocked_apps: u16,
-    /// Since when at least one app has been blocked.
-    pub blocked_since: SimTime,
+    /// Currently in a session.
+    pub active: bool,
+    /// The account was disabled: no more sessions, events or tokens for the rest of the run.
+    pub disabled: bool,
+    /// Start of the current (or last) session.
+    pub session_start: SimTime,
+    /// Start of the next session, already drawn (Poisson pattern).
+    pub next_arrival: SimTime,
     /// Start of the next absence.
     pub absence_start: SimTime,
     /// End of that absence.
     pub absence_end: SimTime,
-    /// The account was disabled: no more sessions, events or tokens for the rest of the run.
-    pub disabled: bool,
     /// Activity stream.
     pub rng: Rng,
 }
@@ -98,15 +103,17 @@ pub(super) struct InFlight {
 
 /// What the app's current call is waiting for. A request on the wire and a retry timer
 /// never overlap: the timer is set once the answer is in, and the retry leaves it.
+/// `background` says whether the request or retry continues a background refresh (it
+/// stays one: the caller has its token). Two bytes, in the app's hot lines; what an
+/// awaited request will be answered is kept apart ([`AppState::on_wire`]).
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) enum Step {
     /// Nothing: the pending wake, if any, is for the next call.
     #[default]
     Idle,
     /// An answer that takes time (queueing, latency, a hang, the client's timeout).
-    Awaiting(InFlight),
-    /// A retry timer is what the pending wake is for; `background` says whether the retry
-    /// continues a background refresh (it stays one: the caller has its token).
+    Awaiting { background: bool },
+    /// A retry timer is what the pending wake is for.
     Retrying { background: bool },
 }
 
@@ -115,8 +122,7 @@ impl Step {
     pub fn holds_caller(self) -> bool {
         match self {
             Step::Idle => false,
-            Step::Awaiting(f) => !f.background,
-            Step::Retrying { background } => !background,
+            Step::Awaiting { background } | Step::Retrying { background } => !background,
         }
     }
 }
@@ -167,57 +173,95 @@ impl Need {
     }
 }
 
-/// An app of a user.
+/// An app of a user. A token request touches almost every field, and the apps of a
+/// unit are several times the L2 cache, so the layout is fixed (`repr(C)`): the fields
+/// a request reads or writes fill the first three cache lines (aligned), the rest —
+/// browser sessions, the steady slot, the session phase, event times, what a delayed
+/// answer or the throttle cache holds — follow, so a request loads three lines instead
+/// of the six a compiler-chosen order spreads it over.
+#[repr(C, align(64))]
 pub(super) struct AppState<'a> {
-    /// Local index of the user.
-    pub user: UserIx,
+    /// The pending wake-up.
+    pub wake: Option<EventKey>,
+    /// Cached access token.
+    pub access: Option<AccessToken>,
+    /// Client stream: lifetimes, jitter, backoff.
+    pub rng: Rng,
     /// The app's spec in the scenario, read several times per token request (one load
     /// instead of segment and slot lookups).
     pub spec: &'a AppSpec,
-    /// Global id of the user (kept here: every report on the app names it).
-    pub user_id: u32,
-    /// Index of the app within its segment.
-    pub slot: u16,
-    /// Cached access token.
-    pub access: Option<AccessToken>,
+    /// When the current call began (a blocked interval starts there).
+    pub call_started: SimTime,
+    /// First call of the current session; later calls follow every call interval.
+    pub first_call: SimTime,
+    /// Previous backoff delay.
+    pub prev_delay: SimDuration,
+    /// End of the throttle cache's window ([`AppState::throttle`]); `ZERO`: no entry (a
+    /// window ending at the start is over at every call).
+    pub throttle_until: SimTime,
+    /// Blocked since.
+    pub blocked_since: Option<SimTime>,
+    /// Last successful authentication at the primary (backup eligibility).
+    pub last_primary_auth: Option<SimTime>,
+    /// Loop detection: 5-minute window index and tokens issued in it (a horizon is at
+    /// most 400 days: 115,200 windows).
+    pub loop_window: (u32, u32),
+    /// Local index of the user.
+    pub user: UserIx,
+    /// Requests made in the current call.
+    pub attempts: u32,
     /// The session whose refresh token the app redeems: its own, its device's PRT or
     /// its family's (an index into the unit's sessions).
     pub rt: SessionIx,
+    /// Where the silent chain stands: silent, or interaction required.
+    pub need: Need,
+    /// The app's CAE session kind.
+    pub cae: CaeSession,
+    /// Index of the app within its segment.
+    pub slot: u16,
+    /// A claims challenge the next request must satisfy.
+    pub claims: Option<EventKind>,
+    /// What the current call waits for: an answer, a retry timer, or nothing.
+    pub step: Step,
+    // Cold: read by browser apps, at session start and end, and by events.
     /// The session whose cookie `prompt=none` uses: its own or its browser's.
     pub browser: SessionIx,
     /// A browser app on a brokered device: the PRT its browser gets SSO from.
     pub sso: Option<SessionIx>,
-    /// Throttle cache.
-    pub throttle: Option<Throttle>,
-    /// Requests made in the current call.
-    pub attempts: u32,
-    /// Previous backoff delay.
-    pub prev_delay: SimDuration,
+    /// The app's slot among the steady callers, while it is one (no wake is pending then).
+    pub steady: Option<u32>,
     /// Offset of this app's calls from the session start, uniform over one call interval,
     /// so that apps do not call in lockstep.
     pub phase: SimDuration,
-    /// First call of the current session; later calls follow every call interval.
-    pub first_call: SimTime,
-    /// When the current call began (a blocked interval starts there).
-    pub call_started: SimTime,
-    /// What the current call waits for: an answer, a retry timer, or nothing.
-    pub step: Step,
-    /// Where the silent chain stands: silent, or interaction required.
-    pub need: Need,
-    /// Blocked since.
-    pub blocked_since: Option<SimTime>,
-    /// The pending wake-up.
-    pub wake: Option<EventKey>,
-    /// The app's slot among the steady callers, while it is one (no wake is pending then).
-    pub steady: Option<u32>,
-    /// Last successful authentication at the primary (backup eligibility).
-    pub last_primary_auth: Option<SimTime>,
-    /// Loop detection: 5-minute window index and tokens issued in it.
-    pub loop_window: (u64, u32),
-    /// CAE session, pending claims challenge, last revocation.
+    /// When events last revoked its tokens and last handed it a token.
     pub revocation: AppEvents,
-    /// Client stream: lifetimes, jitter, backoff.
-    pub rng: Rng,
+    /// While `step` is [`Step::Awaiting`]: the request's kind and the answer it gets.
+    pub on_wire: Option<(RequestKind, Result<bool, Failure>)>,
+    /// The failure the throttle cache replays inside its window.
+    pub throttle_replay: Option<Failure>,
+}
+
+impl AppState<'_> {
+    /// The throttle-cache entry, if one is set (its replay is read only then).
+    pub fn throttle(&self) -> Option<Throttle> {
+        (self.throttle_until != SimTime::ZERO).then(|| Throttle {
+            until: self.throttle_until,
+            replay: self
+                .throttle_replay
+                .expect("a throttle window has its replay"),
+        })
+    }
+
+    /// Sets the throttle-cache entry.
+    pub fn set_throttle(&mut self, entry: Throttle) {
+        self.throttle_until = entry.until;
+        self.throttle_replay = Some(entry.replay);
+    }
+
+    /// Drops the throttle-cache entry (touching the hot window end only).
+    pub fn clear_throttle(&mut self) {
+        self.throttle_until = SimTime::ZERO;
+    }
 }
 
 #[cfg(test)]
@@ -235,16 +279,32 @@ mod tests {
         assert_eq!(Need::Silent.prompt(), None);
     }
 
+    /// The fields a token request touches (in `repr(C)` order, up to `step`) fit the
+    /// first three cache lines of an aligned app: one grown or added among them pushes
+    /// the last out and fails here.
+    #[test]
+    fn a_token_request_touches_three_cache_lines_of_its_app() {
+        use std::mem::{align_of, offset_of, size_of};
+        let hot_end = offset_of!(AppState, step) + size_of::<Step>();
+        assert!(hot_end <= 3 * 64, "hot fields end at byte {hot_end}");
+        assert_eq!(align_of::<AppState>(), 64);
+        assert!(offset_of!(AppState, browser) >= hot_end);
+    }
+
+    /// What a wake-up reads of its user (up to `disabled`) fits one aligned 32-byte
+    /// block, so never straddles two cache lines.
+    #[test]
+    fn a_wake_up_reads_one_cache_line_of_its_user() {
+        use std::mem::{align_of, offset_of, size_of};
+        assert!(offset_of!(UserState, disabled) + size_of::<bool>() <= 32);
+        assert_eq!(align_of::<UserState>(), 32);
+    }
+
     /// Only a foreground request or retry keeps the caller waiting.
     #[test]
     fn a_background_refresh_never_holds_the_caller() {
-        let flight = |background| InFlight {
-            kind: RequestKind::Refresh,
-            background,
-            result: Ok(false),
-        };
-        assert!(Step::Awaiting(flight(false)).holds_caller());
-        assert!(!Step::Awaiting(flight(true)).holds_caller());
+        assert!(Step::Awaiting { background: false }.holds_caller());
+        assert!(!Step::Awaiting { background: true }.holds_caller());
         assert!(Step::Retrying { background: false }.holds_caller());
         assert!(!Step::Retrying { background: true }.holds_caller());
         assert!(!Step::Idle.holds_caller());

@@ -23,7 +23,7 @@ pub(super) const LOOP_WINDOW: SimDuration = SimDuration::from_mins(5);
 
 /// Loop detection's (window, tokens) before any token is counted: at the start and
 /// after an interactive sign-in.
-pub(super) const NO_LOOP_WINDOW: (u64, u32) = (u64::MAX, 0);
+pub(super) const NO_LOOP_WINDOW: (u32, u32) = (u32::MAX, 0);
 
 /// Taken entries a line keeps before it compacts (when they are also half of it).
 const COMPACT_AT: usize = 16;
@@ -226,9 +226,9 @@ impl<E: Endpoint> Simulation<'_, E> {
         // Strict location: the resource rejects every call of a blocked CAE session,
         // which only the full model's `served` knows.
         if app.need != Need::Silent
-            || app.revocation.claims.is_some()
+            || app.claims.is_some()
             || app.wake.is_some()
-            || app.revocation.cae == CaeSession::Blocked
+            || app.cae == CaeSession::Blocked
         {
             return false;
         }
@@ -256,7 +256,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             RequestKind::Refresh
         };
         let next = self.next_call_at(a, t + SimDuration(1));
-        if next >= until || app.throttle.is_some_and(|th| th.until > next) {
+        if next >= until || app.throttle().is_some_and(|th| th.until > next) {
             return false;
         }
         let stream = Stream {
@@ -369,9 +369,10 @@ fn split_word(word: u64) -> (u64, u32) {
 
 /// Loop detection's (window, tokens) after the stream's last call at `last`, given the
 /// count `before` it started.
-fn loop_window_after(before: (u64, u32), s: &Stream, last: SimTime) -> (u64, u32) {
+fn loop_window_after(before: (u32, u32), s: &Stream, last: SimTime) -> (u32, u32) {
     let window = last.as_millis() / LOOP_WINDOW.as_millis();
     let window_start = window * LOOP_WINDOW.as_millis();
+    let window = window as u32;
     let in_window = if window_start <= s.first.as_millis() {
         let earlier = if before.0 == window { before.1 } else { 0 };
         s.served as u32 + earlier
@@ -421,13 +422,13 @@ mod tests {
         let window = LOOP_WINDOW.as_millis();
         for (first, interval, served) in [(0, 60_000, 12), (250_000, 60_000, 3), (7, 45_000, 30)] {
             let s = stream(first, interval, served);
-            let before = (first / window, 2);
+            let before = ((first / window) as u32, 2);
             let mut expected = before;
             for k in 0..served {
-                let t = first + k * interval;
+                let w = ((first + k * interval) / window) as u32;
                 expected = match expected {
-                    (w, n) if w == t / window => (w, n + 1),
-                    _ => (t / window, 1),
+                    (v, n) if v == w => (v, n + 1),
+                    _ => (w, 1),
                 };
             }
             let last = SimTime(first + interval * (served - 1));

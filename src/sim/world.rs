@@ -233,7 +233,7 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
         let app = &self.apps[a];
         AppRef {
             local: a.0,
-            user: app.user_id,
+            user: self.users[app.user].id,
             slot: app.slot,
         }
     }
@@ -291,13 +291,14 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
             self.apps.push(AppState {
                 user: local,
                 spec,
-                user_id: seed.id,
                 slot: slot as u16,
                 access,
                 rt,
                 browser,
                 sso,
-                throttle: None,
+                throttle_until: SimTime::ZERO,
+                throttle_replay: None,
+                on_wire: None,
                 attempts: 0,
                 prev_delay: SimDuration::ZERO,
                 phase,
@@ -310,7 +311,9 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
                 steady: None,
                 last_primary_auth: segment.signed_in_at_start.then_some(SimTime::ZERO),
                 loop_window: super::steady::NO_LOOP_WINDOW,
-                revocation: AppEvents::new(cae),
+                cae,
+                claims: None,
+                revocation: AppEvents::default(),
                 rng,
             });
         }
