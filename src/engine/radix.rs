@@ -1,4 +1,5 @@
-//! A monotone radix heap of `(time, word)` entries, the event queue's ordering core.
+//! A monotone radix heap of `(time, word, payload)` entries, the event queue's ordering
+//! core.
 //!
 //! A discrete-event simulation never schedules before the event it is processing, so
 //! the queue only needs to be a *monotone* priority queue: every key pushed is at least
@@ -14,10 +15,11 @@
 //! first-level caches: 1 % fewer instructions, 17 % fewer events a second; six bits
 //! keep the tables at 1,024 buckets.
 //! Buckets keep push order, so entries of equal time leave in increasing `word` order
-//! (the caller's sequence numbers), which keeps runs reproducible.
+//! (the caller's sequence numbers), which keeps runs reproducible. The payload travels
+//! with its entry, so taking an entry reads nothing else (the queue's event used to sit
+//! in a slot beside the heap, one cache miss a pop away from it).
 
 use super::time::SimTime;
-use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 /// Bits of one digit of a time in milliseconds (see the module comment for why six).
@@ -49,13 +51,52 @@ const LEVEL_BY_ZEROS: [u8; 65] = {
     table
 };
 
-/// An entry: its time, and the caller's word (ties leave in increasing word order).
-type Entry = (SimTime, u64);
+/// What orders an entry: its time, and the caller's word (ties leave in increasing word
+/// order).
+pub(super) type Key = (SimTime, u64);
 
-/// Monotone min-queue of `(time, word)`, ordered by time then by push order (which is
-/// `word` order: the caller pushes increasing words).
-pub(super) struct RadixHeap {
-    buckets: Box<[Vec<Entry>; BUCKETS]>,
+/// An entry: its key and the caller's payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Entry<T> {
+    pub(super) at: SimTime,
+    pub(super) word: u64,
+    pub(super) payload: T,
+}
+
+impl<T> Entry<T> {
+    fn key(&self) -> Key {
+        (self.at, self.word)
+    }
+}
+
+/// An entry pushed before `last`, ordered by its key alone (the payload need not be
+/// ordered), smallest first in a max-heap.
+struct Early<T>(Entry<T>);
+
+impl<T> PartialEq for Early<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.key() == other.0.key()
+    }
+}
+
+impl<T> Eq for Early<T> {}
+
+impl<T> PartialOrd for Early<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<T> Ord for Early<T> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other.0.key().cmp(&self.0.key())
+    }
+}
+
+/// Monotone min-queue of `(time, word, payload)`, ordered by time then by push order
+/// (which is `word` order: the caller pushes increasing words).
+pub(super) struct RadixHeap<T> {
+    buckets: Box<[Vec<Entry<T>>; BUCKETS]>,
     /// Index of the next entry of each level-0 bucket: those buckets hold one time each,
     /// so they are taken from the front without moving.
     heads: Box<[u32; DIGITS]>,
@@ -63,7 +104,7 @@ pub(super) struct RadixHeap {
     /// to date as entries arrive (read above level 0 only: level 0 has its heads). A peek
     /// reads it instead of moving the heap on, so a caller that stops at the minimum (a
     /// steady caller's call comes first) may still push earlier entries.
-    mins: Box<[Entry; BUCKETS]>,
+    mins: Box<[Key; BUCKETS]>,
     /// Bit `d % 64` of `occupied[level][d / 64]`: bucket `level × DIGITS + d` holds
     /// entries.
     occupied: Box<[[u64; WORDS]; LEVELS]>,
@@ -75,14 +116,14 @@ pub(super) struct RadixHeap {
     last: SimTime,
     /// Entries pushed before `last` (only after the caller took cancelled entries ahead
     /// of its clock); rare, so a binary heap. They are earlier than every bucketed entry.
-    early: BinaryHeap<Reverse<Entry>>,
+    early: BinaryHeap<Early<T>>,
     /// The earliest bucketed entry and its bucket, from the last `pop_if` that did not
     /// take it until something earlier arrives: the event loop asks before each steady
     /// caller's call, mostly with nothing pushed or taken in between.
-    top: Option<(Entry, usize)>,
+    top: Option<(Key, usize)>,
 }
 
-impl RadixHeap {
+impl<T: Copy> RadixHeap<T> {
     pub(super) fn new() -> Self {
         RadixHeap {
             buckets: boxed_array(Vec::new()),
@@ -109,8 +150,8 @@ impl RadixHeap {
 
     /// Puts an entry at or after `last` in its bucket.
     #[inline(always)]
-    fn file(&mut self, entry: Entry) {
-        let (level, digit) = self.bucket(entry.0);
+    fn file(&mut self, entry: Entry<T>) {
+        let (level, digit) = self.bucket(entry.at);
         let b = level * DIGITS + digit;
         let (word, bit) = (digit / 64, 1u64 << (digit % 64));
         let occupied = &mut self.occupied[level][word];
@@ -119,9 +160,9 @@ impl RadixHeap {
             self.words[level] |= 1 << word;
             self.levels |= 1 << level;
             // Also at level 0, where it is not read: cheaper than a branch.
-            self.mins[b] = entry;
-        } else if entry.0 < self.mins[b].0 {
-            self.mins[b] = entry;
+            self.mins[b] = entry.key();
+        } else if entry.at < self.mins[b].0 {
+            self.mins[b] = entry.key();
         }
         self.buckets[b].push(entry);
     }
@@ -140,20 +181,21 @@ impl RadixHeap {
 
     /// Adds an entry. Inlined into the queue's `schedule`, the rare early case not.
     #[inline]
-    pub(super) fn push(&mut self, at: SimTime, word: u64) {
+    pub(super) fn push(&mut self, at: SimTime, word: u64, payload: T) {
         if self.top.is_some_and(|(top, _)| at < top.0) {
             self.top = None;
         }
+        let entry = Entry { at, word, payload };
         if at < self.last {
-            self.push_early((at, word));
+            self.push_early(entry);
         } else {
-            self.file((at, word));
+            self.file(entry);
         }
     }
 
     #[inline(never)]
-    fn push_early(&mut self, entry: Entry) {
-        self.early.push(Reverse(entry));
+    fn push_early(&mut self, entry: Entry<T>) {
+        self.early.push(Early(entry));
     }
 
     /// The lowest non-empty bucket.
@@ -167,19 +209,19 @@ impl RadixHeap {
         Some(level * DIGITS + word * 64 + bit)
     }
 
-    /// The earliest entry of non-empty bucket `b`.
-    fn min_of(&self, b: usize) -> Entry {
+    /// The key of the earliest entry of non-empty bucket `b`.
+    fn min_of(&self, b: usize) -> Key {
         if b < DIGITS {
-            self.buckets[b][self.heads[b] as usize]
+            self.buckets[b][self.heads[b] as usize].key()
         } else {
             self.mins[b]
         }
     }
 
     /// The earliest entry (first pushed among equal times), without removing it.
-    pub(super) fn peek(&self) -> Option<Entry> {
+    pub(super) fn peek(&self) -> Option<Key> {
         match self.early.peek() {
-            Some(&Reverse(e)) => Some(e),
+            Some(Early(e)) => Some(e.key()),
             None => self.first_occupied().map(|b| self.min_of(b)),
         }
     }
@@ -188,7 +230,7 @@ impl RadixHeap {
     /// loop asks before every steady caller's call, and mostly the cached minimum is
     /// not due.
     #[inline]
-    pub(super) fn pop_if(&mut self, due: impl FnOnce(Entry) -> bool) -> Option<Entry> {
+    pub(super) fn pop_if(&mut self, due: impl FnOnce(Key) -> bool) -> Option<Entry<T>> {
         if !self.early.is_empty() {
             return self.pop_early_if(due);
         }
@@ -204,14 +246,14 @@ impl RadixHeap {
     }
 
     #[inline(never)]
-    fn pop_early_if(&mut self, due: impl FnOnce(Entry) -> bool) -> Option<Entry> {
-        let &Reverse(e) = self.early.peek()?;
-        due(e).then(|| self.early.pop().expect("just peeked").0)
+    fn pop_early_if(&mut self, due: impl FnOnce(Key) -> bool) -> Option<Entry<T>> {
+        let key = self.early.peek()?.0.key();
+        due(key).then(|| self.early.pop().expect("just peeked").0)
     }
 
     /// Looks up the earliest bucketed entry and its bucket, and caches them.
     #[inline(never)]
-    fn find_top(&mut self) -> Option<(Entry, usize)> {
+    fn find_top(&mut self) -> Option<(Key, usize)> {
         let b = self.first_occupied()?;
         let top = (self.min_of(b), b);
         self.top = Some(top);
@@ -220,12 +262,12 @@ impl RadixHeap {
 
     /// Removes the earliest entry of `b`, the lowest non-empty bucket.
     #[inline(never)]
-    fn take(&mut self, mut b: usize) -> Entry {
+    fn take(&mut self, mut b: usize) -> Entry<T> {
         if b >= DIGITS {
             if self.buckets[b].len() == 1 {
                 // Spreading a lone entry would only move it to level 0 to take it.
                 let entry = self.buckets[b].pop().expect("a non-empty bucket");
-                self.last = entry.0;
+                self.last = entry.at;
                 self.vacate(b);
                 return entry;
             }
