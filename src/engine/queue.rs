@@ -360,6 +360,21 @@ mod tests {
         assert_eq!(q.pop(), None);
     }
 
+    /// Equal times on both sides of the radix heap's sorted run (2^12 ms) leave in
+    /// scheduling order, also when pushed while the run is being taken.
+    #[test]
+    fn equal_times_across_the_run_edge_are_fifo() {
+        let mut q = EventQueue::new();
+        for (i, t) in [4096, 4095, 8191, 4096, 4095, 0].into_iter().enumerate() {
+            q.schedule(SimTime(t), i);
+        }
+        assert_eq!(q.pop(), Some((SimTime(0), 5)));
+        q.schedule(SimTime(4095), 6);
+        q.schedule(SimTime(4096), 7);
+        let order: Vec<_> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, vec![1, 4, 6, 0, 3, 7, 2]);
+    }
+
     #[test]
     fn equal_times_are_fifo() {
         let mut q = EventQueue::new();
