@@ -1,111 +1,116 @@
 //! Future-event list ordered by `(time, insertion sequence)`: equal times pop in FIFO
 //! order, which makes runs reproducible. Scheduling returns an [`EventKey`] that cancels
 //! the event; cancelled entries stay in the heap as tombstones and are skipped on pop.
-//! Ordering lives in a monotone [`RadixHeap`] of two-word entries — the time, and the
-//! sequence number above the slot index — because ordering dominates the engine's
-//! profile. Monotone means no event is scheduled before the last one popped, which a
-//! simulation guarantees by construction; breaking it panics.
+//! Ordering lives in a monotone [`RadixHeap`] of entries that carry the time, the
+//! sequence number and the event itself, because ordering dominates the engine's
+//! profile: a pop reads its entry and nothing else (with the events in slots beside the
+//! heap, each pop missed the cache on its slot). Cancels are rare, so the tombstones are
+//! kept aside by (time, seq) and a pop compares its entry with the first. Monotone means
+//! no event is scheduled before the last one popped, which a simulation guarantees by
+//! construction; breaking it panics.
 
 use super::radix::RadixHeap;
 use super::time::SimTime;
+use std::collections::BTreeSet;
 
 /// Handle to a scheduled event, valid until the event fires or is cancelled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EventKey {
-    slot: u32,
+    at: SimTime,
     seq: u64,
 }
 
-struct Slot<E> {
-    seq: u64,
-    event: Option<E>,
+impl EventKey {
+    fn order(self) -> (SimTime, u64) {
+        (self.at, self.seq)
+    }
 }
 
-/// Bits of a heap entry's second word that hold the slot index; the sequence number
-/// sits above them, so comparing the word compares sequence numbers.
-const SLOT_BITS: u32 = 28;
+/// Bits below a sequence number that a caller may pack an index into (the steady
+/// streams' order words): sequence numbers stay below 2^(64 − 28).
+const INDEX_BITS: u32 = 28;
 
-/// Most events that can be pending at once in one queue.
-pub const MAX_PENDING: usize = 1 << SLOT_BITS;
-
-/// Sequence number and slot index of a heap entry's second word.
-fn split(word: u64) -> (u64, usize) {
-    (word >> SLOT_BITS, (word & ((1 << SLOT_BITS) - 1)) as usize)
-}
+/// Most events one queue is sized for: validation bounds a unit's pending events by it,
+/// and a caller may pack an index below it under a sequence number.
+pub const MAX_PENDING: usize = 1 << INDEX_BITS;
 
 /// A priority queue of events of type `E`.
 pub struct EventQueue<E> {
-    heap: RadixHeap,
-    slots: Vec<Slot<E>>,
-    free: Vec<u32>,
+    heap: RadixHeap<E>,
+    /// Cancelled events still in the heap, by (time, seq): the heap gives its entries
+    /// in that order, so a taken entry is a tombstone exactly when it is the first.
+    tombstones: BTreeSet<(SimTime, u64)>,
+    /// Cancelled events taken from the heap ahead of the last live one (a cancel of
+    /// their key must still fail); dropped once that passes them.
+    buried: BTreeSet<(SimTime, u64)>,
     next_seq: u64,
     live: usize,
-    /// Time of the last live event popped.
-    now: SimTime,
+    /// Time and sequence number of the last live event popped: live events leave in
+    /// increasing order, so a key at or before it has fired.
+    fired: Option<(SimTime, u64)>,
 }
 
-impl<E> Default for EventQueue<E> {
+impl<E: Copy> Default for EventQueue<E> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<E> EventQueue<E> {
+impl<E: Copy> EventQueue<E> {
     /// An empty queue.
     pub fn new() -> Self {
         EventQueue {
             heap: RadixHeap::new(),
-            slots: Vec::new(),
-            free: Vec::new(),
+            tombstones: BTreeSet::new(),
+            buried: BTreeSet::new(),
             next_seq: 0,
             live: 0,
-            now: SimTime::ZERO,
+            fired: None,
         }
+    }
+
+    /// Time of the last live event popped.
+    fn now(&self) -> SimTime {
+        self.fired.map_or(SimTime::ZERO, |(at, _)| at)
     }
 
     /// Schedules `event` at `at`; events at the same time fire in scheduling order.
     /// Panics if `at` is before the last event popped.
     pub fn schedule(&mut self, at: SimTime, event: E) -> EventKey {
         let seq = self.take_seq();
-        let slot = match self.free.pop() {
-            Some(slot) => {
-                self.slots[slot as usize] = Slot {
-                    seq,
-                    event: Some(event),
-                };
-                slot
-            }
-            None => {
-                self.slots.push(Slot {
-                    seq,
-                    event: Some(event),
-                });
-                (self.slots.len() - 1) as u32
-            }
-        };
         assert!(
-            (slot as usize) < MAX_PENDING,
-            "more than {MAX_PENDING} pending events in one queue"
-        );
-        assert!(
-            at >= self.now,
+            at >= self.now(),
             "event scheduled at {at:?}, before the queue's current time {:?}",
-            self.now
+            self.now()
         );
-        self.heap.push(at, (seq << SLOT_BITS) | slot as u64);
+        self.heap.push(at, seq, event);
         self.live += 1;
-        EventKey { slot, seq }
+        EventKey { at, seq }
     }
 
-    /// Cancels a pending event and returns it; `None` if it already fired or was cancelled.
-    pub fn cancel(&mut self, key: EventKey) -> Option<E> {
-        let slot = self.slots.get_mut(key.slot as usize)?;
-        if slot.seq != key.seq {
-            return None;
+    /// Cancels a pending event; `false` if it already fired or was cancelled.
+    pub fn cancel(&mut self, key: EventKey) -> bool {
+        let order = key.order();
+        let pending = self.fired.is_none_or(|fired| order > fired)
+            && !self.buried.contains(&order)
+            && self.tombstones.insert(order);
+        if pending {
+            self.live -= 1;
         }
-        let event = slot.event.take()?;
-        self.live -= 1;
-        Some(event)
+        pending
+    }
+
+    /// Whether the heap's first entry, of key `order`, is a tombstone.
+    #[inline(always)]
+    fn is_tombstone(&self, order: (SimTime, u64)) -> bool {
+        !self.tombstones.is_empty() && self.tombstones.first() == Some(&order)
+    }
+
+    /// Moves the first tombstone, just taken from the heap, to the buried ones.
+    #[inline(never)]
+    fn bury(&mut self) {
+        let order = self.tombstones.pop_first().expect("a tombstone");
+        self.buried.insert(order);
     }
 
     /// Removes and returns the earliest live event.
@@ -129,7 +134,7 @@ impl<E> EventQueue<E> {
     pub fn take_seq(&mut self) -> u64 {
         let seq = self.next_seq;
         assert!(
-            seq < 1 << (64 - SLOT_BITS),
+            seq < 1 << (64 - INDEX_BITS),
             "the event sequence number overflowed"
         );
         self.next_seq += 1;
@@ -139,35 +144,38 @@ impl<E> EventQueue<E> {
     /// Inlined into the event loop: most calls find the cached minimum not due.
     #[inline(always)]
     fn pop_where(&mut self, due: impl Fn(SimTime, u64) -> bool) -> Option<(SimTime, E)> {
-        while let Some((at, word)) = self.heap.pop_if(|(at, word)| due(at, split(word).0)) {
-            let (seq, slot) = split(word);
-            let entry = &mut self.slots[slot];
-            if entry.seq != seq {
+        while let Some(entry) = self.heap.pop_if(|(at, seq)| due(at, seq)) {
+            let order = (entry.at, entry.word);
+            if self.is_tombstone(order) {
+                self.bury();
                 continue;
             }
-            let event = entry.event.take();
-            self.free.push(slot as u32);
-            if let Some(event) = event {
-                self.live -= 1;
-                self.now = at;
-                return Some((at, event));
+            self.live -= 1;
+            self.fired = Some(order);
+            if !self.buried.is_empty() {
+                self.forget_buried(order);
             }
+            return Some((entry.at, entry.payload));
         }
         None
     }
 
+    /// Forgets the buried tombstones at or before `fired`: the fired check covers them.
+    #[inline(never)]
+    fn forget_buried(&mut self, fired: (SimTime, u64)) {
+        while self.buried.first().is_some_and(|&b| b <= fired) {
+            self.buried.pop_first();
+        }
+    }
+
     /// Time of the earliest live event, dropping tombstones on the way.
     pub fn peek_time(&mut self) -> Option<SimTime> {
-        while let Some((at, word)) = self.heap.peek() {
-            let (seq, slot) = split(word);
-            let entry = &self.slots[slot];
-            if entry.seq == seq && entry.event.is_some() {
-                return Some(at);
+        while let Some(order) = self.heap.peek() {
+            if !self.is_tombstone(order) {
+                return Some(order.0);
             }
             self.heap.pop_if(|_| true);
-            if entry.seq == seq {
-                self.free.push(slot as u32);
-            }
+            self.bury();
         }
         None
     }
@@ -236,7 +244,7 @@ mod tests {
                     }
                     Op::Cancel(i) => {
                         if let Some(&(key, id)) = keys.get(i) {
-                            prop_assert_eq!(q.cancel(key), shadow.remove(&id));
+                            prop_assert_eq!(q.cancel(key), shadow.remove(&id).is_some());
                         }
                     }
                     Op::Pop => {
@@ -326,6 +334,45 @@ mod tests {
         assert_eq!(q.pop_ahead_of(SimTime(10), place), Some((SimTime(10), 'a')));
         assert_eq!(q.pop_ahead_of(SimTime(10), place), None);
         assert_eq!(q.pop(), Some((SimTime(10), 'b')));
+    }
+
+    /// A cancelled event's tombstone taken ahead of the clock (by a `pop_before` that
+    /// then found nothing due) still refuses a second cancel of its key, also after an
+    /// earlier event was scheduled behind it; a fired key refuses too.
+    #[test]
+    fn keys_stay_spent_after_their_entries_leave() {
+        let mut q = EventQueue::new();
+        let a = q.schedule(SimTime(10), 'a');
+        let b = q.schedule(SimTime(20), 'b');
+        assert!(q.cancel(b));
+        assert_eq!(q.pop_before(SimTime(30)), Some((SimTime(10), 'a')));
+        assert_eq!(
+            q.pop_before(SimTime(30)),
+            None,
+            "only b's tombstone was left"
+        );
+        let c = q.schedule(SimTime(15), 'c');
+        assert!(!q.cancel(b), "b was cancelled already");
+        assert!(!q.cancel(a), "a fired");
+        assert_eq!(q.len(), 1);
+        assert!(q.cancel(c));
+        assert!(q.is_empty());
+        assert_eq!(q.pop(), None);
+    }
+
+    /// Equal times on both sides of the radix heap's sorted run (2^12 ms) leave in
+    /// scheduling order, also when pushed while the run is being taken.
+    #[test]
+    fn equal_times_across_the_run_edge_are_fifo() {
+        let mut q = EventQueue::new();
+        for (i, t) in [4096, 4095, 8191, 4096, 4095, 0].into_iter().enumerate() {
+            q.schedule(SimTime(t), i);
+        }
+        assert_eq!(q.pop(), Some((SimTime(0), 5)));
+        q.schedule(SimTime(4095), 6);
+        q.schedule(SimTime(4096), 7);
+        let order: Vec<_> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, vec![1, 4, 6, 0, 3, 7, 2]);
     }
 
     #[test]
