@@ -180,6 +180,14 @@ impl<E: Copy> EventQueue<E> {
         None
     }
 
+    /// The event that the pop `ahead` pops from now most likely returns (0: the next),
+    /// when the heap has it at hand: a hint for prefetching its state (it may be
+    /// cancelled, or a steady caller's call may come first), never an answer.
+    #[inline(always)]
+    pub fn upcoming(&self, ahead: usize) -> Option<E> {
+        self.heap.in_run_ahead(ahead).copied()
+    }
+
     /// Number of live (not cancelled) events.
     pub fn len(&self) -> usize {
         self.live
@@ -383,5 +391,26 @@ mod tests {
         }
         let order: Vec<_> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, vec![0, 1, 2, 3, 4]);
+    }
+
+    /// The prefetch hint names the events the next pops return, in order, while the
+    /// run holds them, and nothing beyond what it holds.
+    #[test]
+    fn upcoming_names_the_events_the_next_pops_return() {
+        let mut q = EventQueue::new();
+        for (i, t) in [30, 10, 20, 10, 5_000_000].into_iter().enumerate() {
+            q.schedule(SimTime(t), i);
+        }
+        assert_eq!(q.pop(), Some((SimTime(10), 1)));
+        assert_eq!(
+            (q.upcoming(0), q.upcoming(1), q.upcoming(2)),
+            (Some(3), Some(2), Some(0))
+        );
+        assert_eq!(q.upcoming(3), None, "a far event is not in the run yet");
+        for expected in [3, 2, 0] {
+            assert_eq!(q.upcoming(0), Some(expected));
+            assert_eq!(q.pop().map(|(_, e)| e), Some(expected));
+        }
+        assert_eq!(q.upcoming(0), None);
     }
 }

@@ -242,6 +242,17 @@ impl<T: Copy> RadixHeap<T> {
         }
     }
 
+    /// The entry `ahead` places after the one the next `pop_if` takes, when it is
+    /// already in the run (as for most pops): a hint of what comes, moving nothing.
+    #[inline(always)]
+    pub(super) fn in_run_ahead(&self, ahead: usize) -> Option<&T> {
+        if !self.early.is_empty() {
+            return None;
+        }
+        let place = self.run.len().checked_sub(ahead + 1)?;
+        Some(&self.run[place].payload)
+    }
+
     /// Removes and returns the earliest entry if `due` accepts its key. Inlined: the
     /// event loop asks before every steady caller's call, and mostly the minimum is not
     /// due.

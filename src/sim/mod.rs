@@ -8,6 +8,7 @@ pub mod event;
 mod exposure;
 mod grant;
 pub mod observer;
+mod prefetch;
 mod revocation;
 pub mod run;
 mod sso;

@@ -242,6 +242,9 @@ pub(super) struct AppState<'a> {
 }
 
 impl AppState<'_> {
+    /// Cache lines a token request reads or writes (the hot fields, up to `step`).
+    pub const HOT_LINES: usize = 3;
+
     /// The throttle-cache entry, if one is set (its replay is read only then).
     pub fn throttle(&self) -> Option<Throttle> {
         (self.throttle_until != SimTime::ZERO).then(|| Throttle {
@@ -286,7 +289,10 @@ mod tests {
     fn a_token_request_touches_three_cache_lines_of_its_app() {
         use std::mem::{align_of, offset_of, size_of};
         let hot_end = offset_of!(AppState, step) + size_of::<Step>();
-        assert!(hot_end <= 3 * 64, "hot fields end at byte {hot_end}");
+        assert!(
+            hot_end <= AppState::HOT_LINES * 64,
+            "hot fields end at byte {hot_end}"
+        );
         assert_eq!(align_of::<AppState>(), 64);
         assert!(offset_of!(AppState, browser) >= hot_end);
     }

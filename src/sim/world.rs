@@ -4,6 +4,7 @@
 use super::endpoint::Endpoint;
 use super::event::Event;
 use super::observer::{AppRef, Observer};
+use super::prefetch::prefetch;
 use super::revocation::{AppEvents, UnitEvents};
 use super::state::{AppIx, AppState, Need, SessionIx, Step, UserIx, UserState};
 use super::steady::Streams;
@@ -207,6 +208,7 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
                 continue;
             };
             self.events += 1;
+            self.prefetch_upcoming();
             match event {
                 Event::SessionStart(u) => self.on_session_start(UserIx(u), t, obs),
                 Event::SessionEnd(u) => self.on_session_end(UserIx(u), t, obs),
@@ -217,6 +219,45 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
                 Event::AdminRevokeAll(u, from) => self.on_admin_revoke_all(UserIx(u), from, t, obs),
                 Event::CaeEnforce(mark) => self.on_cae_enforce(mark as usize, t),
             }
+        }
+    }
+
+    /// Prefetches, while this event is handled, the state the queue's next two events
+    /// touch, in two stages: the app (the lines a token request touches) or user of
+    /// the one after next; then, for the next, whose app or user the previous pass
+    /// brought in, its user and the session whose refresh token it redeems, or the
+    /// user's apps.
+    #[inline(always)]
+    fn prefetch_upcoming(&self) {
+        match self.queue.upcoming(1) {
+            Some(Event::Wake(a) | Event::Reply(a)) => {
+                if let Some(app) = self.apps.get(a as usize) {
+                    prefetch(app, AppState::HOT_LINES);
+                }
+            }
+            Some(Event::SessionStart(u) | Event::SessionEnd(u)) => {
+                if let Some(user) = self.users.get(u as usize) {
+                    prefetch(user, 1);
+                }
+            }
+            _ => {}
+        }
+        match self.queue.upcoming(0) {
+            Some(Event::Wake(a) | Event::Reply(a)) => {
+                if let Some(app) = self.apps.get(a as usize) {
+                    prefetch(&self.users[app.user], 1);
+                    prefetch(&self.sessions[app.rt], 1);
+                }
+            }
+            Some(Event::SessionStart(u) | Event::SessionEnd(u)) => {
+                if let Some(user) = self.users.get(u as usize) {
+                    let first = user.first_app.0 as usize;
+                    for app in &self.apps[first..first + user.n_apps as usize] {
+                        prefetch(app, AppState::HOT_LINES);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
