@@ -33,8 +33,7 @@ impl<E: Endpoint> Simulation<'_, E> {
 
     pub(super) fn on_wake<O: Observer>(&mut self, a: AppIx, t: SimTime, obs: &mut O) {
         self.apps[a].wake = None;
-        let u = self.apps[a].user;
-        if !self.users[u].active {
+        if !self.apps[a].of_user.active {
             return;
         }
         match self.apps[a].step {
@@ -304,7 +303,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         obs: &mut O,
     ) {
         obs.requests(t, self.app_ref(a), outcome_of(f), 1);
-        let active = self.users[self.apps[a].user].active;
+        let active = self.apps[a].of_user.active;
         // MSAL reads the clock once, when the call starts: the token it found servable
         // then is what it falls back to, even if the margin passed while a request hung.
         let started = self.apps[a].call_started;
@@ -377,14 +376,14 @@ impl<E: Endpoint> Simulation<'_, E> {
         if app.cae == CaeSession::Blocked {
             return self.failed(a, t, obs); // strict location: the resource rejects the call
         }
-        if self.users[app.user].active {
+        if app.of_user.active {
             obs.call(t, self.app_ref(a), how);
             self.unblock(a, t, obs);
         }
     }
 
     fn failed<O: Observer>(&mut self, a: AppIx, t: SimTime, obs: &mut O) {
-        if self.users[self.apps[a].user].active {
+        if self.apps[a].of_user.active {
             obs.call(t, self.app_ref(a), CallResult::None);
             self.block_caller(a, SimTime::NEVER);
         }
@@ -397,14 +396,12 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// call got no token until a later one gets one (`until` is then never). A background
     /// refresh never blocks: its caller was served the old token.
     fn block_caller(&mut self, a: AppIx, until: SimTime) {
-        let since = self.apps[a].call_started;
-        if self.apps[a].blocked_since.is_some()
-            || until <= since
-            || !self.users[self.apps[a].user].active
-        {
+        let app = &mut self.apps[a];
+        let since = app.call_started;
+        if app.blocked || until <= since || !app.of_user.active {
             return;
         }
-        self.apps[a].blocked_since = Some(since);
+        app.block(since);
         let user = &mut self.users[self.apps[a].user];
         user.blocked_apps += 1;
         if user.blocked_apps == 1 {
@@ -416,7 +413,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// call asks, and almost none is blocked.
     #[inline]
     pub(super) fn unblock<O: Observer>(&mut self, a: AppIx, t: SimTime, obs: &mut O) {
-        if let Some(from) = self.apps[a].blocked_since.take() {
+        if let Some(from) = self.apps[a].take_blocked() {
             self.close_blocked(a, from, t, obs);
         }
     }
@@ -434,11 +431,10 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// Wakes the app at the first call whose outcome can differ from the current one.
     fn schedule_next<O: Observer>(&mut self, a: AppIx, t: SimTime, obs: &mut O) {
         let app = &self.apps[a];
-        let user = &self.users[app.user];
-        if !user.active {
+        if !app.of_user.active {
             return;
         }
-        let end = user.session_end.min(self.horizon);
+        let end = app.of_user.session_end.min(self.horizon);
         let spec = app.spec;
         let interval = spec.call_interval;
         let grid = |x: SimTime| self.next_call_at(a, x);
@@ -459,7 +455,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             if skipped > 0 {
                 obs.requests(t, self.app_ref(a), Outcome::Throttled, skipped);
                 // The skipped calls get what the call at `t` got: nothing, if it left the app blocked.
-                if self.apps[a].blocked_since.is_some() {
+                if self.apps[a].blocked {
                     obs.calls_failed(self.app_ref(a), first, interval, skipped);
                 }
             }

@@ -5,7 +5,7 @@ use super::endpoint::Endpoint;
 use super::event::Event;
 use super::observer::{AppRef, Observer};
 use super::revocation::{AppEvents, UnitEvents};
-use super::state::{AppIx, AppState, Need, SessionIx, Step, UserIx, UserState};
+use super::state::{AppIx, AppState, Need, SessionIx, Step, UserIx, UserState, UserView};
 use super::steady::Streams;
 use crate::domain::RefreshMode;
 use crate::domain::idp::PlatformUnit;
@@ -233,7 +233,7 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
         let app = &self.apps[a];
         AppRef {
             local: a.0,
-            user: self.users[app.user].id,
+            user: app.of_user.id,
             slot: app.slot,
         }
     }
@@ -306,7 +306,12 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
                 call_started: SimTime::ZERO,
                 step: Step::Idle,
                 need: Need::Silent,
-                blocked_since: None,
+                blocked: false,
+                blocked_from: SimTime::ZERO,
+                of_user: UserView {
+                    id: seed.id,
+                    ..UserView::default()
+                },
                 wake: None,
                 steady: None,
                 last_primary_auth: segment.signed_in_at_start.then_some(SimTime::ZERO),
