@@ -138,25 +138,26 @@ impl<E: Endpoint> Simulation<'_, E> {
         if spec.client.is_service() {
             return RequestKind::ClientCredentials;
         }
-        let browser = spec.client.uses_browser();
-        let app = &self.apps[a];
-        let signed_in = self.sessions[app.rt].refresh.is_some();
-        // The browser signs in silently with its cookie or, on a brokered device, the PRT.
-        let sso = browser
-            && (self.sessions[app.browser].cookie.is_some()
-                || app.sso.is_some_and(|p| self.sessions[p].refresh.is_some()));
         let app = &mut self.apps[a];
-        if !signed_in && app.need == Need::Silent {
+        if app.need == Need::Silent && self.sessions[app.rt].refresh.is_none() {
             app.need = Need::interaction(PromptCause::FirstSignIn);
         }
-        match app.need {
+        match self.apps[a].need {
             Need::Silent => RequestKind::Refresh,
             Need::Interaction {
                 prompt_none_failed: false,
                 ..
-            } if sso => RequestKind::PromptNone,
+            } if spec.client.uses_browser() && self.browser_sso(a) => RequestKind::PromptNone,
             Need::Interaction { .. } => RequestKind::Interactive,
         }
+    }
+
+    /// Whether the app's browser signs in silently: with its cookie or, on a brokered
+    /// device, the PRT. Read only when the chain needs it (cold fields, other sessions).
+    fn browser_sso(&self, a: AppIx) -> bool {
+        let app = &self.apps[a];
+        self.sessions[app.browser].cookie.is_some()
+            || app.sso.is_some_and(|p| self.sessions[p].refresh.is_some())
     }
 
     fn backup_eligible(&self, a: AppIx, t: SimTime, kind: RequestKind) -> bool {
