@@ -240,8 +240,9 @@ mod tests {
     use crate::scenario::load_default;
 
     /// Token requests read their app's copy of the user ([`UserView`]), never the
-    /// user: hour by hour through nine days, the outage of the second Monday included, every app's copy says what
-    /// its user says (an unsynchronised copy would let a call run outside a session).
+    /// user: hour by hour through nine days, the outage of the second Monday included,
+    /// every app's copy says what its user says (an unsynchronised copy would let a
+    /// call run outside a session).
     #[test]
     fn each_app_sees_its_user_as_the_user_is() {
         let sets = ["scenario.users=300", "scenario.horizon=9d"].map(|s| s.parse().unwrap());
