@@ -4,7 +4,7 @@
 use super::endpoint::Endpoint;
 use super::event::Event;
 use super::observer::Observer;
-use super::state::{Step, UserIx};
+use super::state::{Step, UserIx, UserView};
 use super::world::Simulation;
 use crate::domain::user::{Activity, hour_of_week};
 use crate::engine::time::{MS_PER_DAY, MS_PER_HOUR};
@@ -64,7 +64,13 @@ impl<E: Endpoint> Simulation<'_, E> {
         user.active = true;
         user.session_start = t;
         let end = user.session_end;
+        let of_user = UserView {
+            session_end: end,
+            id: user.id,
+            active: true,
+        };
         for a in user.apps() {
+            self.apps[a].of_user = of_user;
             // A session too short for the app's phase still makes its one call at the start.
             let phased = t + self.apps[a].phase;
             let first_call = if phased < end { phased } else { t };
@@ -113,6 +119,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         user.active = false;
         obs.session(user.id, user.session_start, t);
         for a in user.apps() {
+            self.apps[a].of_user.active = false;
             self.leave_steady(a);
             if let Some(key) = self.apps[a].wake.take() {
                 self.queue.cancel(key);
@@ -222,5 +229,39 @@ impl<E: Endpoint> Simulation<'_, E> {
             }
             return Some((s, SimTime(e as u64)));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::observer::NullObserver;
+    use super::super::world::SimulationBuilder;
+    use super::*;
+    use crate::scenario::load_default;
+
+    /// Token requests read their app's copy of the user ([`UserView`]), never the
+    /// user: hour by hour through nine days, the outage of the second Monday included,
+    /// every app's copy says what its user says (an unsynchronised copy would let a
+    /// call run outside a session).
+    #[test]
+    fn each_app_sees_its_user_as_the_user_is() {
+        let sets = ["scenario.users=300", "scenario.horizon=9d"].map(|s| s.parse().unwrap());
+        let scenario = load_default(&sets).unwrap();
+        let mut sim = SimulationBuilder::new(&scenario, 0).build();
+        let (mut sessions, mut obs) = (0, NullObserver);
+        for hour in 1..=9 * 24 {
+            sim.run_until(SimTime(hour * MS_PER_HOUR), &mut obs);
+            for user in &sim.users {
+                sessions += user.active as u32;
+                for a in user.apps() {
+                    let seen = sim.apps[a].of_user;
+                    assert_eq!((seen.id, seen.active), (user.id, user.active));
+                    if user.active {
+                        assert_eq!(seen.session_end, user.session_end);
+                    }
+                }
+            }
+        }
+        assert!(sessions > 0, "users were active at some hour");
     }
 }

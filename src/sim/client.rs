@@ -33,8 +33,7 @@ impl<E: Endpoint> Simulation<'_, E> {
 
     pub(super) fn on_wake<O: Observer>(&mut self, a: AppIx, t: SimTime, obs: &mut O) {
         self.apps[a].wake = None;
-        let u = self.apps[a].user;
-        if !self.users[u].active {
+        if !self.apps[a].of_user.active {
             return;
         }
         match self.apps[a].step {
@@ -139,25 +138,26 @@ impl<E: Endpoint> Simulation<'_, E> {
         if spec.client.is_service() {
             return RequestKind::ClientCredentials;
         }
-        let browser = spec.client.uses_browser();
-        let app = &self.apps[a];
-        let signed_in = self.sessions[app.rt].refresh.is_some();
-        // The browser signs in silently with its cookie or, on a brokered device, the PRT.
-        let sso = browser
-            && (self.sessions[app.browser].cookie.is_some()
-                || app.sso.is_some_and(|p| self.sessions[p].refresh.is_some()));
         let app = &mut self.apps[a];
-        if !signed_in && app.need == Need::Silent {
+        if app.need == Need::Silent && self.sessions[app.rt].refresh.is_none() {
             app.need = Need::interaction(PromptCause::FirstSignIn);
         }
-        match app.need {
+        match self.apps[a].need {
             Need::Silent => RequestKind::Refresh,
             Need::Interaction {
                 prompt_none_failed: false,
                 ..
-            } if sso => RequestKind::PromptNone,
+            } if spec.client.uses_browser() && self.browser_sso(a) => RequestKind::PromptNone,
             Need::Interaction { .. } => RequestKind::Interactive,
         }
+    }
+
+    /// Whether the app's browser signs in silently: with its cookie or, on a brokered
+    /// device, the PRT. Read only when the chain needs it (cold fields, other sessions).
+    fn browser_sso(&self, a: AppIx) -> bool {
+        let app = &self.apps[a];
+        self.sessions[app.browser].cookie.is_some()
+            || app.sso.is_some_and(|p| self.sessions[p].refresh.is_some())
     }
 
     fn backup_eligible(&self, a: AppIx, t: SimTime, kind: RequestKind) -> bool {
@@ -304,7 +304,7 @@ impl<E: Endpoint> Simulation<'_, E> {
         obs: &mut O,
     ) {
         obs.requests(t, self.app_ref(a), outcome_of(f), 1);
-        let active = self.users[self.apps[a].user].active;
+        let active = self.apps[a].of_user.active;
         // MSAL reads the clock once, when the call starts: the token it found servable
         // then is what it falls back to, even if the margin passed while a request hung.
         let started = self.apps[a].call_started;
@@ -377,14 +377,14 @@ impl<E: Endpoint> Simulation<'_, E> {
         if app.cae == CaeSession::Blocked {
             return self.failed(a, t, obs); // strict location: the resource rejects the call
         }
-        if self.users[app.user].active {
+        if app.of_user.active {
             obs.call(t, self.app_ref(a), how);
             self.unblock(a, t, obs);
         }
     }
 
     fn failed<O: Observer>(&mut self, a: AppIx, t: SimTime, obs: &mut O) {
-        if self.users[self.apps[a].user].active {
+        if self.apps[a].of_user.active {
             obs.call(t, self.app_ref(a), CallResult::None);
             self.block_caller(a, SimTime::NEVER);
         }
@@ -397,14 +397,12 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// call got no token until a later one gets one (`until` is then never). A background
     /// refresh never blocks: its caller was served the old token.
     fn block_caller(&mut self, a: AppIx, until: SimTime) {
-        let since = self.apps[a].call_started;
-        if self.apps[a].blocked_since.is_some()
-            || until <= since
-            || !self.users[self.apps[a].user].active
-        {
+        let app = &mut self.apps[a];
+        let since = app.call_started;
+        if app.blocked || until <= since || !app.of_user.active {
             return;
         }
-        self.apps[a].blocked_since = Some(since);
+        app.block(since);
         let user = &mut self.users[self.apps[a].user];
         user.blocked_apps += 1;
         if user.blocked_apps == 1 {
@@ -416,7 +414,7 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// call asks, and almost none is blocked.
     #[inline]
     pub(super) fn unblock<O: Observer>(&mut self, a: AppIx, t: SimTime, obs: &mut O) {
-        if let Some(from) = self.apps[a].blocked_since.take() {
+        if let Some(from) = self.apps[a].take_blocked() {
             self.close_blocked(a, from, t, obs);
         }
     }
@@ -434,11 +432,10 @@ impl<E: Endpoint> Simulation<'_, E> {
     /// Wakes the app at the first call whose outcome can differ from the current one.
     fn schedule_next<O: Observer>(&mut self, a: AppIx, t: SimTime, obs: &mut O) {
         let app = &self.apps[a];
-        let user = &self.users[app.user];
-        if !user.active {
+        if !app.of_user.active {
             return;
         }
-        let end = user.session_end.min(self.horizon);
+        let end = app.of_user.session_end.min(self.horizon);
         let spec = app.spec;
         let interval = spec.call_interval;
         let grid = |x: SimTime| self.next_call_at(a, x);
@@ -459,7 +456,7 @@ impl<E: Endpoint> Simulation<'_, E> {
             if skipped > 0 {
                 obs.requests(t, self.app_ref(a), Outcome::Throttled, skipped);
                 // The skipped calls get what the call at `t` got: nothing, if it left the app blocked.
-                if self.apps[a].blocked_since.is_some() {
+                if self.apps[a].blocked {
                     obs.calls_failed(self.app_ref(a), first, interval, skipped);
                 }
             }

@@ -43,9 +43,10 @@ indexed_by!(UserIx, UserState);
 indexed_by!(AppIx, AppState<'a>);
 indexed_by!(SessionIx, Session);
 
-/// A user of the unit. Every wake-up of one of its apps reads whether it is active and
-/// when its session ends: those fields and the blocked count fill the first 32 bytes
-/// (`repr(C)`, aligned), so that read is one cache line; the activity draws follow.
+/// A user of the unit. Steady callers, events and blocked intervals read whether it is
+/// active and when its session ends (token requests read their app's [`UserView`]):
+/// those fields and the blocked count fill the first 32 bytes (`repr(C)`, aligned), so
+/// that read is one cache line; the activity draws follow.
 #[repr(C, align(32))]
 pub(super) struct UserState {
     /// End of the current session.
@@ -173,23 +174,37 @@ impl Need {
     }
 }
 
+/// What an app's calls need of its user, kept with the app so that a token request
+/// reads no line of the user: session start and end, which visit every app of the
+/// user, keep it in step with [`UserState`] (the only writers of `active` and, while
+/// active, `session_end`).
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct UserView {
+    /// End of the user's current session (read while `active`).
+    pub session_end: SimTime,
+    /// The user's global id.
+    pub id: u32,
+    /// The user is in a session.
+    pub active: bool,
+}
+
 /// An app of a user. A token request touches almost every field, and the apps of a
 /// unit are several times the L2 cache, so the layout is fixed (`repr(C)`): the fields
 /// a request reads or writes fill the first three cache lines (aligned), the rest —
-/// browser sessions, the steady slot, the session phase, event times, what a delayed
-/// answer or the throttle cache holds — follow, so a request loads three lines instead
-/// of the six a compiler-chosen order spreads it over.
+/// browser sessions, the steady slot, the session phase, event times, when a blocked
+/// interval began, what a delayed answer or the throttle cache holds — follow, so a
+/// request loads three lines instead of the six a compiler-chosen order spreads it over.
 #[repr(C, align(64))]
 pub(super) struct AppState<'a> {
     /// The pending wake-up.
     pub wake: Option<EventKey>,
     /// Cached access token.
     pub access: Option<AccessToken>,
-    /// Client stream: lifetimes, jitter, backoff.
-    pub rng: Rng,
     /// The app's spec in the scenario, read several times per token request (one load
     /// instead of segment and slot lookups).
     pub spec: &'a AppSpec,
+    /// Client stream: lifetimes, jitter, backoff.
+    pub rng: Rng,
     /// When the current call began (a blocked interval starts there).
     pub call_started: SimTime,
     /// First call of the current session; later calls follow every call interval.
@@ -199,13 +214,13 @@ pub(super) struct AppState<'a> {
     /// End of the throttle cache's window ([`AppState::throttle`]); `ZERO`: no entry (a
     /// window ending at the start is over at every call).
     pub throttle_until: SimTime,
-    /// Blocked since.
-    pub blocked_since: Option<SimTime>,
     /// Last successful authentication at the primary (backup eligibility).
     pub last_primary_auth: Option<SimTime>,
     /// Loop detection: 5-minute window index and tokens issued in it (a horizon is at
     /// most 400 days: 115,200 windows).
     pub loop_window: (u32, u32),
+    /// What the app's calls read of its user.
+    pub of_user: UserView,
     /// Local index of the user.
     pub user: UserIx,
     /// Requests made in the current call.
@@ -221,9 +236,13 @@ pub(super) struct AppState<'a> {
     pub slot: u16,
     /// A claims challenge the next request must satisfy.
     pub claims: Option<EventKind>,
+    /// A blocked interval is open (it began at [`AppState::blocked_from`]).
+    pub blocked: bool,
     /// What the current call waits for: an answer, a retry timer, or nothing.
     pub step: Step,
     // Cold: read by browser apps, at session start and end, and by events.
+    /// Start of the open blocked interval, while `blocked` (read when it closes).
+    pub blocked_from: SimTime,
     /// The session whose cookie `prompt=none` uses: its own or its browser's.
     pub browser: SessionIx,
     /// A browser app on a brokered device: the PRT its browser gets SSO from.
@@ -265,6 +284,18 @@ impl AppState<'_> {
     pub fn clear_throttle(&mut self) {
         self.throttle_until = SimTime::ZERO;
     }
+
+    /// Opens a blocked interval at `since`.
+    pub fn block(&mut self, since: SimTime) {
+        self.blocked = true;
+        self.blocked_from = since;
+    }
+
+    /// Closes the open blocked interval, if any, and returns its start (the cold start
+    /// is read only then).
+    pub fn take_blocked(&mut self) -> Option<SimTime> {
+        std::mem::take(&mut self.blocked).then_some(self.blocked_from)
+    }
 }
 
 #[cfg(test)]
@@ -294,13 +325,13 @@ mod tests {
             "hot fields end at byte {hot_end}"
         );
         assert_eq!(align_of::<AppState>(), 64);
-        assert!(offset_of!(AppState, browser) >= hot_end);
+        assert!(offset_of!(AppState, blocked_from) >= hot_end);
     }
 
-    /// What a wake-up reads of its user (up to `disabled`) fits one aligned 32-byte
-    /// block, so never straddles two cache lines.
+    /// What a steady caller or an event reads of its user (up to `disabled`) fits one
+    /// aligned 32-byte block, so never straddles two cache lines.
     #[test]
-    fn a_wake_up_reads_one_cache_line_of_its_user() {
+    fn a_steady_caller_reads_one_cache_line_of_its_user() {
         use std::mem::{align_of, offset_of, size_of};
         assert!(offset_of!(UserState, disabled) + size_of::<bool>() <= 32);
         assert_eq!(align_of::<UserState>(), 32);

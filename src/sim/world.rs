@@ -6,7 +6,7 @@ use super::event::Event;
 use super::observer::{AppRef, Observer};
 use super::prefetch::prefetch;
 use super::revocation::{AppEvents, UnitEvents};
-use super::state::{AppIx, AppState, Need, SessionIx, Step, UserIx, UserState};
+use super::state::{AppIx, AppState, Need, SessionIx, Step, UserIx, UserState, UserView};
 use super::steady::Streams;
 use crate::domain::RefreshMode;
 use crate::domain::idp::PlatformUnit;
@@ -274,7 +274,7 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
         let app = &self.apps[a];
         AppRef {
             local: a.0,
-            user: self.users[app.user].id,
+            user: app.of_user.id,
             slot: app.slot,
         }
     }
@@ -347,7 +347,12 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
                 call_started: SimTime::ZERO,
                 step: Step::Idle,
                 need: Need::Silent,
-                blocked_since: None,
+                blocked: false,
+                blocked_from: SimTime::ZERO,
+                of_user: UserView {
+                    id: seed.id,
+                    ..UserView::default()
+                },
                 wake: None,
                 steady: None,
                 last_primary_auth: segment.signed_in_at_start.then_some(SimTime::ZERO),
