@@ -225,8 +225,7 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
     /// Prefetches, while this event is handled, the state the queue's next two events
     /// touch, in two stages: the app (the lines a token request touches) or user of
     /// the one after next; then, for the next, whose app or user the previous pass
-    /// brought in, its user and the session whose refresh token it redeems, or the
-    /// user's apps.
+    /// brought in, the session whose refresh token it redeems, or the user's apps.
     #[inline(always)]
     fn prefetch_upcoming(&self) {
         match self.queue.upcoming(1) {
@@ -245,7 +244,6 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
         match self.queue.upcoming(0) {
             Some(Event::Wake(a) | Event::Reply(a)) => {
                 if let Some(app) = self.apps.get(a as usize) {
-                    prefetch(&self.users[app.user], 1);
                     prefetch(&self.sessions[app.rt], 1);
                 }
             }
