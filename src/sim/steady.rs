@@ -15,9 +15,9 @@ use super::state::{AppIx, Need};
 use super::world::Simulation;
 use crate::domain::idp::RequestKind;
 use crate::engine::queue::MAX_PENDING;
+use crate::engine::ring::Ring;
 use crate::engine::{SimDuration, SimTime};
 use crate::policy::cae::CaeSession;
-use std::collections::VecDeque;
 
 /// Loop detection counts tokens per app in windows of this length.
 pub(super) const LOOP_WINDOW: SimDuration = SimDuration::from_mins(5);
@@ -41,11 +41,11 @@ struct Due {
 }
 
 impl Due {
-    fn key(&self) -> (SimTime, u64) {
+    fn key(self) -> (SimTime, u64) {
         (self.next, self.word)
     }
 
-    fn slot(&self) -> u32 {
+    fn slot(self) -> u32 {
         split_word(self.word).1
     }
 }
@@ -81,7 +81,7 @@ struct Served {
 /// so every entry is live and the front needs no check.
 struct Line {
     interval: SimDuration,
-    entries: VecDeque<Due>,
+    entries: Ring<Due>,
 }
 
 impl Line {
@@ -119,7 +119,7 @@ impl Line {
             assert!(from < self.entries.len(), "a queued entry");
             let found = self
                 .entries
-                .range(from..)
+                .iter_from(from)
                 .take_while(|e| e.next == at)
                 .position(|e| e.slot() == slot);
             if let Some(k) = found {
@@ -160,7 +160,7 @@ impl Streams {
             None => {
                 self.lines.push(Line {
                     interval,
-                    entries: VecDeque::new(),
+                    entries: Ring::default(),
                 });
                 self.fronts.push(EMPTY);
                 self.lines.len() - 1
@@ -216,14 +216,21 @@ impl Streams {
     /// Takes the stream in `slot` out, with the calls it made since it was last
     /// brought up to date.
     fn remove(&mut self, slot: u32) -> Served {
-        let stream = self.slots[slot as usize];
+        let line = self.slots[slot as usize].line;
+        let queued = &mut self.lines[line as usize];
+        let at = queued.position_of(slot, self.slots[slot as usize].first);
+        let due = queued.entries.remove(at).expect("a queued entry");
+        self.release(line, due)
+    }
+
+    /// Takes out the stream whose entry `due` just left `line`, with the calls it made
+    /// before `due.next`.
+    fn release(&mut self, line: u32, due: Due) -> Served {
+        let slot = due.slot();
         self.free.push(slot);
-        let line = &mut self.lines[stream.line as usize];
-        let at = line.position_of(slot, stream.first);
-        let due = line.entries.remove(at).expect("a queued entry");
-        let served = served_until(&stream, line.interval, due.next);
-        self.settle(stream.line);
-        served
+        self.settle(line);
+        let interval = self.lines[line as usize].interval;
+        served_until(&self.slots[slot as usize], interval, due.next)
     }
 
     /// The calls the stream in `slot` made since it was last brought up to date; from
@@ -232,7 +239,7 @@ impl Streams {
         let stream = &mut self.slots[slot as usize];
         let line = &mut self.lines[stream.line as usize];
         let at = line.position_of(slot, stream.first);
-        let due = &mut line.entries[at];
+        let due = line.entries.get_mut(at);
         let served = served_until(stream, line.interval, due.next);
         (stream.first, due.until) = (due.next, due.next);
         served
@@ -245,13 +252,20 @@ impl Streams {
         Some((at, split_word(word).0, line))
     }
 
-    /// Moves the due stream at the front of `line` to its next call.
+    /// Takes the due entry from the front of `line`; [`Streams::requeue`] or
+    /// [`Streams::release`] follows before the next peek.
     #[inline(always)]
-    fn advance(&mut self, line: u32, next: Due) {
-        let queued = &mut self.lines[line as usize];
-        let front = queued.entries.pop_front().map(|d| d.slot());
-        debug_assert_eq!(front, Some(next.slot()), "the due stream leads its line");
-        queued.insert(next);
+    fn pop_due(&mut self, line: u32) -> Due {
+        self.lines[line as usize]
+            .entries
+            .pop_front()
+            .expect("a due stream")
+    }
+
+    /// Queues the next call of a stream whose entry [`Streams::pop_due`] took.
+    #[inline(always)]
+    fn requeue(&mut self, line: u32, next: Due) {
+        self.lines[line as usize].insert(next);
         self.settle(line);
     }
 }
@@ -270,11 +284,17 @@ fn served_until(stream: &Stream, interval: SimDuration, next: SimTime) -> Served
 impl<E: Endpoint> Simulation<'_, E> {
     /// After a successful call at `t`, takes app `a` into a stream if its following
     /// calls are certain to go the same way until some known instant; `false` if not.
+    #[inline(always)]
     pub(super) fn enter_steady(&mut self, a: AppIx, t: SimTime) -> bool {
+        // Decided here for the apps with a cache, most calls, without the frame of the
+        // checks below.
+        self.steady_streams && !self.spec(a).profile.caches() && self.enter_stream(a, t)
+    }
+
+    /// [`Simulation::enter_steady`] for a no-cache app.
+    #[inline(never)]
+    fn enter_stream(&mut self, a: AppIx, t: SimTime) -> bool {
         let spec = self.spec(a);
-        if !self.steady_streams || spec.profile.caches() {
-            return false;
-        }
         let (interval, service) = (spec.call_interval, spec.client.is_service());
         let user = &self.users[self.apps[a].user];
         if !user.active {
@@ -336,14 +356,11 @@ impl<E: Endpoint> Simulation<'_, E> {
 
     /// The next call of the stream at the front of `line`, due at `t`.
     pub(super) fn on_steady<O: Observer>(&mut self, line: u32, t: SimTime, obs: &mut O) {
-        let due = *self.streams.lines[line as usize]
-            .entries
-            .front()
-            .expect("a due stream");
+        let due = self.streams.pop_due(line);
         let slot = due.slot();
         if t >= due.until || !self.endpoint.admit_at_once(t) {
             let a = AppIx(self.streams.slots[slot as usize].app.local);
-            self.leave_steady(a);
+            self.leave_at_front(a, line, due, 0);
             return self.call(a, t, obs);
         }
         // An observer that does not read the stream's app and kind (the recorder)
@@ -353,14 +370,19 @@ impl<E: Endpoint> Simulation<'_, E> {
         let next = t + self.streams.lines[line as usize].interval;
         if next >= due.end {
             let a = AppIx(stream.app.local);
-            self.apps[a].steady = None;
-            let served = self.streams.remove(slot);
-            // The call just made counts too.
-            let n = served.n + 1;
-            return self.bring_up_to_date(a, &Served { n, ..served });
+            return self.leave_at_front(a, line, due, 1);
         }
         let word = order_word(self.queue.take_seq(), slot);
-        self.streams.advance(line, Due { next, word, ..due });
+        self.streams.requeue(line, Due { next, word, ..due });
+    }
+
+    /// Takes app `a` out of its stream, whose entry `due` [`Streams::pop_due`] just
+    /// took from `line`; the `calls` it made at `due.next` (none or one) count too.
+    fn leave_at_front(&mut self, a: AppIx, line: u32, due: Due, calls: u64) {
+        self.apps[a].steady = None;
+        let served = self.streams.release(line, due);
+        let n = served.n + calls;
+        self.bring_up_to_date(a, &Served { n, ..served });
     }
 
     /// An event on the user at `t`: brings app `a`'s state up to date so the event
@@ -546,11 +568,10 @@ mod tests {
                         let Some((at, _, line)) = peeked else { continue };
                         let k = live.iter().position(|e| (e.0, e.1) == (at, expected.unwrap().1)).unwrap();
                         let (_, _, slot, interval, n) = live.remove(k);
-                        let front = streams.lines[line as usize].entries.front().unwrap().slot();
-                        prop_assert_eq!(front, slot);
+                        prop_assert_eq!(streams.pop_due(line).slot(), slot);
                         now = at.0;
                         let next = at + SimDuration(interval);
-                        streams.advance(line, due(next, seq, slot));
+                        streams.requeue(line, due(next, seq, slot));
                         live.push((next, seq, slot, interval, n + 1));
                         seq += 1;
                     }
