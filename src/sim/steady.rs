@@ -145,8 +145,8 @@ pub(super) struct Streams {
     /// Each line's front key ([`EMPTY`] if none): the earliest call is the least of a
     /// handful of keys side by side, without a look into each line.
     fronts: Vec<(SimTime, u64)>,
-    /// The earliest entry and its line, kept up to date as lines change: the event
-    /// loop peeks before every event.
+    /// The earliest entry's time, place among equal times and line, kept up to date
+    /// as lines change: the event loop peeks before every event.
     first: Option<(SimTime, u64, u32)>,
     /// Calls of streams that left or handed back, not yet reported as a whole.
     served: Vec<(AppRef, u64)>,
@@ -183,7 +183,7 @@ impl Streams {
                 (best, key) = (l, k);
             }
         }
-        self.first = (key != EMPTY).then_some((key.0, key.1, best as u32));
+        self.first = (key != EMPTY).then_some((key.0, split_word(key.1).0, best as u32));
     }
 
     /// Takes in a stream whose first call is `next`, with place `seq` among equal times.
@@ -248,8 +248,7 @@ impl Streams {
     /// The earliest next call: its time, its place among equal times, its line.
     #[inline]
     pub(super) fn peek(&self) -> Option<(SimTime, u64, u32)> {
-        let (at, word, line) = self.first?;
-        Some((at, split_word(word).0, line))
+        self.first
     }
 
     /// Takes the due entry from the front of `line`; [`Streams::requeue`] or
@@ -262,10 +261,18 @@ impl Streams {
             .expect("a due stream")
     }
 
-    /// Queues the next call of a stream whose entry [`Streams::pop_due`] took.
+    /// Queues the next call of a stream whose entry [`Streams::pop_due`] took, at the
+    /// back: it is a whole interval after the call just made, and every entry of the
+    /// line is at most that after the time it was queued (a call's next, or an entering
+    /// stream's first call after the one it made).
     #[inline(always)]
     fn requeue(&mut self, line: u32, next: Due) {
-        self.lines[line as usize].insert(next);
+        let entries = &mut self.lines[line as usize].entries;
+        debug_assert!(
+            entries.back().is_none_or(|back| back.key() < next.key()),
+            "a call's next goes to the back of its line"
+        );
+        entries.push_back(next);
         self.settle(line);
     }
 }
@@ -507,7 +514,8 @@ mod tests {
 
     #[derive(Debug, Clone)]
     enum Op {
-        /// A stream enters with one of three intervals, its first call this far ahead.
+        /// A stream enters with one of three intervals, its first call this far ahead
+        /// (taken modulo one interval and one: at most an interval, as after a call).
         Enter(usize, u64),
         /// The due stream makes its call.
         Call,
@@ -555,7 +563,7 @@ mod tests {
             for op in ops {
                 match op {
                     Op::Enter(i, d) => {
-                        let next = SimTime(now + d);
+                        let next = SimTime(now + d % (intervals[i] + 1));
                         let interval = SimDuration(intervals[i]);
                         let slot = streams.insert(APP, RequestKind::Refresh, interval, due(next, seq, 0));
                         live.push((next, seq, slot, intervals[i], 0));
