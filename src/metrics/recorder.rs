@@ -7,6 +7,7 @@ use crate::domain::idp::{Answer, Reply, RequestKind};
 use crate::engine::time::MS_PER_MINUTE;
 use crate::engine::{SimDuration, SimTime};
 use crate::scenario::Scenario;
+use crate::sim::observer::ANSWERED_AT_ONCE;
 use crate::sim::{AppRef, AppRow, CallResult, Observer, Outcome, RevocationRecord};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -167,6 +168,10 @@ impl Recorder {
         self.blocked_ms[k] > 0 || self.calls_failed[k] > 0
     }
 
+    fn count_requests(&mut self, app: AppRef, outcome: Outcome, n: u64) {
+        self.requests[outcome.index()][app.local as usize] += n;
+    }
+
     fn add_interval(diff: &mut [i64], from: SimTime, to: SimTime) {
         if to <= from {
             return;
@@ -201,6 +206,8 @@ impl Recorder {
 }
 
 impl Observer for Recorder {
+    /// Inlined: a steady call's constant reply folds to two increments.
+    #[inline(always)]
     fn offered(&mut self, t: SimTime, _app: AppRef, _kind: RequestKind, reply: &Reply) {
         let m = (t.minute() as usize).min(self.minutes - 1);
         self.minute.offered[m] += 1;
@@ -221,7 +228,7 @@ impl Observer for Recorder {
     }
 
     fn requests(&mut self, _t: SimTime, app: AppRef, outcome: Outcome, n: u64) {
-        self.requests[outcome.index()][app.local as usize] += n;
+        self.count_requests(app, outcome, n);
     }
 
     fn prompt(&mut self, _t: SimTime, app: AppRef, cause: PromptCause) {
@@ -253,6 +260,15 @@ impl Observer for Recorder {
         if result == CallResult::None {
             self.calls_failed(app, t, SimDuration(1), 1);
         }
+    }
+
+    /// The per-minute load only: the per-app request count comes in bulk.
+    fn steady_call(&mut self, t: SimTime, app: AppRef, kind: RequestKind) {
+        self.offered(t, app, kind, &ANSWERED_AT_ONCE);
+    }
+
+    fn steady_served(&mut self, app: AppRef, n: u64) {
+        self.count_requests(app, Outcome::Ok, n);
     }
 
     fn calls_failed(&mut self, app: AppRef, first: SimTime, every: SimDuration, n: u64) {

@@ -4,7 +4,7 @@
 use crate::domain::PromptCause;
 use crate::domain::events::EventKind;
 use crate::domain::exposure::Facts;
-use crate::domain::idp::{Reply, RequestKind};
+use crate::domain::idp::{Answer, Reply, RequestKind};
 use crate::domain::token::TokenClasses;
 use crate::engine::{SimDuration, SimTime};
 
@@ -105,7 +105,17 @@ pub struct RevocationRecord {
     pub campaign: Option<u16>,
 }
 
-/// Receives everything a unit's simulation does. All methods default to doing nothing.
+/// The reply to a steady caller's call ([`Observer::steady_call`]): admitted by the
+/// primary and answered at once with a token.
+pub const ANSWERED_AT_ONCE: Reply = Reply {
+    answer: Answer::Ok,
+    delay: SimDuration::ZERO,
+    by_backup: false,
+    admitted: true,
+};
+
+/// Receives everything a unit's simulation does. All methods but
+/// [`Observer::steady_call`] default to doing nothing.
 pub trait Observer {
     /// A request reached the token endpoint (counted at arrival, for load).
     fn offered(&mut self, _t: SimTime, _app: AppRef, _kind: RequestKind, _reply: &Reply) {}
@@ -118,6 +128,20 @@ pub trait Observer {
     fn sign_in_served(&mut self, _t: SimTime, _app: AppRef, _others: u32) {}
     /// An app call was evaluated (between wake-ups, calls served from cache are not reported).
     fn call(&mut self, _t: SimTime, _app: AppRef, _result: CallResult) {}
+    /// A steady no-cache caller's call at `t`, admitted at once and answered with a new
+    /// token: by default reported as the full model reports such a call. An observer
+    /// that counts requests per app may override it and count them from
+    /// [`Observer::steady_served`] instead, which spares a counter touched per call.
+    fn steady_call(&mut self, t: SimTime, app: AppRef, kind: RequestKind) {
+        self.offered(t, app, kind, &ANSWERED_AT_ONCE);
+        self.requests(t, app, Outcome::Ok, 1);
+        self.call(t, app, CallResult::New);
+    }
+    /// `n` calls of `app` already reported through [`Observer::steady_call`], counted
+    /// as a whole once its state is brought up to date: when it leaves its stream or an
+    /// event on its user hands it back, reported by the end of that `run_until` (or
+    /// `finish`).
+    fn steady_served(&mut self, _app: AppRef, _n: u64) {}
     /// `n` calls of `app` that were not reported through [`Observer::call`] (skipped
     /// while the throttle cache answers them, or cut off by the session's end), the
     /// first at `first` and then every `every`, got no token.

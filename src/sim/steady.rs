@@ -10,11 +10,12 @@
 //! outputs are the same as when every call goes through the event queue.
 
 use super::endpoint::Endpoint;
-use super::observer::{AppRef, CallResult, Observer, Outcome};
+use super::observer::{AppRef, Observer};
 use super::state::{AppIx, Need};
 use super::world::Simulation;
-use crate::domain::idp::{Answer, Reply, RequestKind};
+use crate::domain::idp::RequestKind;
 use crate::engine::queue::MAX_PENDING;
+use crate::engine::ring::Ring;
 use crate::engine::{SimDuration, SimTime};
 use crate::policy::cae::CaeSession;
 
@@ -25,100 +26,130 @@ pub(super) const LOOP_WINDOW: SimDuration = SimDuration::from_mins(5);
 /// after an interactive sign-in.
 pub(super) const NO_LOOP_WINDOW: (u32, u32) = (u32::MAX, 0);
 
-/// Taken entries a line keeps before it compacts (when they are also half of it).
-const COMPACT_AT: usize = 16;
-
-/// One app calling steadily.
+/// A stream's next call as its line queues it: all that a call reads and writes, so a
+/// call touches its line's front and back and nothing else of the stream.
 #[derive(Debug, Clone, Copy)]
-struct Stream {
-    app: AppRef,
-    kind: RequestKind,
-    interval: SimDuration,
-    /// Its interval's line in [`Streams::lines`] (set when it enters).
-    line: u32,
-    /// The next call, and its place among events at the same time.
+struct Due {
+    /// The next call.
     next: SimTime,
-    seq: u64,
+    /// Its place among events at the same time × [`MAX_PENDING`] + the stream's slot.
+    word: u64,
     /// Calls from here on go through the full model (token limit, next outage, an event).
     until: SimTime,
     /// The session's end: no call from here on.
     end: SimTime,
-    /// The first call counted since the app's state was last brought up to date, and
-    /// how many were served from there.
-    first: SimTime,
-    served: u64,
 }
 
-/// The streams of one call interval, by next call: (next call, its place ×
-/// [`MAX_PENDING`] + slot). A stream that made its call goes to the back (its next call
-/// is a whole interval on, no earlier than any other's there), so a line needs no heap.
-/// A stream that leaves is taken out of its line at once (a search and a shift, rare
-/// next to calls), so every entry is live and the front needs no check. A `Vec` read
-/// from `head` rather than a `VecDeque`: taking the front is one increment.
+impl Due {
+    fn key(self) -> (SimTime, u64) {
+        (self.next, self.word)
+    }
+
+    fn slot(self) -> u32 {
+        split_word(self.word).1
+    }
+}
+
+/// What a stream's calls do not read: needed when it enters, leaves or hands back.
+#[derive(Debug, Clone, Copy)]
+struct Stream {
+    app: AppRef,
+    kind: RequestKind,
+    /// Its interval's line in [`Streams::lines`].
+    line: u32,
+    /// The first call counted since the app's state was last brought up to date: the
+    /// calls since are every interval from it up to the queued one.
+    first: SimTime,
+}
+
+/// A stream's calls since the app's state was last brought up to date: `n` of them,
+/// from `first` on every `interval`.
+#[derive(Debug, Clone, Copy)]
+struct Served {
+    app: AppRef,
+    kind: RequestKind,
+    first: SimTime,
+    interval: SimDuration,
+    n: u64,
+}
+
+/// The streams of one call interval, by next call. A stream that made its call goes to
+/// the back (its next call is a whole interval on, no earlier than any other's there),
+/// so a call takes from the front of a ring and adds to its back; only a stream that
+/// enters with a call due before others' is put in its place by a search. A stream that
+/// leaves is taken out of its line at once (a search and a shift, rare next to calls),
+/// so every entry is live and the front needs no check.
 struct Line {
     interval: SimDuration,
-    entries: Vec<(SimTime, u64)>,
-    /// Entries before it were taken.
-    head: usize,
+    entries: Ring<Due>,
 }
 
 impl Line {
-    fn front(&self) -> Option<(SimTime, u64)> {
-        self.entries.get(self.head).copied()
-    }
-
-    fn pop_front(&mut self) -> Option<(SimTime, u64)> {
-        let front = self.front()?;
-        self.head += 1;
-        if self.head == self.entries.len() {
-            self.entries.clear();
-            self.head = 0;
-        } else if self.head >= COMPACT_AT && self.head * 2 >= self.entries.len() {
-            // The taken entries are half the line: each live one is copied at most once
-            // per entry taken.
-            self.entries.drain(..self.head);
-            self.head = 0;
-        }
-        Some(front)
-    }
-
-    /// Where `entry` goes among the entries not taken.
-    fn place_of(&self, entry: (SimTime, u64)) -> usize {
-        self.head + self.entries[self.head..].partition_point(|&e| e < entry)
-    }
-
     /// Adds an entry at its place in the order.
-    #[inline]
-    fn insert(&mut self, entry: (SimTime, u64)) {
-        if self.entries.last().is_none_or(|&last| last < entry) {
-            self.entries.push(entry);
-        } else {
-            self.entries.insert(self.place_of(entry), entry);
+    #[inline(always)]
+    fn insert(&mut self, due: Due) {
+        match self.entries.back() {
+            Some(back) if back.key() > due.key() => self.insert_sorted(due),
+            _ => self.entries.push_back(due),
         }
     }
 
-    /// Takes out an entry of the line.
-    fn remove(&mut self, entry: (SimTime, u64)) {
-        let at = self.place_of(entry);
-        debug_assert_eq!(self.entries.get(at), Some(&entry), "a queued entry");
-        if at == self.head {
-            self.pop_front();
+    #[inline(never)]
+    fn insert_sorted(&mut self, due: Due) {
+        let at = self.entries.partition_point(|e| e.key() < due.key());
+        self.entries.insert(at, due);
+    }
+
+    /// Where the entry of `slot` is, given the first call counted: its next call is a
+    /// whole number of intervals after that, and no earlier than the front's.
+    fn position_of(&self, slot: u32, first: SimTime) -> usize {
+        let front = self.entries.front().expect("a queued entry").next;
+        let mut at = if first >= front {
+            first
         } else {
-            self.entries.remove(at);
+            first
+                + self.interval
+                    * front
+                        .since(first)
+                        .as_millis()
+                        .div_ceil(self.interval.as_millis())
+        };
+        loop {
+            let from = self.entries.partition_point(|e| e.next < at);
+            assert!(from < self.entries.len(), "a queued entry");
+            let found = self
+                .entries
+                .iter_from(from)
+                .take_while(|e| e.next == at)
+                .position(|e| e.slot() == slot);
+            if let Some(k) = found {
+                return from + k;
+            }
+            at += self.interval;
         }
     }
 }
+
+/// The key of a line with no entries, after every real one (calls come before the
+/// horizon).
+const EMPTY: (SimTime, u64) = (SimTime::NEVER, u64::MAX);
 
 /// The unit's steady callers, ordered by their next call.
 #[derive(Default)]
 pub(super) struct Streams {
-    slots: Vec<Option<Stream>>,
+    /// Indexed by the slot in an entry's word; a freed slot keeps its last stream.
+    slots: Vec<Stream>,
     free: Vec<u32>,
     /// One line per call interval (a handful), indexed by [`Stream::line`].
     lines: Vec<Line>,
-    /// The earliest entry, once a peek found it, until a stream moves or leaves: the
-    /// event loop peeks before every event.
-    first: Option<(SimTime, u64)>,
+    /// Each line's front key ([`EMPTY`] if none): the earliest call is the least of a
+    /// handful of keys side by side, without a look into each line.
+    fronts: Vec<(SimTime, u64)>,
+    /// The earliest entry's time, place among equal times and line, kept up to date
+    /// as lines change: the event loop peeks before every event.
+    first: Option<(SimTime, u64, u32)>,
+    /// Calls of streams that left or handed back, not yet reported as a whole.
+    served: Vec<(AppRef, u64)>,
 }
 
 impl Streams {
@@ -129,89 +160,148 @@ impl Streams {
             None => {
                 self.lines.push(Line {
                     interval,
-                    entries: Vec::new(),
-                    head: 0,
+                    entries: Ring::default(),
                 });
+                self.fronts.push(EMPTY);
                 self.lines.len() - 1
             }
         };
         line as u32
     }
 
-    /// Queues a stream's next call in its line, in order.
+    /// Records line `line`'s new front and the earliest entry of all.
     #[inline(always)]
-    fn enqueue(&mut self, line: u32, entry: (SimTime, u64)) {
-        if let Some(first) = &mut self.first
-            && entry < *first
-        {
-            *first = entry;
+    fn settle(&mut self, line: u32) {
+        let front = self.lines[line as usize]
+            .entries
+            .front()
+            .map_or(EMPTY, Due::key);
+        self.fronts[line as usize] = front;
+        let (mut best, mut key) = (0, EMPTY);
+        for (l, &k) in self.fronts.iter().enumerate() {
+            if k < key {
+                (best, key) = (l, k);
+            }
         }
-        self.lines[line as usize].insert(entry);
+        self.first = (key != EMPTY).then_some((key.0, split_word(key.1).0, best as u32));
     }
 
-    fn insert(&mut self, mut stream: Stream) -> u32 {
-        stream.line = self.line_of(stream.interval);
+    /// Takes in a stream whose first call is `next`, with place `seq` among equal times.
+    fn insert(&mut self, app: AppRef, kind: RequestKind, interval: SimDuration, due: Due) -> u32 {
+        let line = self.line_of(interval);
+        let stream = Stream {
+            app,
+            kind,
+            line,
+            first: due.next,
+        };
         let slot = match self.free.pop() {
             Some(slot) => {
-                self.slots[slot as usize] = Some(stream);
+                self.slots[slot as usize] = stream;
                 slot
             }
             None => {
-                self.slots.push(Some(stream));
+                self.slots.push(stream);
                 (self.slots.len() - 1) as u32
             }
         };
-        self.enqueue(stream.line, (stream.next, order_word(stream.seq, slot)));
+        self.lines[line as usize].insert(Due {
+            word: order_word(split_word(due.word).0, slot),
+            ..due
+        });
+        self.settle(line);
         slot
     }
 
-    fn remove(&mut self, slot: u32) -> Stream {
-        let stream = self.slots[slot as usize].take().expect("a live stream");
+    /// Takes the stream in `slot` out, with the calls it made since it was last
+    /// brought up to date.
+    fn remove(&mut self, slot: u32) -> Served {
+        let line = self.slots[slot as usize].line;
+        let queued = &mut self.lines[line as usize];
+        let at = queued.position_of(slot, self.slots[slot as usize].first);
+        let due = queued.entries.remove(at).expect("a queued entry");
+        self.release(line, due)
+    }
+
+    /// Takes out the stream whose entry `due` just left `line`, with the calls it made
+    /// before `due.next`.
+    fn release(&mut self, line: u32, due: Due) -> Served {
+        let slot = due.slot();
         self.free.push(slot);
-        self.lines[stream.line as usize].remove((stream.next, order_word(stream.seq, slot)));
-        self.first = None;
-        stream
+        self.settle(line);
+        let interval = self.lines[line as usize].interval;
+        served_until(&self.slots[slot as usize], interval, due.next)
     }
 
-    /// The earliest next call: its time, its place among equal times, its slot.
+    /// The calls the stream in `slot` made since it was last brought up to date; from
+    /// here on they count from its next call, which goes through the full model.
+    fn hand_back(&mut self, slot: u32) -> Served {
+        let stream = &mut self.slots[slot as usize];
+        let line = &mut self.lines[stream.line as usize];
+        let at = line.position_of(slot, stream.first);
+        let due = line.entries.get_mut(at);
+        let served = served_until(stream, line.interval, due.next);
+        (stream.first, due.until) = (due.next, due.next);
+        served
+    }
+
+    /// The earliest next call: its time, its place among equal times, its line.
     #[inline]
-    pub(super) fn peek(&mut self) -> Option<(SimTime, u64, u32)> {
-        let (at, word) = match self.first {
-            Some(first) => first,
-            None => {
-                self.first = self.find_first();
-                self.first?
-            }
-        };
-        let (seq, slot) = split_word(word);
-        Some((at, seq, slot))
+    pub(super) fn peek(&self) -> Option<(SimTime, u64, u32)> {
+        self.first
     }
 
-    /// The earliest of the lines' fronts.
-    #[inline(never)]
-    fn find_first(&self) -> Option<(SimTime, u64)> {
-        self.lines.iter().filter_map(Line::front).min()
-    }
-
-    /// Moves the due stream in `slot`, at the front of `line`, to its next call.
-    fn advance(&mut self, slot: u32, line: u32, next: (SimTime, u64)) {
-        let front = self.lines[line as usize]
+    /// Takes the due entry from the front of `line`; [`Streams::requeue`] or
+    /// [`Streams::release`] follows before the next peek.
+    #[inline(always)]
+    fn pop_due(&mut self, line: u32) -> Due {
+        self.lines[line as usize]
+            .entries
             .pop_front()
-            .map(|(_, word)| split_word(word).1);
-        debug_assert_eq!(front, Some(slot), "the due stream leads its line");
-        self.first = None;
-        self.enqueue(line, (next.0, order_word(next.1, slot)));
+            .expect("a due stream")
+    }
+
+    /// Queues the next call of a stream whose entry [`Streams::pop_due`] took, at the
+    /// back: it is a whole interval after the call just made, and every entry of the
+    /// line is at most that after the time it was queued (a call's next, or an entering
+    /// stream's first call after the one it made).
+    #[inline(always)]
+    fn requeue(&mut self, line: u32, next: Due) {
+        let entries = &mut self.lines[line as usize].entries;
+        debug_assert!(
+            entries.back().is_none_or(|back| back.key() < next.key()),
+            "a call's next goes to the back of its line"
+        );
+        entries.push_back(next);
+        self.settle(line);
+    }
+}
+
+/// The calls of `stream` before its queued one at `next`, one every `interval`.
+fn served_until(stream: &Stream, interval: SimDuration, next: SimTime) -> Served {
+    Served {
+        app: stream.app,
+        kind: stream.kind,
+        first: stream.first,
+        interval,
+        n: next.since(stream.first).as_millis() / interval.as_millis(),
     }
 }
 
 impl<E: Endpoint> Simulation<'_, E> {
     /// After a successful call at `t`, takes app `a` into a stream if its following
     /// calls are certain to go the same way until some known instant; `false` if not.
+    #[inline(always)]
     pub(super) fn enter_steady(&mut self, a: AppIx, t: SimTime) -> bool {
+        // Decided here for the apps with a cache, most calls, without the frame of the
+        // checks below.
+        self.steady_streams && !self.spec(a).profile.caches() && self.enter_stream(a, t)
+    }
+
+    /// [`Simulation::enter_steady`] for a no-cache app.
+    #[inline(never)]
+    fn enter_stream(&mut self, a: AppIx, t: SimTime) -> bool {
         let spec = self.spec(a);
-        if !self.steady_streams || spec.profile.caches() {
-            return false;
-        }
         let (interval, service) = (spec.call_interval, spec.client.is_service());
         let user = &self.users[self.apps[a].user];
         if !user.active {
@@ -259,55 +349,47 @@ impl<E: Endpoint> Simulation<'_, E> {
         if next >= until || app.throttle().is_some_and(|th| th.until > next) {
             return false;
         }
-        let stream = Stream {
-            app: self.app_ref(a),
-            kind,
-            interval,
-            line: 0,
+        let due = Due {
             next,
-            // The place the wake-up for `next` would take.
-            seq: self.queue.take_seq(),
+            // The place the wake-up for `next` would take (the slot is filled in).
+            word: order_word(self.queue.take_seq(), 0),
             until,
             end,
-            first: next,
-            served: 0,
         };
-        self.apps[a].steady = Some(self.streams.insert(stream));
+        let app = self.app_ref(a);
+        self.apps[a].steady = Some(self.streams.insert(app, kind, interval, due));
         true
     }
 
-    /// The next call of the stream in `slot`, due at `t`.
-    pub(super) fn on_steady<O: Observer>(&mut self, slot: u32, t: SimTime, obs: &mut O) {
-        let s = self.streams.slots[slot as usize].expect("a live stream");
-        let a = AppIx(s.app.local);
-        if t >= s.until || !self.endpoint.admit_at_once(t) {
-            self.leave_steady(a);
+    /// The next call of the stream at the front of `line`, due at `t`.
+    pub(super) fn on_steady<O: Observer>(&mut self, line: u32, t: SimTime, obs: &mut O) {
+        let due = self.streams.pop_due(line);
+        let slot = due.slot();
+        if t >= due.until || !self.endpoint.admit_at_once(t) {
+            let a = AppIx(self.streams.slots[slot as usize].app.local);
+            self.leave_at_front(a, line, due, 0);
             return self.call(a, t, obs);
         }
-        let reply = Reply {
-            answer: Answer::Ok,
-            delay: SimDuration::ZERO,
-            by_backup: false,
-            admitted: true,
-        };
-        obs.offered(t, s.app, s.kind, &reply);
-        obs.requests(t, s.app, Outcome::Ok, 1);
-        obs.call(t, s.app, CallResult::New);
-        let s = self.streams.slots[slot as usize]
-            .as_mut()
-            .expect("a live stream");
-        s.served += 1;
-        let next = t + s.interval;
-        if next >= s.end {
-            return self.leave_steady(a);
+        // An observer that does not read the stream's app and kind (the recorder)
+        // leaves its slot unread.
+        let stream = &self.streams.slots[slot as usize];
+        obs.steady_call(t, stream.app, stream.kind);
+        let next = t + self.streams.lines[line as usize].interval;
+        if next >= due.end {
+            let a = AppIx(stream.app.local);
+            return self.leave_at_front(a, line, due, 1);
         }
-        let seq = self.queue.take_seq();
-        let s = self.streams.slots[slot as usize]
-            .as_mut()
-            .expect("a live stream");
-        (s.next, s.seq) = (next, seq);
-        let line = s.line;
-        self.streams.advance(slot, line, (next, seq));
+        let word = order_word(self.queue.take_seq(), slot);
+        self.streams.requeue(line, Due { next, word, ..due });
+    }
+
+    /// Takes app `a` out of its stream, whose entry `due` [`Streams::pop_due`] just
+    /// took from `line`; the `calls` it made at `due.next` (none or one) count too.
+    fn leave_at_front(&mut self, a: AppIx, line: u32, due: Due, calls: u64) {
+        self.apps[a].steady = None;
+        let served = self.streams.release(line, due);
+        let n = served.n + calls;
+        self.bring_up_to_date(a, &Served { n, ..served });
     }
 
     /// An event on the user at `t`: brings app `a`'s state up to date so the event
@@ -317,28 +399,26 @@ impl<E: Endpoint> Simulation<'_, E> {
         let Some(slot) = self.apps[a].steady else {
             return;
         };
-        let s = self.streams.slots[slot as usize].expect("a live stream");
-        self.bring_up_to_date(a, &s);
-        let s = self.streams.slots[slot as usize]
-            .as_mut()
-            .expect("a live stream");
-        (s.first, s.served, s.until) = (s.next, 0, s.next);
+        let served = self.streams.hand_back(slot);
+        self.bring_up_to_date(a, &served);
     }
 
     /// Takes app `a` out of its stream, its state as after the stream's last call.
     pub(super) fn leave_steady(&mut self, a: AppIx) {
         if let Some(slot) = self.apps[a].steady.take() {
-            let s = self.streams.remove(slot);
-            self.bring_up_to_date(a, &s);
+            let served = self.streams.remove(slot);
+            self.bring_up_to_date(a, &served);
         }
     }
 
-    /// Sets what the full model would have left after the stream's calls so far.
-    fn bring_up_to_date(&mut self, a: AppIx, s: &Stream) {
-        if s.served == 0 {
+    /// Sets what the full model would have left after the stream's calls so far, and
+    /// keeps their count for [`Observer::steady_served`].
+    fn bring_up_to_date(&mut self, a: AppIx, s: &Served) {
+        if s.n == 0 {
             return;
         }
-        let last = s.first + s.interval * (s.served - 1);
+        self.streams.served.push((s.app, s.n));
+        let last = s.first + s.interval * (s.n - 1);
         let app = &mut self.apps[a];
         app.last_primary_auth = Some(last);
         app.revocation.handed_out = Some(last);
@@ -349,6 +429,14 @@ impl<E: Endpoint> Simulation<'_, E> {
             if self.endpoint.loop_limit() > 0 {
                 app.loop_window = loop_window_after(app.loop_window, s, last);
             }
+        }
+    }
+
+    /// Reports the steady calls counted as a whole since the last report
+    /// ([`Observer::steady_served`]).
+    pub(super) fn report_steady_served<O: Observer>(&mut self, obs: &mut O) {
+        for (app, n) in self.streams.served.drain(..) {
+            obs.steady_served(app, n);
         }
     }
 }
@@ -369,16 +457,16 @@ fn split_word(word: u64) -> (u64, u32) {
 
 /// Loop detection's (window, tokens) after the stream's last call at `last`, given the
 /// count `before` it started.
-fn loop_window_after(before: (u32, u32), s: &Stream, last: SimTime) -> (u32, u32) {
+fn loop_window_after(before: (u32, u32), s: &Served, last: SimTime) -> (u32, u32) {
     let window = last.as_millis() / LOOP_WINDOW.as_millis();
     let window_start = window * LOOP_WINDOW.as_millis();
     let window = window as u32;
     let in_window = if window_start <= s.first.as_millis() {
         let earlier = if before.0 == window { before.1 } else { 0 };
-        s.served as u32 + earlier
+        s.n as u32 + earlier
     } else {
         let skipped = (window_start - s.first.as_millis()).div_ceil(s.interval.as_millis());
-        (s.served - skipped) as u32
+        (s.n - skipped) as u32
     };
     (window, in_window)
 }
@@ -388,31 +476,19 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// A stream whose next call is at `next`, with place `seq` among equal times.
-    fn stream_at(next: SimTime, seq: u64, interval: u64) -> Stream {
-        Stream {
-            app: AppRef {
-                local: 0,
-                user: 0,
-                slot: 0,
-            },
-            kind: RequestKind::Refresh,
-            interval: SimDuration(interval),
-            line: 0,
-            next,
-            seq,
-            until: SimTime::NEVER,
-            end: SimTime::NEVER,
-            first: next,
-            served: 0,
-        }
-    }
+    const APP: AppRef = AppRef {
+        local: 0,
+        user: 0,
+        slot: 0,
+    };
 
-    fn stream(first: u64, interval: u64, served: u64) -> Stream {
-        Stream {
+    fn served(first: u64, interval: u64, n: u64) -> Served {
+        Served {
+            app: APP,
+            kind: RequestKind::Refresh,
             first: SimTime(first),
-            served,
-            ..stream_at(SimTime(first + interval * served), 0, interval)
+            interval: SimDuration(interval),
+            n,
         }
     }
 
@@ -420,58 +496,33 @@ mod tests {
     #[test]
     fn loop_window_matches_a_call_by_call_count() {
         let window = LOOP_WINDOW.as_millis();
-        for (first, interval, served) in [(0, 60_000, 12), (250_000, 60_000, 3), (7, 45_000, 30)] {
-            let s = stream(first, interval, served);
+        for (first, interval, n) in [(0, 60_000, 12), (250_000, 60_000, 3), (7, 45_000, 30)] {
+            let s = served(first, interval, n);
             let before = ((first / window) as u32, 2);
             let mut expected = before;
-            for k in 0..served {
+            for k in 0..n {
                 let w = ((first + k * interval) / window) as u32;
                 expected = match expected {
                     (v, n) if v == w => (v, n + 1),
                     _ => (w, 1),
                 };
             }
-            let last = SimTime(first + interval * (served - 1));
+            let last = SimTime(first + interval * (n - 1));
             assert_eq!(loop_window_after(before, &s, last), expected);
         }
     }
 
-    /// A line gives its entries in order across compactions and insertions behind the
-    /// taken ones.
-    #[test]
-    fn line_keeps_order_across_compactions() {
-        let mut line = Line {
-            interval: SimDuration(10),
-            entries: Vec::new(),
-            head: 0,
-        };
-        let mut taken = Vec::new();
-        for k in 0..100u64 {
-            line.insert((SimTime(k * 10), k));
-            if k % 3 == 1 {
-                // Out of order: between the entries still queued.
-                line.insert((SimTime(k * 10 - 5), 1000 + k));
-            }
-            if k % 2 == 1 {
-                taken.extend(line.pop_front());
-            }
-        }
-        taken.extend(std::iter::from_fn(|| line.pop_front()));
-        let mut sorted = taken.clone();
-        sorted.sort_unstable();
-        assert_eq!(taken.len(), 133);
-        assert_eq!(taken, sorted);
-        assert!(line.entries.is_empty(), "an emptied line holds nothing");
-    }
-
     #[derive(Debug, Clone)]
     enum Op {
-        /// A stream enters with one of three intervals, its first call this far ahead.
+        /// A stream enters with one of three intervals, its first call this far ahead
+        /// (taken modulo one interval and one: at most an interval, as after a call).
         Enter(usize, u64),
         /// The due stream makes its call.
         Call,
         /// The k-th live stream leaves.
         Leave(usize),
+        /// The k-th live stream hands back: its calls are counted from its next one.
+        HandBack(usize),
         /// The event loop looks at the due stream and handles a queued event instead.
         Peek,
     }
@@ -481,51 +532,80 @@ mod tests {
             2 => (0usize..3, 0u64..400).prop_map(|(i, d)| Op::Enter(i, d)),
             4 => Just(Op::Call),
             1 => (0usize..16).prop_map(Op::Leave),
+            1 => (0usize..16).prop_map(Op::HandBack),
             2 => Just(Op::Peek),
         ]
     }
 
+    /// A live stream in the shadow: next call, place, slot, interval, calls counted.
+    type Shadow = (SimTime, u64, u32, u64, u64);
+
+    fn earliest(live: &[Shadow]) -> Option<(SimTime, u64)> {
+        live.iter().map(|&(at, seq, ..)| (at, seq)).min()
+    }
+
     proptest! {
         /// The lines give the earliest (next call, place) of the live streams, as a
-        /// sorted shadow does, whatever the intervals, entries and departures.
+        /// sorted shadow does, and find any stream again to count its calls, whatever
+        /// the intervals, entries, departures and hand-backs.
         #[test]
-        fn peek_matches_a_sorted_shadow(ops in proptest::collection::vec(op(), 0..200)) {
+        fn peek_and_counts_match_a_sorted_shadow(ops in proptest::collection::vec(op(), 0..200)) {
             let intervals = [60, 100, 300];
             let mut streams = Streams::default();
-            let mut live: Vec<(SimTime, u64, u32)> = Vec::new();
+            let mut live: Vec<Shadow> = Vec::new();
             let (mut now, mut seq) = (0u64, 0u64);
+            let due = |next: SimTime, seq: u64, slot: u32| Due {
+                next,
+                word: order_word(seq, slot),
+                until: SimTime::NEVER,
+                end: SimTime::NEVER,
+            };
             for op in ops {
                 match op {
                     Op::Enter(i, d) => {
-                        let s = stream_at(SimTime(now + d), seq, intervals[i]);
-                        let slot = streams.insert(s);
-                        live.push((s.next, seq, slot));
+                        let next = SimTime(now + d % (intervals[i] + 1));
+                        let interval = SimDuration(intervals[i]);
+                        let slot = streams.insert(APP, RequestKind::Refresh, interval, due(next, seq, 0));
+                        live.push((next, seq, slot, intervals[i], 0));
                         seq += 1;
                     }
                     Op::Call => {
-                        let expected = live.iter().copied().min();
-                        prop_assert_eq!(streams.peek(), expected);
-                        let Some((at, _, slot)) = expected else { continue };
+                        let expected = earliest(&live);
+                        let peeked = streams.peek();
+                        prop_assert_eq!(peeked.map(|(at, seq, _)| (at, seq)), expected);
+                        let Some((at, _, line)) = peeked else { continue };
+                        let k = live.iter().position(|e| (e.0, e.1) == (at, expected.unwrap().1)).unwrap();
+                        let (_, _, slot, interval, n) = live.remove(k);
+                        prop_assert_eq!(streams.pop_due(line).slot(), slot);
                         now = at.0;
-                        let s = streams.slots[slot as usize].as_mut().expect("live");
-                        (s.next, s.seq) = (at + s.interval, seq);
-                        let (line, next) = (s.line, s.next);
-                        streams.advance(slot, line, (next, seq));
-                        live.retain(|e| e.2 != slot);
-                        live.push((next, seq, slot));
+                        let next = at + SimDuration(interval);
+                        streams.requeue(line, due(next, seq, slot));
+                        live.push((next, seq, slot, interval, n + 1));
                         seq += 1;
                     }
-                    Op::Peek => prop_assert_eq!(streams.peek(), live.iter().copied().min()),
-                    Op::Leave(k) => {
+                    Op::Peek => {
+                        let peeked = streams.peek().map(|(at, seq, _)| (at, seq));
+                        prop_assert_eq!(peeked, earliest(&live));
+                    }
+                    Op::Leave(k) | Op::HandBack(k) => {
                         if live.is_empty() {
                             continue;
                         }
-                        let (_, _, slot) = live.remove(k % live.len());
-                        streams.remove(slot);
+                        let k = k % live.len();
+                        let (slot, interval, n) = (live[k].2, live[k].3, live[k].4);
+                        let counted = if matches!(op, Op::Leave(_)) {
+                            live.remove(k);
+                            streams.remove(slot)
+                        } else {
+                            live[k].4 = 0;
+                            streams.hand_back(slot)
+                        };
+                        prop_assert_eq!(counted.n, n);
+                        prop_assert_eq!(counted.interval, SimDuration(interval));
                     }
                 }
             }
-            prop_assert_eq!(streams.peek(), live.iter().copied().min());
+            prop_assert_eq!(streams.peek().map(|(at, seq, _)| (at, seq)), earliest(&live));
         }
     }
 }

@@ -202,9 +202,9 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
                 None => self.queue.pop_before(until),
             };
             let Some((t, event)) = queued else {
-                let Some((at, _, slot)) = steady else { break };
+                let Some((at, _, line)) = steady else { break };
                 self.events += 1;
-                self.on_steady(slot, at, obs);
+                self.on_steady(line, at, obs);
                 continue;
             };
             self.events += 1;
@@ -220,6 +220,7 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
                 Event::CaeEnforce(mark) => self.on_cae_enforce(mark as usize, t),
             }
         }
+        self.report_steady_served(obs);
     }
 
     /// Prefetches, while this event is handled, the state the queue's next two events
@@ -266,6 +267,7 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
                 self.end_session(u, self.horizon, obs);
             }
         }
+        self.report_steady_served(obs);
     }
 
     pub(super) fn app_ref(&self, a: AppIx) -> AppRef {

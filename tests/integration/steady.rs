@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use tokensim::domain::PromptCause;
 use tokensim::domain::idp::{Reply, RequestKind};
 use tokensim::engine::SimTime;
+use tokensim::metrics::Recorder;
 use tokensim::scenario::Scenario;
 use tokensim::sim::{AppRef, CallResult, Observer, Outcome, RevocationRecord, SimulationBuilder};
 
@@ -190,6 +191,32 @@ fn steady_callers_match_an_event_per_call() {
         "ClientCredentials",
     ];
     assert_same_both_ways(&model(MIXED, &[]), &seen);
+}
+
+/// The recorder counts a steady caller's requests as a whole when its state is brought
+/// up to date, not call by call: its columns are those of an event per call.
+#[test]
+fn the_recorder_counts_steady_calls_as_an_event_per_call() {
+    let s = model(MIXED, &[]);
+    for unit in 0..s.scale_units {
+        let record = |builder: SimulationBuilder<'_, _>| {
+            let mut sim = builder.build();
+            let mut recorder = Recorder::new(&s, unit, &sim.app_rows());
+            sim.run(&mut recorder);
+            recorder.close();
+            recorder
+        };
+        let fast = record(SimulationBuilder::new(&s, unit));
+        let reference = record(SimulationBuilder::new(&s, unit).event_per_call());
+        assert!(fast.requests[Outcome::Ok.index()].iter().sum::<u64>() > 10_000);
+        assert_eq!(fast.requests, reference.requests, "unit {unit}");
+        assert_eq!(fast.minute.offered, reference.minute.offered, "unit {unit}");
+        assert_eq!(
+            fast.minute.admitted, reference.minute.admitted,
+            "unit {unit}"
+        );
+        assert_eq!(fast.calls_failed, reference.calls_failed, "unit {unit}");
+    }
 }
 
 /// With capacity for about one call in three, the fast path meets refusals all the
