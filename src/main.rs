@@ -27,9 +27,9 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 /// glibc's malloc gives each thread an arena of its own, and what a thread frees stays
-/// with its arena: with the simulation's threads and polars' a million-user month
-/// peaked at 1.00–1.06 GB in five runs, with one arena at 0.94–0.96 GB in three
-/// (README, Performance). Set before any other thread starts.
+/// with its arena: a million-user month peaked at 999,860–1,064,620 KiB in seven runs,
+/// with one arena at 933,176–970,756 KiB in five (README, Performance). Set before any
+/// other thread starts.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[allow(unsafe_code)]
 fn one_malloc_arena() {

@@ -250,9 +250,8 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
             }
             Some(Event::SessionStart(u) | Event::SessionEnd(u)) => {
                 if let Some(user) = self.users.get(u as usize) {
-                    let first = user.first_app.0 as usize;
-                    for app in &self.apps[first..first + user.n_apps as usize] {
-                        prefetch(app, AppState::HOT_LINES);
+                    for a in user.apps() {
+                        prefetch(&self.apps[a], AppState::HOT_LINES);
                     }
                 }
             }
