@@ -1,17 +1,20 @@
 //! The output phase of a run: the recorders turned into the run's tables in memory,
-//! then those tables written as Parquet, and as Parquet plus CSV (the default), for a
-//! small run (the default scenario at 5,000 users over 7 days, 4 scale units).
+//! then those tables written as Parquet, and as Parquet plus CSV (the default), and the
+//! whole save stage (tables written beside the analysis, charts and report) on one
+//! thread and on two, for a small run (the default scenario at 5,000 users over 10
+//! days, 4 scale units; the default outage falls on day 8).
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use tokensim::analytics::RunTables;
 use tokensim::metrics::RunResult;
 use tokensim::metrics::store::Formats;
+use tokensim::pipeline::summarized;
 use tokensim::scenario;
 
 fn output(c: &mut Criterion) {
     let sets: Vec<scenario::Override> = [
         "scenario.users=5000",
-        "scenario.horizon=7d",
+        "scenario.horizon=10d",
         "scenario.scale_units=4",
     ]
     .iter()
@@ -42,6 +45,15 @@ fn output(c: &mut Criterion) {
                 .expect("written")
         });
     });
+    for threads in [1, 2] {
+        group.bench_function(format!("save_on_{threads}_threads"), |b| {
+            b.iter_batched(
+                || summarized(tables.clone()).expect("the summary computes"),
+                |finished| finished.save(&dir, Formats::default(), threads).expect("saved"),
+                BatchSize::LargeInput,
+            );
+        });
+    }
     group.finish();
     let _ = std::fs::remove_dir_all(&dir);
 }

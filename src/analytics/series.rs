@@ -163,18 +163,18 @@ pub const TABLES: [&str; 4] = [
 pub fn analyze(dir: &Path) -> Result<ReportData> {
     let tables = RunTables::load(dir)?;
     let summary = super::summary::summarize(&tables)?;
-    analyze_tables(tables, summary, dir)
+    analyze_tables(&tables, summary, dir)
 }
 
 /// Analyses a run's tables (in memory, or read from `dir`) with the `summary` already
 /// computed from them (not computed again), writes the analytics tables into the run
 /// folder `dir` (CSV and Parquet) and returns what a report draws; the replication
 /// bands come from `dir`'s `replications/`.
-pub fn analyze_tables(tables: RunTables, summary: Summary, dir: &Path) -> Result<ReportData> {
-    let mut b = breakdowns(&tables)?;
-    let mut p = percentiles(&tables)?;
-    let mut r = recovery(&tables)?;
-    let mut e = exp::exposure(&tables)?;
+pub fn analyze_tables(tables: &RunTables, summary: Summary, dir: &Path) -> Result<ReportData> {
+    let mut b = breakdowns(tables)?;
+    let mut p = percentiles(tables)?;
+    let mut r = recovery(tables)?;
+    let mut e = exp::exposure(tables)?;
     for (df, stem) in [Some(&mut b), Some(&mut p), Some(&mut r), e.as_mut()]
         .into_iter()
         .zip(TABLES)
@@ -213,7 +213,7 @@ pub fn analyze_tables(tables: RunTables, summary: Summary, dir: &Path) -> Result
         percentiles: Table::from_frame(&p, 2),
         recovery: Table::from_frame(&r, 0),
         summary,
-        scenario: tables.scenario,
+        scenario: tables.scenario.clone(),
     })
 }
 

@@ -32,7 +32,7 @@ pub struct CompareArgs {
 pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
     let threads = args
         .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        .unwrap_or_else(crate::pipeline::pool::cores);
     if args.replicate.replicated() {
         return paired(&args, threads);
     }

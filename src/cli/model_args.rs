@@ -77,8 +77,7 @@ pub struct Threads {
 impl Threads {
     /// The number asked for, or every core.
     pub fn get(&self) -> usize {
-        self.threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        self.threads.unwrap_or_else(crate::pipeline::pool::cores)
     }
 }
 

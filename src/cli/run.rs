@@ -122,7 +122,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let events = finished.events;
     let formats = Formats { csv: !args.no_csv };
     let summary = finished
-        .save(dir, formats)
+        .save(dir, formats, threads)
         .with_context(|| format!("cannot write the outputs to {}", out.display()))?;
     staged
         .commit()

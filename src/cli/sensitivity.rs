@@ -54,7 +54,7 @@ pub fn sensitivity(args: SensitivityArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| PathBuf::from("reports").join(format!("sensitivity-{}", base.name)));
     let threads = args
         .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        .unwrap_or_else(crate::pipeline::pool::cores);
     let r = args.trajectories as usize;
     let points = sensitivity::design(&args.param, r, base.seed);
     let variants = sensitivity::variants(&args.param, &points)?;

@@ -103,7 +103,7 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     }
     let threads = args
         .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        .unwrap_or_else(crate::pipeline::pool::cores);
     args.memory
         .check(&largest, threads.min(runs.len()) as u64)?;
     let out = args

@@ -24,31 +24,50 @@ impl Default for Formats {
     }
 }
 
-/// Writes `df` (a frame of `table`'s canonical schema) into `dir` in `formats`, for a
-/// run of `s`: its calendar start makes the time series' `time` column, its names the
-/// users' text columns from their codes. Each row group is written from one chunk, so a table joined from parts writes the
-/// same bytes as the table of one run.
+/// One file format of a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The primary format.
+    Parquet,
+    /// The text copy beside it.
+    Csv,
+}
+
+impl Formats {
+    /// The formats a table is written in, Parquet first.
+    pub fn each(self) -> impl Iterator<Item = Format> {
+        [Some(Format::Parquet), self.csv.then_some(Format::Csv)]
+            .into_iter()
+            .flatten()
+    }
+}
+
+/// Writes `df` (a frame of `table`'s canonical schema) into `dir` as one file in
+/// `format`, for a run of `s`: its calendar start makes the time series' `time` column,
+/// its names the users' text columns from their codes. Each row group is written from
+/// one chunk, so a table joined from parts writes the same bytes as the table of one
+/// run. Each file is written on its own, so a pool may write several at once.
 pub fn write(
     dir: &Path,
     table: RunTable,
     df: &DataFrame,
     s: &Scenario,
-    formats: Formats,
+    format: Format,
 ) -> std::io::Result<()> {
     let parts = Parts::new(table, df, s).map_err(std::io::Error::other)?;
-    let first = parts.get(0).map_err(std::io::Error::other)?;
-    atomic::write_with(&dir.join(table.parquet()), |w| {
-        let mut out = ParquetWriter::new(w)
-            .batched(first.schema())
-            .map_err(std::io::Error::other)?;
-        for k in 0..parts.len() {
-            let part = parts.get(k).map_err(std::io::Error::other)?;
-            out.write_batch(&part).map_err(std::io::Error::other)?;
-        }
-        out.finish().map(|_| ()).map_err(std::io::Error::other)
-    })?;
-    if formats.csv {
-        atomic::write_with(&dir.join(table.csv()), |w| {
+    match format {
+        Format::Parquet => atomic::write_with(&dir.join(table.parquet()), |w| {
+            let first = parts.get(0).map_err(std::io::Error::other)?;
+            let mut out = ParquetWriter::new(w)
+                .batched(first.schema())
+                .map_err(std::io::Error::other)?;
+            for k in 0..parts.len() {
+                let part = parts.get(k).map_err(std::io::Error::other)?;
+                out.write_batch(&part).map_err(std::io::Error::other)?;
+            }
+            out.finish().map(|_| ()).map_err(std::io::Error::other)
+        }),
+        Format::Csv => atomic::write_with(&dir.join(table.csv()), |w| {
             let schema = table.file_schema();
             let mut out = CsvWriter::new(w)
                 .include_header(true)
@@ -60,9 +79,8 @@ pub fn write(
                 out.write_batch(&part).map_err(std::io::Error::other)?;
             }
             out.finish().map_err(std::io::Error::other)
-        })?;
+        }),
     }
-    Ok(())
 }
 
 /// `df` as one chunk per column (a copy only when it has more).

@@ -122,10 +122,10 @@ fn recover(parent: &Path, name: &str, target: &Path) -> std::io::Result<()> {
 
 /// Writes a run with its tables, summary and report into `out` as one swap:
 /// [`Staged::prepare`], the pipeline's stages from the tables built in memory,
-/// [`Staged::commit`]. Returns the summary.
+/// [`Staged::commit`], on every core. Returns the summary.
 pub fn save_run(run: &RunResult, out: &Path, formats: Formats) -> Result<Summary, ReportError> {
     let staged = Staged::prepare(out)?;
-    let summary = super::finish(run)?.save(staged.path(), formats)?;
+    let summary = super::finish(run)?.save(staged.path(), formats, super::pool::cores())?;
     staged.commit()?;
     Ok(summary)
 }

@@ -104,7 +104,7 @@ fn shard_dirs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 /// summary.
 pub fn merge(dir: &Path, formats: Formats) -> Result<Summary, ShardError> {
     let finished = super::summarized(merge_tables(dir)?)?;
-    Ok(finished.save(dir, formats)?)
+    Ok(finished.save(dir, formats, super::pool::cores())?)
 }
 
 /// Reads and checks every shard of `dir`, and joins their tables in the run's order

@@ -9,6 +9,11 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+/// Every core of the machine: the thread count when none is asked for.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// Runs `job(0..n)` on up to `threads` threads (one runs inline, on the caller's
 /// thread); stops handing out jobs after the first error, and returns the results in
 /// job order or the error of the first failed job.

@@ -32,7 +32,8 @@ pub fn run_variants(
         if let Some(runs) = runs {
             let dir = runs.join(&v.id);
             let formats = Formats::default();
-            super::write::write_folder(&dir, &finished.tables, &finished.summary, formats)
+            // One thread: the sweep's pool already runs a variant on each.
+            super::write::write_folder(&dir, &finished.tables, &finished.summary, formats, 1)
                 .map_err(|source| ReportError::Write { file: dir, source })?;
         }
         Ok(of_tables(&finished.tables)?)

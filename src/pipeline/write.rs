@@ -1,6 +1,7 @@
 //! The write stage: a run's in-memory tables stored in a folder (Parquet, and CSV
 //! unless told not to), with the effective `model.toml` and `summary.json`.
 
+use super::pool;
 use crate::analytics::RunTables;
 use crate::analytics::summary::summarize;
 use crate::metrics::schema;
@@ -8,14 +9,27 @@ use crate::metrics::store::Formats;
 use crate::metrics::{RunResult, Summary, atomic};
 use std::path::Path;
 
-/// Writes the tables, `model.toml` and `summary` into `dir` (created if need be).
+/// Writes the tables on `threads` threads (each file on one), then `model.toml` and
+/// `summary` into `dir` (created if need be).
 pub fn write_folder(
     dir: &Path,
     tables: &RunTables,
     summary: &Summary,
     formats: Formats,
+    threads: usize,
 ) -> std::io::Result<()> {
-    tables.write_tables(dir, formats)?;
+    std::fs::create_dir_all(dir)?;
+    let files = tables.files(formats);
+    pool::map(files.len(), threads, |i| tables.write_file(dir, files[i]))?;
+    write_model_and_summary(dir, tables, summary)
+}
+
+/// The files beside the tables: the effective `model.toml` and `summary.json`.
+pub fn write_model_and_summary(
+    dir: &Path,
+    tables: &RunTables,
+    summary: &Summary,
+) -> std::io::Result<()> {
     let model = crate::scenario::load::to_toml(&tables.scenario.raw);
     atomic::write_bytes(&dir.join(schema::MODEL_TOML), model.as_bytes())?;
     summary.write(dir)
@@ -23,11 +37,11 @@ pub fn write_folder(
 
 impl RunResult {
     /// Writes the run's tables (Parquet and CSV), `model.toml` and `summary.json` into
-    /// `dir`, and returns the summary.
+    /// `dir` on every core, and returns the summary.
     pub fn write_all(&self, dir: &Path) -> std::io::Result<Summary> {
         let tables = RunTables::from_result(self).map_err(std::io::Error::other)?;
         let summary = summarize(&tables).map_err(std::io::Error::other)?;
-        write_folder(dir, &tables, &summary, Formats::default())?;
+        write_folder(dir, &tables, &summary, Formats::default(), pool::cores())?;
         Ok(summary)
     }
 }

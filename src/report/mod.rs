@@ -94,14 +94,14 @@ fn save<C: style::Chart>(chart: &C, dir: &Path, stem: &str) -> Result<(), Report
 pub fn render(dir: &Path) -> Result<PathBuf, ReportError> {
     let tables = analytics::RunTables::load(dir)?;
     let summary = analytics::summary::summarize(&tables)?;
-    render_tables(tables, summary, dir)
+    render_tables(&tables, summary, dir)
 }
 
 /// Analyses a run's tables (already in memory, with their `summary`) and writes their
 /// analytics tables, charts and `report.md` into the run folder `dir`; returns the path
 /// of `report.md`.
 pub fn render_tables(
-    tables: analytics::RunTables,
+    tables: &analytics::RunTables,
     summary: crate::metrics::Summary,
     dir: &Path,
 ) -> Result<PathBuf, ReportError> {
