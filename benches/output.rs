@@ -4,11 +4,10 @@
 //! thread and on two, for a small run (the default scenario at 5,000 users over 10
 //! days, 4 scale units; the default outage falls on day 8).
 
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use tokensim::analytics::RunTables;
 use tokensim::metrics::RunResult;
 use tokensim::metrics::store::Formats;
-use tokensim::pipeline::summarized;
 use tokensim::scenario;
 
 fn output(c: &mut Criterion) {
@@ -47,11 +46,10 @@ fn output(c: &mut Criterion) {
     });
     for threads in [1, 2] {
         group.bench_function(format!("save_on_{threads}_threads"), |b| {
-            b.iter_batched(
-                || summarized(tables.clone()).expect("the summary computes"),
-                |finished| finished.save(&dir, Formats::default(), threads).expect("saved"),
-                BatchSize::LargeInput,
-            );
+            b.iter(|| {
+                tokensim::pipeline::save(&tables, None, &dir, Formats::default(), threads)
+                    .expect("saved")
+            });
         });
     }
     group.finish();

@@ -58,8 +58,9 @@ pub struct Band {
     pub blocked: [Vec<f64>; 3],
 }
 
-/// The run folders of a replicated run: `dir`, then `dir/replications/rNN/` in order.
-pub fn replication_dirs(dir: &Path) -> Vec<std::path::PathBuf> {
+/// The folders of a replicated run's further replications, `dir/replications/rNN/`,
+/// in order.
+fn replication_dirs(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut dirs: Vec<std::path::PathBuf> =
         std::fs::read_dir(dir.join(crate::metrics::schema::REPLICATIONS_DIR))
             .into_iter()
@@ -68,20 +69,20 @@ pub fn replication_dirs(dir: &Path) -> Vec<std::path::PathBuf> {
             .filter(|p| p.join(schema::SUMMARY_JSON).exists())
             .collect();
     dirs.sort();
-    dirs.insert(0, dir.to_path_buf());
     dirs
 }
 
-/// The bands of a replicated run folder around each outage (empty without replications).
-pub fn bands(dir: &Path, summary: &Summary) -> Result<Vec<Band>> {
+/// The bands of a replicated run around each outage (empty without replications):
+/// the first replication's `loads` (of the tables in hand, which may still be being
+/// written into `dir`), the others' read from `dir/replications/`.
+fn bands(loads: &[LoadSeries], dir: &Path, summary: &Summary) -> Result<Vec<Band>> {
     let n = summary.replications.as_ref().map_or(0, |r| r.n);
     let dirs = replication_dirs(dir);
-    if n < 2 || dirs.len() < 2 {
+    if n < 2 || dirs.is_empty() {
         return Ok(Vec::new());
     }
-    let runs = dirs
-        .iter()
-        .map(|d| load_series(&RunTables::load(d)?))
+    let runs = std::iter::once(Ok(loads.to_vec()))
+        .chain(dirs.iter().map(|d| load_series(&RunTables::load(d)?)))
         .collect::<Result<Vec<_>>>()?;
     let band = |k: usize, pick: &dyn Fn(&LoadSeries) -> &Vec<f64>| -> [Vec<f64>; 3] {
         let mut out: [Vec<f64>; 3] = Default::default();
@@ -183,15 +184,16 @@ pub fn analyze_tables(tables: &RunTables, summary: Summary, dir: &Path) -> Resul
             write_frame(df, dir, stem)?;
         }
     }
-    let (segment_minutes, segment_blocked) = segment_series(&tables)?;
+    let (segment_minutes, segment_blocked) = segment_series(tables)?;
+    let loads = load_series(tables)?;
     Ok(ReportData {
         headline: Headline::new(&summary, &p),
-        loads: load_series(&tables)?,
-        bands: bands(dir, &summary)?,
+        bands: bands(&loads, dir, &summary)?,
+        loads,
         segment_minutes,
         segment_blocked,
         blocked_minutes: column(
-            per_user(&tables)
+            per_user(tables)
                 .filter(exprs::user_blocked())
                 .select([num(uc::USER_MINUTES_BLOCKED)])
                 .sort([uc::USER_MINUTES_BLOCKED], SortMultipleOptions::default()),
@@ -201,14 +203,14 @@ pub fn analyze_tables(tables: &RunTables, summary: Summary, dir: &Path) -> Resul
             Some(df) => {
                 let events = &tables.scenario.events;
                 Some(ExposureReport {
-                    bars: exp::bars(&tables)?,
+                    bars: exp::bars(tables)?,
                     by_class: exp::report_table(df, "class", events)?,
                     by_segment: exp::report_table(df, "segment", events)?,
                 })
             }
             None => None,
         },
-        prompts: prompts_by_segment(&tables)?,
+        prompts: prompts_by_segment(tables)?,
         breakdowns: Table::from_frame(&b, 1),
         percentiles: Table::from_frame(&p, 2),
         recovery: Table::from_frame(&r, 0),

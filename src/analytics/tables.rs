@@ -12,8 +12,6 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 /// The tables of one run, with the canonical types of [`RunTable::schema`].
-/// Cloning shares the frames' buffers (polars columns are reference counted).
-#[derive(Clone)]
 pub struct RunTables {
     /// The scenario that ran (for a folder, rebuilt from its `model.toml`).
     pub scenario: Scenario,

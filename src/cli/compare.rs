@@ -30,9 +30,7 @@ pub struct CompareArgs {
 
 /// Prints the comparison.
 pub fn compare(args: CompareArgs) -> anyhow::Result<()> {
-    let threads = args
-        .threads
-        .unwrap_or_else(crate::pipeline::pool::cores);
+    let threads = args.threads.unwrap_or_else(crate::pipeline::pool::cores);
     if args.replicate.replicated() {
         return paired(&args, threads);
     }

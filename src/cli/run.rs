@@ -112,17 +112,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     })?;
     let mut elapsed = started.elapsed();
     let dir = staged.path();
-    let mut finished = crate::pipeline::summarized(tables)?;
+    let mut replications = None;
     if args.replicate.replicated() {
-        let first = of_tables(&finished.tables)?;
-        finished.summary.replications = Some(replicated(&args, plan, base_seed, first, dir, &bar)?);
+        let first = of_tables(&tables)?;
+        replications = Some(replicated(&args, plan, base_seed, first, dir, &bar)?);
         elapsed = started.elapsed();
     }
     bar.finish_and_clear();
-    let events = finished.events;
     let formats = Formats { csv: !args.no_csv };
-    let summary = finished
-        .save(dir, formats, threads)
+    let summary = crate::pipeline::save(&tables, replications, dir, formats, threads)
         .with_context(|| format!("cannot write the outputs to {}", out.display()))?;
     staged
         .commit()
@@ -141,7 +139,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         println!(
             "  simulated in {:.1} s ({:.1} M events/s); outputs in {}",
             elapsed.as_secs_f64(),
-            events as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6,
+            summary.events_processed as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6,
             out.display()
         );
     }

@@ -52,9 +52,7 @@ pub fn sensitivity(args: SensitivityArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(format!("sensitivity-{}", base.name)));
-    let threads = args
-        .threads
-        .unwrap_or_else(crate::pipeline::pool::cores);
+    let threads = args.threads.unwrap_or_else(crate::pipeline::pool::cores);
     let r = args.trajectories as usize;
     let points = sensitivity::design(&args.param, r, base.seed);
     let variants = sensitivity::variants(&args.param, &points)?;

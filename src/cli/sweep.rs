@@ -101,9 +101,7 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
             (largest, total) = sweep::check_variants(&runs, &load)?;
         }
     }
-    let threads = args
-        .threads
-        .unwrap_or_else(crate::pipeline::pool::cores);
+    let threads = args.threads.unwrap_or_else(crate::pipeline::pool::cores);
     args.memory
         .check(&largest, threads.min(runs.len()) as u64)?;
     let out = args

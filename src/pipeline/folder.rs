@@ -125,7 +125,8 @@ fn recover(parent: &Path, name: &str, target: &Path) -> std::io::Result<()> {
 /// [`Staged::commit`], on every core. Returns the summary.
 pub fn save_run(run: &RunResult, out: &Path, formats: Formats) -> Result<Summary, ReportError> {
     let staged = Staged::prepare(out)?;
-    let summary = super::finish(run)?.save(staged.path(), formats, super::pool::cores())?;
+    let tables = crate::analytics::RunTables::from_result(run)?;
+    let summary = super::save(&tables, None, staged.path(), formats, super::pool::cores())?;
     staged.commit()?;
     Ok(summary)
 }

@@ -103,8 +103,14 @@ fn shard_dirs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 /// and `report.md`, written into `dir` only once every check has passed. Returns the
 /// summary.
 pub fn merge(dir: &Path, formats: Formats) -> Result<Summary, ShardError> {
-    let finished = super::summarized(merge_tables(dir)?)?;
-    Ok(finished.save(dir, formats, super::pool::cores())?)
+    let tables = merge_tables(dir)?;
+    Ok(super::save(
+        &tables,
+        None,
+        dir,
+        formats,
+        super::pool::cores(),
+    )?)
 }
 
 /// Reads and checks every shard of `dir`, and joins their tables in the run's order

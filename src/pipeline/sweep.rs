@@ -28,14 +28,14 @@ pub fn run_variants(
         let scenario = load(&v.sets)?;
         let units = super::all_units(&scenario);
         let tables = super::simulate_tables(&scenario, &units, 1, &|n| progress(i, &scenario, n))?;
-        let finished = super::summarized(tables)?;
         if let Some(runs) = runs {
             let dir = runs.join(&v.id);
             let formats = Formats::default();
+            let summary = crate::analytics::summary::summarize(&tables)?;
             // One thread: the sweep's pool already runs a variant on each.
-            super::write::write_folder(&dir, &finished.tables, &finished.summary, formats, 1)
+            super::write::write_folder(&dir, &tables, &summary, formats, 1)
                 .map_err(|source| ReportError::Write { file: dir, source })?;
         }
-        Ok(of_tables(&finished.tables)?)
+        Ok(of_tables(&tables)?)
     })
 }

@@ -21,18 +21,14 @@ pub fn write_folder(
     std::fs::create_dir_all(dir)?;
     let files = tables.files(formats);
     pool::map(files.len(), threads, |i| tables.write_file(dir, files[i]))?;
-    write_model_and_summary(dir, tables, summary)
+    write_model(dir, tables)?;
+    summary.write(dir)
 }
 
-/// The files beside the tables: the effective `model.toml` and `summary.json`.
-pub fn write_model_and_summary(
-    dir: &Path,
-    tables: &RunTables,
-    summary: &Summary,
-) -> std::io::Result<()> {
+/// The effective `model.toml` of the run, which the report's replication bands read.
+pub fn write_model(dir: &Path, tables: &RunTables) -> std::io::Result<()> {
     let model = crate::scenario::load::to_toml(&tables.scenario.raw);
-    atomic::write_bytes(&dir.join(schema::MODEL_TOML), model.as_bytes())?;
-    summary.write(dir)
+    atomic::write_bytes(&dir.join(schema::MODEL_TOML), model.as_bytes())
 }
 
 impl RunResult {
