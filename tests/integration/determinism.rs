@@ -1,12 +1,16 @@
-//! Same model and seed ⇒ byte-identical outputs for any thread count; another seed ⇒
+//! Same model and seed ⇒ byte-identical outputs for any thread count (the simulation's
+//! and the save stage's, which writes files beside the report); another seed ⇒
 //! different outputs.
 
 use crate::common::temp_dir;
 use std::collections::BTreeMap;
+use tokensim::analytics::RunTables;
 use tokensim::metrics::RunResult;
+use tokensim::metrics::store::Formats;
 use tokensim::scenario::{self, Override};
 
-/// Runs the default scenario (smaller) and returns every output file's bytes.
+/// Runs the default scenario (smaller) on `threads` threads, saves the whole folder
+/// (tables, analytics tables, charts, report) on as many, and returns every file's bytes.
 fn outputs(seed: u64, threads: usize, tag: &str) -> BTreeMap<String, Vec<u8>> {
     let sets: Vec<Override> = [
         "scenario.users=4000",
@@ -18,10 +22,9 @@ fn outputs(seed: u64, threads: usize, tag: &str) -> BTreeMap<String, Vec<u8>> {
     .collect();
     let s = scenario::load_default(&sets).unwrap();
     let dir = temp_dir(&format!("det-{tag}"));
-    RunResult::simulate(s, threads, &|_| true)
-        .unwrap()
-        .write_all(&dir)
-        .unwrap();
+    let run = RunResult::simulate(s, threads, &|_| true).unwrap();
+    let tables = RunTables::from_result(&run).unwrap();
+    tokensim::pipeline::save(&tables, None, &dir, Formats::default(), threads).unwrap();
     let files = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| {
