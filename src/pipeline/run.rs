@@ -32,16 +32,16 @@ pub fn save(
     std::fs::create_dir_all(dir).map_err(write_err)?;
     super::write::write_model(dir, tables).map_err(write_err)?;
     let files = tables.files(formats);
-    let summarised = |replications: &Option<Replications>| -> Result<Summary, ReportError> {
+    let summary_and_report = || -> Result<Summary, ReportError> {
         let mut summary = summarize(tables)?;
-        if replications.is_some() {
-            summary.replications = replications.clone();
+        if let Some(r) = &replications {
+            summary.replications = Some(r.clone());
         }
         report::render_tables(tables, summary.clone(), dir)?;
         Ok(summary)
     };
     let mut done = pool::map(files.len() + 1, threads, |i| match i.checked_sub(1) {
-        None => summarised(&replications).map(Some),
+        None => summary_and_report().map(Some),
         Some(k) => tables
             .write_file(dir, files[k])
             .map(|()| None)

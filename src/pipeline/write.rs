@@ -25,7 +25,7 @@ pub fn write_folder(
     summary.write(dir)
 }
 
-/// The effective `model.toml` of the run, which the report's replication bands read.
+/// Writes the run's effective `model.toml` into `dir`.
 pub fn write_model(dir: &Path, tables: &RunTables) -> std::io::Result<()> {
     let model = crate::scenario::load::to_toml(&tables.scenario.raw);
     atomic::write_bytes(&dir.join(schema::MODEL_TOML), model.as_bytes())
