@@ -15,7 +15,7 @@ pub type Tables = [DataFrame; RunTable::ALL.len()];
 
 impl RunTables {
     /// The tables of a run from those of its parts (units or shards, in unit order):
-    /// each table joined as [`concat`] does.
+    /// each table joined as [`concat`](fn@concat) does.
     pub fn concat(scenario: Scenario, parts: Vec<Tables>) -> Result<RunTables> {
         let mut by_table: Vec<Vec<DataFrame>> = RunTable::ALL.iter().map(|_| Vec::new()).collect();
         for part in parts {

@@ -1,7 +1,7 @@
 //! Future-event list ordered by `(time, insertion sequence)`: equal times pop in FIFO
 //! order, which makes runs reproducible. Scheduling returns an [`EventKey`] that cancels
 //! the event; cancelled entries stay in the heap as tombstones and are skipped on pop.
-//! Ordering lives in a monotone [`RadixHeap`] of entries that carry the time, the
+//! Ordering lives in a monotone `RadixHeap` of entries that carry the time, the
 //! sequence number and the event itself, because ordering dominates the engine's
 //! profile: a pop reads its entry and nothing else (with the events in slots beside the
 //! heap, each pop missed the cache on its slot). Cancels are rare, so the tombstones are

@@ -1,5 +1,5 @@
 //! The model file exactly as written: serde structs with `deny_unknown_fields` and
-//! tagged enums. Nothing here is checked beyond its type; [`super::validate`] turns a
+//! tagged enums. Nothing here is checked beyond its type; `scenario::validate` turns a
 //! [`RawModel`] into a [`super::Scenario`] and enforces the cross-field rules.
 
 use crate::domain::exposure::Attacker;

@@ -84,7 +84,7 @@ pub enum CallResult {
 
 /// The effect of one access-cutting event on one app of the user: which of its
 /// refresh token and cookie the matrix revoked or left alive, and what an attacker
-/// holding its tokens can still do ([`Facts::window`] per [`Attacker`]).
+/// holding its tokens can still do ([`Facts::window`] per [`Attacker`](crate::domain::exposure::Attacker)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RevocationRecord {
     /// When the event happened (for an admin revoke-all: when the admin asked).

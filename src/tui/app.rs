@@ -14,7 +14,7 @@ use std::sync::mpsc::{Sender, channel};
 /// terminal in raw mode on the alternate screen and installs a panic hook that restores
 /// it before the panic message is printed; on top of it, a panic on any thread (the
 /// worker's too) ends the process, so the UI never goes on drawing on a restored terminal.
-/// Every other way out (quit, an error of the loop) passes through [`Restore`]. What
+/// Every other way out (quit, an error of the loop) passes through `Restore`. What
 /// no handler sees, a failed allocation, is prevented by the memory check before.
 pub fn run(base: Base, paths: Paths, threads: usize) -> std::io::Result<()> {
     let restore = Restore;

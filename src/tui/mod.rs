@@ -1,8 +1,8 @@
 //! `tokensim tui`: explore a scenario interactively, in The Elm Architecture.
 //!
-//! One [`Model`] holds everything the UI knows; [`update`] is the only function that
+//! One [`Model`] holds everything the UI knows; [`update`](fn@update) is the only function that
 //! changes it, turning each [`Msg`] (a key, a worker's progress or result) into model
-//! changes and [`Cmd`]s (run, trace, save, export); [`view`] draws a `&Model`. Levers
+//! changes and [`Cmd`]s (run, trace, save, export); [`view`](fn@view) draws a `&Model`. Levers
 //! are `--set` overrides on the model as loaded, validated like `tokensim run --set`.
 //! Runs happen on a [`worker`] thread that sends progress and a [`digest`] of each
 //! finished run back over a channel; a newer lever change cancels the older run, and

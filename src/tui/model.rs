@@ -1,5 +1,5 @@
 //! The one [`Model`] of the UI: the loaded model, the lever overrides, the runs'
-//! results and what each tab is looking at. Only [`super::update`] changes it.
+//! results and what each tab is looking at. Only [`super::update`](fn@super::update) changes it.
 
 use super::digest::Digest;
 use super::lever::{Lever, levers_for};

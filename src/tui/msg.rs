@@ -1,4 +1,4 @@
-//! Messages into [`super::update`] and the commands it asks the runtime to carry out.
+//! Messages into [`super::update`](fn@super::update) and the commands it asks the runtime to carry out.
 
 use super::digest::Digest;
 use super::model::Base;
