@@ -8,6 +8,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use tokensim::analytics::RunTables;
 use tokensim::metrics::RunResult;
 use tokensim::metrics::store::Formats;
+use tokensim::pipeline::write::write_tables;
 use tokensim::scenario;
 
 fn output(c: &mut Criterion) {
@@ -31,18 +32,10 @@ fn output(c: &mut Criterion) {
         b.iter(|| RunTables::from_result(&run).expect("the tables build"));
     });
     group.bench_function("write_parquet", |b| {
-        b.iter(|| {
-            tables
-                .write_tables(&dir, Formats { csv: false })
-                .expect("written")
-        });
+        b.iter(|| write_tables(&dir, &tables, Formats { csv: false }, 1).expect("written"));
     });
     group.bench_function("write_parquet_and_csv", |b| {
-        b.iter(|| {
-            tables
-                .write_tables(&dir, Formats::default())
-                .expect("written")
-        });
+        b.iter(|| write_tables(&dir, &tables, Formats::default(), 1).expect("written"));
     });
     for threads in [1, 2] {
         group.bench_function(format!("save_on_{threads}_threads"), |b| {

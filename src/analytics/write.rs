@@ -48,14 +48,6 @@ impl RunTables {
         store::write(dir, table, df, &self.scenario, format)
     }
 
-    /// Writes every table into `dir` (created if need be), one file after another.
-    pub fn write_tables(&self, dir: &Path, formats: Formats) -> std::io::Result<()> {
-        std::fs::create_dir_all(dir)?;
-        self.files(formats)
-            .into_iter()
-            .try_for_each(|file| self.write_file(dir, file))
-    }
-
     /// Rows of each table, by file stem (what a shard's manifest records).
     pub fn rows(&self) -> std::collections::BTreeMap<String, u64> {
         RunTable::ALL

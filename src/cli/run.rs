@@ -162,7 +162,7 @@ fn run_shard(
         true
     })?;
     bar.finish_and_clear();
-    let dir = write_shard(out, shard, &tables)
+    let dir = write_shard(out, shard, &tables, threads)
         .with_context(|| format!("cannot write shard {shard} into {}", out.display()))?;
     println!(
         "shard {shard}: {} of {} units simulated in {:.1} s; tables in {}",

@@ -55,15 +55,19 @@ fn write_err(file: &Path) -> impl FnOnce(std::io::Error) -> ShardError + '_ {
 /// Writes `tables` (of the units of `shard`) into `out/shard=I/`: its tables as Parquet,
 /// the effective `model.toml`, and last `manifest.json`, each file to a temporary
 /// name and renamed, so a killed shard leaves no partial file and a manifest only
-/// beside complete tables. A rerun rewrites the same bytes. Returns the folder.
-pub fn write_shard(out: &Path, shard: Shard, tables: &RunTables) -> Result<PathBuf, ShardError> {
+/// beside complete tables; the tables on `threads` threads, each file whole on one. A
+/// rerun rewrites the same bytes. Returns the folder.
+pub fn write_shard(
+    out: &Path,
+    shard: Shard,
+    tables: &RunTables,
+    threads: usize,
+) -> Result<PathBuf, ShardError> {
     let dir = out.join(shard.folder());
     std::fs::create_dir_all(&dir).map_err(write_err(&dir))?;
     atomic::remove_stale(&dir, |_, _| true).map_err(write_err(&dir))?;
     let parquet = Formats { csv: false };
-    tables
-        .write_tables(&dir, parquet)
-        .map_err(write_err(&dir))?;
+    super::write::write_tables(&dir, tables, parquet, threads).map_err(write_err(&dir))?;
     let rows = tables.rows();
     let s = &tables.scenario;
     let model = crate::scenario::load::to_toml(&s.raw);

@@ -9,8 +9,8 @@ use crate::metrics::store::Formats;
 use crate::metrics::{RunResult, Summary, atomic};
 use std::path::Path;
 
-/// Writes the tables on `threads` threads (each file on one), then `model.toml` and
-/// `summary` into `dir` (created if need be).
+/// Writes the tables, then `model.toml` and `summary` into `dir`, as
+/// [`write_tables`] does.
 pub fn write_folder(
     dir: &Path,
     tables: &RunTables,
@@ -18,11 +18,23 @@ pub fn write_folder(
     formats: Formats,
     threads: usize,
 ) -> std::io::Result<()> {
+    write_tables(dir, tables, formats, threads)?;
+    write_model(dir, tables)?;
+    summary.write(dir)
+}
+
+/// Writes every table into `dir` (created if need be) in `formats`, on `threads`
+/// threads, each file whole on one.
+pub fn write_tables(
+    dir: &Path,
+    tables: &RunTables,
+    formats: Formats,
+    threads: usize,
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let files = tables.files(formats);
     pool::map(files.len(), threads, |i| tables.write_file(dir, files[i]))?;
-    write_model(dir, tables)?;
-    summary.write(dir)
+    Ok(())
 }
 
 /// Writes the run's effective `model.toml` into `dir`.
