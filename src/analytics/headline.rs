@@ -134,7 +134,11 @@ pub fn of_run(dir: &std::path::Path) -> super::Result<Headline> {
 
 /// The headline of a run's tables.
 pub fn of_tables(tables: &super::RunTables) -> super::Result<Headline> {
-    let summary = super::summary::summarize(tables)?;
+    of_summary(tables, &super::summary::summarize(tables)?)
+}
+
+/// The headline of a run's tables whose `summary` is already computed (not again).
+pub fn of_summary(tables: &super::RunTables, summary: &Summary) -> super::Result<Headline> {
     let percentiles = super::percentiles::percentiles(tables)?;
-    Ok(Headline::new(&summary, &percentiles))
+    Ok(Headline::new(summary, &percentiles))
 }

@@ -170,7 +170,8 @@ pub fn analyze(dir: &Path) -> Result<ReportData> {
 /// Analyses a run's tables (in memory, or read from `dir`) with the `summary` already
 /// computed from them (not computed again), writes the analytics tables into the run
 /// folder `dir` (CSV and Parquet) and returns what a report draws; the replication
-/// bands come from `dir`'s `replications/`.
+/// bands come from these tables and the further replications in `dir`'s
+/// `replications/`.
 pub fn analyze_tables(tables: &RunTables, summary: Summary, dir: &Path) -> Result<ReportData> {
     let mut b = breakdowns(tables)?;
     let mut p = percentiles(tables)?;

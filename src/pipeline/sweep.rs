@@ -4,7 +4,7 @@
 
 use super::pool;
 use crate::analytics::Headline;
-use crate::analytics::headline::of_tables;
+use crate::analytics::headline::of_summary;
 use crate::metrics::store::Formats;
 use crate::report::ReportError;
 use crate::report::sweep::Variant;
@@ -28,14 +28,14 @@ pub fn run_variants(
         let scenario = load(&v.sets)?;
         let units = super::all_units(&scenario);
         let tables = super::simulate_tables(&scenario, &units, 1, &|n| progress(i, &scenario, n))?;
+        let summary = crate::analytics::summary::summarize(&tables)?;
         if let Some(runs) = runs {
             let dir = runs.join(&v.id);
             let formats = Formats::default();
-            let summary = crate::analytics::summary::summarize(&tables)?;
             // One thread: the sweep's pool already runs a variant on each.
             super::write::write_folder(&dir, &tables, &summary, formats, 1)
                 .map_err(|source| ReportError::Write { file: dir, source })?;
         }
-        Ok(of_tables(&tables)?)
+        Ok(of_summary(&tables, &summary)?)
     })
 }

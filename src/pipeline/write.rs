@@ -9,8 +9,7 @@ use crate::metrics::store::Formats;
 use crate::metrics::{RunResult, Summary, atomic};
 use std::path::Path;
 
-/// Writes the tables, then `model.toml` and `summary` into `dir`, as
-/// [`write_tables`] does.
+/// Writes the tables ([`write_tables`]), then `model.toml` and `summary`, into `dir`.
 pub fn write_folder(
     dir: &Path,
     tables: &RunTables,
