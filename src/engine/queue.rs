@@ -188,6 +188,12 @@ impl<E: Copy> EventQueue<E> {
         self.heap.in_run_ahead(ahead).copied()
     }
 
+    /// Time and sequence number of the earliest pending entry, possibly a cancelled
+    /// one: a bound before which nothing the queue holds is due.
+    pub fn first_place(&self) -> Option<(SimTime, u64)> {
+        self.heap.peek()
+    }
+
     /// Number of live (not cancelled) events.
     pub fn len(&self) -> usize {
         self.live

@@ -252,7 +252,7 @@ impl Streams {
     }
 
     /// Takes the due entry from the front of `line`; [`Streams::requeue`] or
-    /// [`Streams::release`] follows before the next peek.
+    /// [`Streams::release`] follows.
     #[inline(always)]
     fn pop_due(&mut self, line: u32) -> Due {
         self.lines[line as usize]
@@ -264,7 +264,8 @@ impl Streams {
     /// Queues the next call of a stream whose entry [`Streams::pop_due`] took, at the
     /// back: it is a whole interval after the call just made, and every entry of the
     /// line is at most that after the time it was queued (a call's next, or an entering
-    /// stream's first call after the one it made).
+    /// stream's first call after the one it made). [`Streams::settle`] follows before
+    /// the next peek.
     #[inline(always)]
     fn requeue(&mut self, line: u32, next: Due) {
         let entries = &mut self.lines[line as usize].entries;
@@ -273,7 +274,27 @@ impl Streams {
             "a call's next goes to the back of its line"
         );
         entries.push_back(next);
-        self.settle(line);
+    }
+
+    /// The key before which `line`'s calls come ahead of everything else: the other
+    /// lines' fronts, the queue's first entry (time and sequence number, `None` if
+    /// empty) and `until`. Sequence numbers are shared by the queue and the lines, so
+    /// an entry is before the queue's exactly when its word is below that number's
+    /// first word.
+    fn bound_of(
+        &self,
+        line: u32,
+        queued: Option<(SimTime, u64)>,
+        until: SimTime,
+    ) -> (SimTime, u64) {
+        let queued = queued.map_or(EMPTY, |(at, seq)| (at, order_word(seq, 0)));
+        let others = self
+            .fronts
+            .iter()
+            .enumerate()
+            .filter(|&(l, _)| l != line as usize)
+            .map(|(_, &k)| k);
+        others.fold(queued.min((until, 0)), |a, b| a.min(b))
     }
 }
 
@@ -361,14 +382,45 @@ impl<E: Endpoint> Simulation<'_, E> {
         true
     }
 
-    /// The next call of the stream at the front of `line`, due at `t`.
-    pub(super) fn on_steady<O: Observer>(&mut self, line: u32, t: SimTime, obs: &mut O) {
+    /// The calls at the front of `line`, the first due at `t`, one after another while
+    /// each comes before everything else due: the queue's first entry, the other
+    /// lines' fronts and `until`. None of them touches the queue or another line, so
+    /// the bound holds for the whole run, and the line's front is settled once, at
+    /// its end, instead of after every call.
+    pub(super) fn steady_run<O: Observer>(
+        &mut self,
+        line: u32,
+        t: SimTime,
+        until: SimTime,
+        obs: &mut O,
+    ) {
+        let bound = self.streams.bound_of(line, self.queue.first_place(), until);
+        let mut t = t;
+        loop {
+            self.events += 1;
+            if !self.on_steady(line, t, obs) {
+                return;
+            }
+            match self.streams.lines[line as usize].entries.front() {
+                Some(front) if front.key() < bound => t = front.next,
+                _ => break,
+            }
+        }
+        self.streams.settle(line);
+    }
+
+    /// The next call of the stream at the front of `line`, due at `t`; `false` if the
+    /// stream left (its line then settled), `true` if it queued its next call without
+    /// settling the line.
+    #[inline(always)]
+    fn on_steady<O: Observer>(&mut self, line: u32, t: SimTime, obs: &mut O) -> bool {
         let due = self.streams.pop_due(line);
         let slot = due.slot();
         if t >= due.until || !self.endpoint.admit_at_once(t) {
             let a = AppIx(self.streams.slots[slot as usize].app.local);
             self.leave_at_front(a, line, due, 0);
-            return self.call(a, t, obs);
+            self.call(a, t, obs);
+            return false;
         }
         // An observer that does not read the stream's app and kind (the recorder)
         // leaves its slot unread.
@@ -377,10 +429,12 @@ impl<E: Endpoint> Simulation<'_, E> {
         let next = t + self.streams.lines[line as usize].interval;
         if next >= due.end {
             let a = AppIx(stream.app.local);
-            return self.leave_at_front(a, line, due, 1);
+            self.leave_at_front(a, line, due, 1);
+            return false;
         }
         let word = order_word(self.queue.take_seq(), slot);
         self.streams.requeue(line, Due { next, word, ..due });
+        true
     }
 
     /// Takes app `a` out of its stream, whose entry `due` [`Streams::pop_due`] just
@@ -580,6 +634,7 @@ mod tests {
                         now = at.0;
                         let next = at + SimDuration(interval);
                         streams.requeue(line, due(next, seq, slot));
+                        streams.settle(line);
                         live.push((next, seq, slot, interval, n + 1));
                         seq += 1;
                     }

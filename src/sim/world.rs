@@ -203,8 +203,7 @@ impl<'a, E: Endpoint> Simulation<'a, E> {
             };
             let Some((t, event)) = queued else {
                 let Some((at, _, line)) = steady else { break };
-                self.events += 1;
-                self.on_steady(line, at, obs);
+                self.steady_run(line, at, until, obs);
                 continue;
             };
             self.events += 1;
