@@ -7,7 +7,9 @@
 //! failing outage, a token limit, an event on the user — goes through the full client
 //! model at exactly that call, with the app's state brought up to date. Each call keeps
 //! the place in the order of equal-time events that its wake-up would have had, so
-//! outputs are the same as when every call goes through the event queue.
+//! outputs are the same as when every call goes through the event queue. The calls of
+//! one line go in runs, without a return to the event loop between them, while each
+//! comes before everything else due.
 
 use super::endpoint::Endpoint;
 use super::observer::{AppRef, Observer};
