@@ -148,7 +148,8 @@ pub(super) struct Streams {
     /// handful of keys side by side, without a look into each line.
     fronts: Vec<(SimTime, u64)>,
     /// The earliest entry's time, place among equal times and line, kept up to date
-    /// as lines change: the event loop peeks before every event.
+    /// as lines change (a run of calls settles its line once, at its end): the event
+    /// loop peeks before every event.
     first: Option<(SimTime, u64, u32)>,
     /// Calls of streams that left or handed back, not yet reported as a whole.
     served: Vec<(AppRef, u64)>,
@@ -281,8 +282,8 @@ impl Streams {
     /// The key before which `line`'s calls come ahead of everything else: the other
     /// lines' fronts, the queue's first entry (time and sequence number, `None` if
     /// empty) and `until`. Sequence numbers are shared by the queue and the lines, so
-    /// an entry is before the queue's exactly when its word is below that number's
-    /// first word.
+    /// an entry is before the queue's exactly when its word is below that sequence
+    /// number's first word (`seq × MAX_PENDING`).
     fn bound_of(
         &self,
         line: u32,
@@ -566,6 +567,52 @@ mod tests {
             let last = SimTime(first + interval * (n - 1));
             assert_eq!(loop_window_after(before, &s, last), expected);
         }
+    }
+
+    /// A run of one line's calls stops at the first of: the queue's first entry (in
+    /// the order of equal times, by sequence number), another line's front, `until`.
+    #[test]
+    fn a_run_is_bounded_by_the_queue_the_other_lines_and_until() {
+        let mut streams = Streams::default();
+        let due = |next: u64, seq: u64| Due {
+            next: SimTime(next),
+            word: order_word(seq, 0),
+            until: SimTime::NEVER,
+            end: SimTime::NEVER,
+        };
+        let fast = streams.insert(APP, RequestKind::Refresh, SimDuration(10), due(5, 1));
+        let slow = streams.insert(APP, RequestKind::Refresh, SimDuration(60), due(40, 2));
+        let (fast, slow) = (
+            streams.slots[fast as usize].line,
+            streams.slots[slow as usize].line,
+        );
+        let other_front = (SimTime(40), order_word(2, 1));
+        // The other line's front, unless the queue or `until` comes first.
+        assert_eq!(streams.bound_of(fast, None, SimTime(100)), other_front);
+        assert_eq!(
+            streams.bound_of(fast, Some((SimTime(40), 2)), SimTime(100)),
+            (SimTime(40), order_word(2, 0)),
+            "a queued event with the same time and sequence number as the front's place comes first"
+        );
+        assert_eq!(
+            streams.bound_of(fast, Some((SimTime(30), 9)), SimTime(100)),
+            (SimTime(30), order_word(9, 0))
+        );
+        assert_eq!(
+            streams.bound_of(fast, Some((SimTime(30), 9)), SimTime(20)),
+            (SimTime(20), 0)
+        );
+        // A line's own front never bounds its run.
+        assert_eq!(
+            streams.bound_of(slow, None, SimTime(100)),
+            (SimTime(5), order_word(1, 0))
+        );
+        // A queued event at the same time but a later place than the other front's
+        // does not come first.
+        assert_eq!(
+            streams.bound_of(fast, Some((SimTime(40), 3)), SimTime(100)),
+            other_front
+        );
     }
 
     #[derive(Debug, Clone)]
